@@ -1,0 +1,60 @@
+# newsarchive — every target that needs Python creates .venv and installs the project first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PELICAN := $(BIN)/pelican
+INPUTDIR := content
+OUTPUTDIR := output
+CONFFILE := pelicanconf.py
+PUBLISHCONF := publishconf.py
+PORT ?= 8000
+N ?= 10000
+PELICANOPTS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install html clean regenerate serve devserver publish ingest test lint check bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+html: $(STAMP) ## Build the site into output/ and index it with Pagefind
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+clean: ## Remove the built site and caches
+	rm -rf $(OUTPUTDIR) .cache
+
+regenerate: $(STAMP) ## Rebuild whenever content changes
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: $(STAMP) ## Serve output/ on http://localhost:$(PORT)
+	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+devserver: $(STAMP) ## Rebuild on change and serve on http://localhost:$(PORT)
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+publish: $(STAMP) ## Build for deployment (SITEURL from the environment, feeds on)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+
+ingest: $(STAMP) ## Ingest feeds.toml and inbox/ into content/articles/
+	$(BIN)/newsarchive ingest
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## ruff over the code
+	$(BIN)/ruff check .
+
+check: $(STAMP) ## Check output/: internal links, HTML, Atom feeds
+	$(BIN)/newsarchive check $(OUTPUTDIR)
+
+bench: $(STAMP) ## Benchmarks on a synthetic archive of N articles (default 10000)
+	$(BIN)/python -m bench --articles $(N)

@@ -1,0 +1,1 @@
+"""Benchmarks of every stage on a synthetic archive (``make bench``)."""

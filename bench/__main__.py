@@ -1,0 +1,96 @@
+"""``python -m bench --articles N``: run every stage's benchmark and print one table.
+
+Each stage is a module ``bench/<stage>.py`` exposing ``run(n, workdir) -> list[Row]``.
+The table also goes to ``bench/RESULTS.md`` with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import Row
+
+STAGES = ("ingest", "tagging", "related", "build")
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def machine() -> str:
+    """One line naming the machine the figures were measured on."""
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory_gb:.0f} GB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = [
+        "| stage | items | seconds | items/s | peak MB | note |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.stage} | {row.items:,} | {row.seconds:.2f} | {row.rate:,.0f} "
+            f"| {row.peak_mb:,.0f} | {row.note} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected stages on N synthetic articles."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--articles", "-n", type=int, default=10_000, help="archive size")
+    parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
+    rows: list[Row] = []
+    try:
+        for stage in args.stages.split(","):
+            try:
+                module = importlib.import_module(f"bench.{stage}")
+            except ModuleNotFoundError as err:
+                if err.name != f"bench.{stage}":
+                    raise
+                print(f"bench: no stage {stage!r} yet, skipped", file=sys.stderr)
+                continue
+            print(f"bench: {stage} at {args.articles:,} articles ...", file=sys.stderr, flush=True)
+            stage_dir = workdir / stage
+            stage_dir.mkdir()
+            rows += module.run(args.articles, stage_dir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report = table(rows)
+    print(report)
+    if not args.no_write:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+        section = f"## {args.articles:,} articles — {stamp}\n\nMachine: {machine()}\n\n{report}\n"
+        RESULTS.write_text(_merge(section, args.articles), encoding="utf-8")
+    return 0
+
+
+def _merge(section: str, articles: int) -> str:
+    """Replace this archive size's section of RESULTS.md, keep the others."""
+    head = "# Benchmark results\n\nWritten by `make bench` (`python -m bench --articles N`).\n"
+    sections: dict[str, str] = {}
+    if RESULTS.exists():
+        for chunk in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
+            sections[chunk.split(" articles", 1)[0]] = "## " + chunk.rstrip() + "\n"
+    sections[f"{articles:,}"] = section
+    ordered = sorted(sections.items(), key=lambda kv: int(kv[0].replace(",", "")))
+    return head + "\n" + "\n".join(text for _, text in ordered)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``newsarchive`` CLI; each module defines ``register(subparsers)``."""

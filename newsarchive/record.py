@@ -1,0 +1,35 @@
+"""The one record type every source reader produces and everything after it consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Record:
+    """One news item, normalised, on its way from a source to the archive.
+
+    ``published`` and ``updated`` are timezone-aware. ``html`` is sanitised before it is
+    stored; ``text`` is the body as plain text, paragraphs separated by blank lines.
+    """
+
+    title: str
+    url: str
+    source: str  # where it came from: a feed URL, a file path
+    canonical_url: str = ""
+    guid: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    date_estimated: bool = False  # True when the date came from the feed or file, not the item
+    authors: list[str] = field(default_factory=list)
+    source_name: str = ""  # the outlet
+    feed: str = ""  # the feed's name in feeds.toml, when it came from one
+    language: str = ""
+    summary: str = ""
+    html: str = ""
+    text: str = ""
+    image: str = ""
+    tags: list[str] = field(default_factory=list)
+    seen_at: list[str] = field(default_factory=list)  # other URLs the same story appeared under
+    content_hash: str = ""

@@ -1,0 +1,56 @@
+"""Index the built site with Pagefind once Pelican has written every page.
+
+Signal order: ``finalized`` fires after all generators and writers are done, so the index
+sees the final HTML. The whole output folder is indexed in one call: Pagefind's Python
+wrapper sleeps 0.1 s per call, so a call per page would cost minutes at archive scale.
+Only elements marked ``data-pagefind-body`` are indexed (the theme marks article bodies).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pelican import signals
+
+from newsarchive.search_index import SearchIndexError, index_site
+
+log = logging.getLogger(__name__)
+
+
+def _settings(pelican: Any) -> dict[str, Any]:
+    """Read and validate this plugin's settings in one place."""
+    settings = pelican.settings
+    enabled = settings.get("PAGEFIND_ENABLED", True)
+    if not isinstance(enabled, bool):
+        raise ValueError("PAGEFIND_ENABLED must be True or False")
+    glob = settings.get("PAGEFIND_GLOB")
+    if glob is not None and not isinstance(glob, str):
+        raise ValueError("PAGEFIND_GLOB must be a string glob such as 'events/**/*.html'")
+    return {"enabled": enabled, "glob": glob, "output": settings["OUTPUT_PATH"]}
+
+
+def index_output(pelican: Any) -> None:
+    """Build the Pagefind index of ``OUTPUT_PATH``; fail the build if Pagefind fails."""
+    opts = _settings(pelican)
+    if not opts["enabled"]:
+        log.info("pagefind_search: PAGEFIND_ENABLED is False, no search index built")
+        return
+    try:
+        stats = index_site(opts["output"], glob=opts["glob"])
+    except SearchIndexError as err:
+        raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
+    log.info(
+        "pagefind_search: indexed %d pages (%d words, %d languages) in %.2f s",
+        stats.pages,
+        stats.words,
+        stats.languages,
+        stats.seconds,
+    )
+    if stats.pages == 0:
+        log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
+
+
+def register() -> None:
+    """Connect to Pelican's ``finalized`` signal."""
+    signals.finalized.connect(index_output)
