@@ -119,7 +119,9 @@ def synthetic_articles(n: int, seed: int = 0) -> Iterator[SynthArticle]:
         for _ in range(rng.randint(3, 6)):
             chosen = rng.sample(sentences, k=min(len(sentences), rng.randint(2, 5)))
             paragraphs.append(" ".join(chosen))
-        lead = f"Authorities in {country} {action}, according to {' and '.join(extras) or 'monitors'}."
+        lead = (
+            f"Authorities in {country} {action}, according to {' and '.join(extras) or 'monitors'}."
+        )
         paragraphs.insert(0, lead)
         yield SynthArticle(
             slug=f"synthetic-{number:06d}",

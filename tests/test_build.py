@@ -1,0 +1,146 @@
+"""Integration: the bundled archive builds into a complete, searchable, relocatable site."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.content_files import ContentFile, articles, pages
+from tests.sitebuild import build_site
+
+pytestmark = pytest.mark.slow
+
+
+def article_path(item: ContentFile) -> str:
+    """Where pelicanconf.py's URL scheme puts an article."""
+    slug, year = item.meta["slug"], item.date.year
+    if item.meta.get("translation", "").lower() == "true":
+        return f"events/{year}/{slug}/{item.meta['lang']}/index.html"
+    return f"events/{year}/{slug}/index.html"
+
+
+def published_articles() -> list[ContentFile]:
+    return [a for a in articles() if not a.is_draft]
+
+
+def test_starter_archive_is_big_enough() -> None:
+    items = published_articles()
+    assert len(items) >= 40, f"only {len(items)} articles"
+    for item in items:
+        for key in ("title", "date", "source", "source-url", "summary", "slug"):
+            assert item.meta.get(key), f"{item.path.name} has no {key}"
+        assert item.date.tzinfo is not None, f"{item.path.name}: Date has no UTC offset"
+        assert item.meta["source-url"].startswith(("https://", "http://")), item.path.name
+
+
+def test_every_content_file_has_its_page(built_site: Path) -> None:
+    missing = [
+        a.path.name for a in published_articles() if not (built_site / article_path(a)).is_file()
+    ]
+    assert not missing, f"articles without a page: {missing}"
+    for page in pages():
+        save_as = page.meta.get("save_as") or f"pages/{page.meta['slug']}/index.html"
+        assert (built_site / save_as).is_file(), f"page {page.path.name} not at {save_as}"
+
+
+def test_home_lists_newest_article_first(built_site: Path) -> None:
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in home.select("main a[href]") if "events/" in a["href"]]
+    assert links, "home page links no article"
+    newest = max(
+        (a for a in published_articles() if "translation" not in a.meta), key=lambda a: a.date
+    )
+    first = urlparse(links[0]).path.strip("./")
+    assert first.endswith(f"{newest.meta['slug']}/") or first.endswith(newest.meta["slug"]), (
+        f"home starts with {links[0]}, newest is {newest.meta['slug']}"
+    )
+
+
+def local_targets(page: Path, root: Path, siteurl: str = "") -> list[tuple[str, Path]]:
+    """(link, file it must resolve to) for every same-site href/src of ``page``."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    base = f"{siteurl}/{page.relative_to(root).as_posix()}" if siteurl else page.as_uri()
+    found = []
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        link = tag.get("href") or tag.get("src")
+        if link.startswith(("#", "mailto:", "data:")):
+            continue
+        absolute = urljoin(base, link)
+        if siteurl:
+            if not absolute.startswith(siteurl + "/") and absolute != siteurl:
+                assert not absolute.startswith("https://example.org/"), (
+                    f"{link} escapes the sub-path"
+                )
+                continue
+            rel = absolute[len(siteurl) :].split("#")[0].split("?")[0].lstrip("/")
+        else:
+            if not absolute.startswith(root.as_uri()):
+                continue
+            rel = absolute[len(root.as_uri()) :].split("#")[0].split("?")[0].lstrip("/")
+        target = root / rel
+        found.append((link, target / "index.html" if rel == "" or rel.endswith("/") else target))
+    return found
+
+
+def test_relative_links_resolve(built_site: Path) -> None:
+    broken = []
+    for page in sorted(built_site.rglob("*.html")):
+        if "pagefind" in page.parts:
+            continue
+        broken += [
+            f"{page.relative_to(built_site)}: {link}"
+            for link, target in local_targets(page, built_site)
+            if not target.exists()
+        ]
+    assert not broken, "broken links:\n" + "\n".join(broken[:20])
+
+
+def test_subpath_siteurl_yields_working_links(tmp_path: Path) -> None:
+    siteurl = "https://example.org/archive"
+    output = tmp_path / "published"
+    build_site(
+        output,
+        config="publishconf.py",
+        env={"SITEURL": siteurl},
+        settings={"PAGEFIND_ENABLED": False},
+    )
+    checked, broken = 0, []
+    for page in sorted(output.rglob("*.html")):
+        for link, target in local_targets(page, output, siteurl):
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page.relative_to(output)}: {link}")
+    assert checked > 100, f"only {checked} same-site links found"
+    assert not broken, "links that do not resolve under the sub-path:\n" + "\n".join(broken[:20])
+    feed = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert f"{siteurl}/events/" in feed
+
+
+def test_pagefind_indexes_exactly_the_article_pages(built_site: Path) -> None:
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    bodies = sorted(
+        p.relative_to(built_site).as_posix()
+        for p in built_site.rglob("*.html")
+        if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    )
+    expected = sorted(article_path(a) for a in published_articles())
+    assert bodies == expected, "data-pagefind-body must mark article pages and nothing else"
+    assert indexed == len(expected)
+
+
+def test_article_page_shows_source_and_lang(built_site: Path) -> None:
+    for item in published_articles():
+        html = (built_site / article_path(item)).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        assert soup.html.get("lang") == item.meta.get("lang", "en"), item.path.name
+        source_links = [
+            a for a in soup.find_all("a", href=True) if a["href"] == item.meta["source-url"]
+        ]
+        assert source_links, f"{item.path.name}: no link to its Source-URL"
+        assert re.search(re.escape(item.meta["source"].split()[0]), soup.get_text()), item.path.name
