@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 PELICAN := $(BIN)/pelican
 INPUTDIR := content
 OUTPUTDIR := output
+STAGING := .cache/site
 CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 PORT ?= 8000
@@ -26,8 +27,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
+# Pelican renders into a staging folder; sync then writes into output/ only the files whose
+# bytes changed, so unchanged pages keep their mtime and deploys stay small.
 html: $(STAMP) ## Build the site into output/ and index it with Pagefind
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(CONFFILE) --delete-output-directory $(PELICANOPTS)
+	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
 clean: ## Remove the built site and caches
 	rm -rf $(OUTPUTDIR) .cache
@@ -42,7 +46,8 @@ devserver: $(STAMP) ## Rebuild on change and serve on http://localhost:$(PORT)
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 publish: $(STAMP) ## Build for deployment (SITEURL from the environment, feeds on)
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(PUBLISHCONF) --delete-output-directory $(PELICANOPTS)
+	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
 ingest: $(STAMP) ## Ingest feeds.toml and inbox/ into content/articles/
 	$(BIN)/newsarchive ingest
@@ -54,7 +59,7 @@ lint: $(STAMP) ## ruff over the code
 	$(BIN)/ruff check .
 
 check: $(STAMP) ## Check output/: internal links, HTML, Atom feeds
-	$(BIN)/newsarchive check $(OUTPUTDIR)
+	$(BIN)/newsarchive check $(OUTPUTDIR) --siteurl "$(SITEURL)"
 
 bench: $(STAMP) ## Benchmarks on a synthetic archive of N articles (default 10000)
 	$(BIN)/python -m bench --articles $(N)

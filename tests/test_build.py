@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
+from newsarchive.sitecheck import check_site, html_files
 from tests.content_files import ContentFile, articles, pages
 from tests.sitebuild import build_site
 
@@ -61,43 +62,10 @@ def test_home_lists_newest_article_first(built_site: Path) -> None:
     )
 
 
-def local_targets(page: Path, root: Path, siteurl: str = "") -> list[tuple[str, Path]]:
-    """(link, file it must resolve to) for every same-site href/src of ``page``."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    base = f"{siteurl}/{page.relative_to(root).as_posix()}" if siteurl else page.as_uri()
-    found = []
-    for tag in soup.find_all(href=True) + soup.find_all(src=True):
-        link = tag.get("href") or tag.get("src")
-        if link.startswith(("#", "mailto:", "data:")):
-            continue
-        absolute = urljoin(base, link)
-        if siteurl:
-            if not absolute.startswith(siteurl + "/") and absolute != siteurl:
-                assert not absolute.startswith("https://example.org/"), (
-                    f"{link} escapes the sub-path"
-                )
-                continue
-            rel = absolute[len(siteurl) :].split("#")[0].split("?")[0].lstrip("/")
-        else:
-            if not absolute.startswith(root.as_uri()):
-                continue
-            rel = absolute[len(root.as_uri()) :].split("#")[0].split("?")[0].lstrip("/")
-        target = root / rel
-        found.append((link, target / "index.html" if rel == "" or rel.endswith("/") else target))
-    return found
-
-
 def test_relative_links_resolve(built_site: Path) -> None:
-    broken = []
-    for page in sorted(built_site.rglob("*.html")):
-        if "pagefind" in page.parts:
-            continue
-        broken += [
-            f"{page.relative_to(built_site)}: {link}"
-            for link, target in local_targets(page, built_site)
-            if not target.exists()
-        ]
-    assert not broken, "broken links:\n" + "\n".join(broken[:20])
+    report = check_site(built_site, parse_html=False)
+    assert report.links > 100, f"only {report.links} internal links found"
+    assert report.ok, "\n".join(report.problems[:20])
 
 
 def test_subpath_siteurl_yields_working_links(tmp_path: Path) -> None:
@@ -109,14 +77,19 @@ def test_subpath_siteurl_yields_working_links(tmp_path: Path) -> None:
         env={"SITEURL": siteurl},
         settings={"PAGEFIND_ENABLED": False},
     )
-    checked, broken = 0, []
-    for page in sorted(output.rglob("*.html")):
-        for link, target in local_targets(page, output, siteurl):
-            checked += 1
-            if not target.exists():
-                broken.append(f"{page.relative_to(output)}: {link}")
-    assert checked > 100, f"only {checked} same-site links found"
-    assert not broken, "links that do not resolve under the sub-path:\n" + "\n".join(broken[:20])
+    escaping = [
+        f"{page.relative_to(output)}: {link}"
+        for page in html_files(output)
+        for link in re.findall(
+            r'(?:href|src)="(https://example\.org(?!/archive)[^"]*)"', page.read_text()
+        )
+    ]
+    assert not escaping, "links that leave the sub-path:\n" + "\n".join(escaping[:20])
+    report = check_site(output, siteurl=siteurl, parse_html=False)
+    assert report.links > 100, f"only {report.links} same-site links found"
+    assert report.ok, "links that do not resolve under the sub-path:\n" + "\n".join(
+        report.problems[:20]
+    )
     feed = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert f"{siteurl}/events/" in feed
 
