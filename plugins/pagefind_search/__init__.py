@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from pelican import signals
+from pelican.log import console
 
 from newsarchive.search_index import SearchIndexError, index_site
 
@@ -40,12 +41,9 @@ def index_output(pelican: Any) -> None:
         stats = index_site(opts["output"], glob=opts["glob"])
     except SearchIndexError as err:
         raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
-    log.info(
-        "pagefind_search: indexed %d pages (%d words, %d languages) in %.2f s",
-        stats.pages,
-        stats.words,
-        stats.languages,
-        stats.seconds,
+    console.print(
+        f"pagefind_search: indexed {stats.pages} pages ({stats.words} words, "
+        f"{stats.languages} languages) in {stats.seconds:.2f} s"
     )
     if stats.pages == 0:
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")

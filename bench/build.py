@@ -1,0 +1,121 @@
+"""Build stage benchmark: our full build against plain Pelican and plain Pagefind, cold and warm.
+
+Rows: plain Pelican (same theme, no plugins), plain Pagefind (its CLI on that output), our
+build with every plugin (Pagefind included), its Pelican part alone, and a warm rebuild after
+one new article with the files it changed in output/. The ratios go in the notes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bench.common import Row, measure
+from bench.synth import SPAN_DAYS, START, SynthArticle, to_markdown, write_content
+from newsarchive.search_index import pagefind_executable
+from newsarchive.sync import sync_tree
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pelican(content: Path, output: Path, cache: Path, **settings: object) -> None:
+    """One Pelican run with the project's settings, ``settings`` overriding them."""
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        str(REPO / "pelicanconf.py"),
+        "--delete-output-directory",
+        "-q",
+    ]
+    for key, value in {"CACHE_PATH": str(cache), **settings}.items():
+        command += ["-e", f"{key}={json.dumps(value)}"]
+    subprocess.run(command, cwd=REPO, check=True)
+
+
+def plain_pagefind(site: Path) -> None:
+    """Pagefind's own CLI over a built site."""
+    subprocess.run(
+        [str(pagefind_executable()), "--site", str(site)], check=True, capture_output=True
+    )
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def run(n: int, workdir: Path) -> list[Row]:
+    """Cold and warm builds of ``n`` synthetic articles."""
+    content = workdir / "content"
+    write_content(n, content)
+    shutil.copytree(REPO / "content" / "pages", content / "pages")
+    plain, ours, staging = workdir / "plain", workdir / "output", workdir / "staging"
+
+    plain_run = measure(pelican, content, plain, workdir / "cache-plain", PLUGINS=[])
+    pages = count_pages(plain)
+    plain_index = measure(plain_pagefind, plain)
+    cold = measure(pelican, content, staging, workdir / "cache")
+    no_index = measure(
+        pelican, content, workdir / "no-index", workdir / "cache-no-index", PAGEFIND_ENABLED=False
+    )
+    sync_tree(staging, ours)
+
+    article = SynthArticle(
+        slug="bench-new-article",
+        title="Russia restricts calls on WhatsApp and Telegram",
+        date=START + timedelta(days=SPAN_DAYS + 1),
+        summary="Roskomnadzor restricted calls on WhatsApp and Telegram.",
+        body="Roskomnadzor said calls on WhatsApp and Telegram were partially restricted.",
+        source="Bench",
+        source_url="https://news.example.org/bench-new-article",
+    )
+    (content / "articles" / f"{article.date:%Y}").mkdir(parents=True, exist_ok=True)
+    (content / "articles" / f"{article.date:%Y}" / "bench-new-article.md").write_text(
+        to_markdown(article), encoding="utf-8"
+    )
+    warm = measure(pelican, content, staging, workdir / "cache")
+    report = sync_tree(staging, ours)
+    changed = len(report.added) + len(report.changed) + len(report.removed)
+
+    plain_total = plain_run.seconds + plain_index.seconds
+    plugin_overhead = (no_index.seconds - plain_run.seconds) / plain_run.seconds
+    return [
+        Row(
+            "build: plain Pelican (no plugins)",
+            n,
+            plain_run.seconds,
+            plain_run.peak_mb,
+            f"{pages:,} pages",
+        ),
+        Row("build: plain Pagefind CLI", pages, plain_index.seconds, plain_index.peak_mb),
+        Row(
+            "build: ours without Pagefind",
+            n,
+            no_index.seconds,
+            no_index.peak_mb,
+            f"plugins add {plugin_overhead:+.0%} to plain Pelican",
+        ),
+        Row(
+            "build: ours, cold (all plugins + Pagefind)",
+            n,
+            cold.seconds,
+            cold.peak_mb,
+            f"{cold.seconds / plain_total:.2f}x plain Pelican + plain Pagefind",
+        ),
+        Row(
+            "build: ours, warm (+1 article)",
+            n + 1,
+            warm.seconds,
+            warm.peak_mb,
+            f"{warm.seconds / cold.seconds:.0%} of cold; {changed:,} files changed "
+            f"of {report.unchanged + changed:,}",
+        ),
+    ]
