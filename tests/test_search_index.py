@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from newsarchive.search_index import SearchIndexError, index_site, parse_figures
+from newsarchive.search_index import (
+    SearchIndexError,
+    index_site,
+    index_site_sharded,
+    parse_figures,
+    plan_shards,
+)
 from tests.sitebuild import build_site
 
 ARTICLE = """Title: A test story
@@ -49,3 +56,40 @@ def test_failing_pagefind_fails_the_build(tmp_path: Path) -> None:
         build_site(tmp_path / "out", content=content, env={"PAGEFIND_BINARY_PATH": "/bin/false"})
     assert "pagefind_search: indexing" in str(failure.value)
     assert "pagefind exited 1" in str(failure.value)
+
+
+def write_article_pages(site: Path, per_year: dict[str, int]) -> None:
+    for year, count in per_year.items():
+        for number in range(count):
+            page = site / "events" / year / f"story-{number}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(
+                f'<html lang="en"><body><main data-pagefind-body><h1>Story {year} {number}</h1>'
+                f"<p>Internet shutdown number {number} in {year}.</p></main></body></html>"
+            )
+
+
+def test_plan_shards_packs_whole_years_newest_first(tmp_path: Path) -> None:
+    write_article_pages(tmp_path, {"2019": 2, "2020": 3, "2021": 1, "2022": 4})
+    shards = plan_shards(tmp_path, max_pages=5)
+    assert [(s.output_subdir, s.pages) for s in shards] == [
+        ("pagefind", 5),  # 2022 + 2021
+        ("pagefind-2019-2020", 5),
+    ]
+    assert shards[0].glob == "events/{2022,2021}/**/*.html"
+
+
+def test_sharded_index_covers_every_page_and_lists_bundles(tmp_path: Path) -> None:
+    write_article_pages(tmp_path, {"2020": 3, "2021": 2, "2022": 2})
+    stats = index_site_sharded(tmp_path, max_pages=3)
+    assert stats.pages == 7
+    manifest = json.loads((tmp_path / "pagefind" / "shards.json").read_text())
+    assert manifest == {"bundles": ["pagefind-2021", "pagefind-2020"]}
+    for bundle in ("pagefind", *manifest["bundles"]):
+        assert (tmp_path / bundle / "pagefind-entry.json").is_file(), bundle
+
+
+def test_small_site_is_one_bundle(tmp_path: Path) -> None:
+    write_article_pages(tmp_path, {"2020": 2, "2021": 2})
+    assert index_site_sharded(tmp_path, max_pages=100).pages == 4
+    assert json.loads((tmp_path / "pagefind" / "shards.json").read_text()) == {"bundles": []}

@@ -1,8 +1,11 @@
 """Index the built site with Pagefind once Pelican has written every page.
 
 Signal order: ``finalized`` fires after all generators and writers are done, so the index
-sees the final HTML. The whole output folder is indexed in one call: Pagefind's Python
-wrapper sleeps 0.1 s per call, so a call per page would cost minutes at archive scale.
+sees the final HTML. The whole output folder is indexed in one call (Pagefind's Python
+wrapper sleeps 0.1 s per call, so a call per page would cost minutes at archive scale), unless
+it has more than ``PAGEFIND_MAX_SHARD_PAGES`` articles: Pagefind holds a whole index in memory
+(about 250 KB a page), so a large archive is indexed in bounded shards of whole years, which
+the search page merges (``pagefind/shards.json`` lists them).
 Only elements marked ``data-pagefind-body`` are indexed (the theme marks article bodies).
 """
 
@@ -14,7 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.log import console
 
-from newsarchive.search_index import SearchIndexError, index_site
+from newsarchive.search_index import SearchIndexError, index_site, index_site_sharded
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,15 @@ def _settings(pelican: Any) -> dict[str, Any]:
     glob = settings.get("PAGEFIND_GLOB")
     if glob is not None and not isinstance(glob, str):
         raise ValueError("PAGEFIND_GLOB must be a string glob such as 'events/**/*.html'")
-    return {"enabled": enabled, "glob": glob, "output": settings["OUTPUT_PATH"]}
+    max_pages = settings.get("PAGEFIND_MAX_SHARD_PAGES", 20_000)
+    if not isinstance(max_pages, int) or max_pages < 1:
+        raise ValueError("PAGEFIND_MAX_SHARD_PAGES must be a positive whole number")
+    return {
+        "enabled": enabled,
+        "glob": glob,
+        "max_pages": max_pages,
+        "output": settings["OUTPUT_PATH"],
+    }
 
 
 def index_output(pelican: Any) -> None:
@@ -38,7 +49,10 @@ def index_output(pelican: Any) -> None:
         log.info("pagefind_search: PAGEFIND_ENABLED is False, no search index built")
         return
     try:
-        stats = index_site(opts["output"], glob=opts["glob"])
+        if opts["glob"]:
+            stats = index_site(opts["output"], glob=opts["glob"])
+        else:
+            stats = index_site_sharded(opts["output"], opts["max_pages"])
     except SearchIndexError as err:
         raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
     console.print(
