@@ -18,10 +18,10 @@ pytestmark = pytest.mark.slow
 
 
 def article_path(item: ContentFile) -> str:
-    """Where pelicanconf.py's URL scheme puts an article."""
-    slug, year = item.meta["slug"], item.date.year
-    if item.meta.get("translation", "").lower() == "true":
-        return f"events/{year}/{slug}/{item.meta['lang']}/index.html"
+    """Where pelicanconf.py's URL scheme puts an article (other languages get a suffix)."""
+    slug, year, lang = item.meta["slug"], item.date.year, item.meta.get("lang", "en")
+    if lang != "en":
+        return f"events/{year}/{slug}-{lang}/index.html"
     return f"events/{year}/{slug}/index.html"
 
 
