@@ -1,0 +1,445 @@
+"""The gazetteer: entities read from ``data/entities/*.toml``, validated, merged with pycountry.
+
+Each TOML file holds one entity type (``country.toml``, ``platform.toml`` ...) as an array of
+``[[entity]]`` tables (schema: id, type, name, description, aliases by language, and optional
+country, parent, wikidata, ambiguous, context, context_entities). Every ISO 3166 country comes
+from pycountry (names, ru and official-language translations, alpha-3 as an acronym) and
+``country.toml`` is merged on top of it by id.
+
+Bad data fails loudly: a malformed entry raises :class:`GazetteerError` naming the file, the
+entry and the reason (all of them at once). Two entries with one id are an error too; an alias
+claimed by two entities is a warning (kept in :attr:`Gazetteer.warnings` and logged), and the
+tagger then accepts it only where context rules tell the claimants apart.
+
+Public API: :func:`load_tagger` returns the (cached) tagger built from a data folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import hashlib
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsarchive.tagger import Tagger
+
+log = logging.getLogger(__name__)
+
+#: Entity types, in the order pages and article chips list them.
+TYPES: tuple[str, ...] = ("country", "platform", "company", "body", "law", "person", "org")
+#: Plural labels for groups and index pages.
+TYPE_LABELS: dict[str, str] = {
+    "country": "Countries",
+    "platform": "Platforms",
+    "company": "Companies",
+    "body": "Government bodies",
+    "law": "Laws and policies",
+    "person": "People",
+    "org": "Organisations",
+}
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_FIELDS = frozenset(
+    {
+        "id", "type", "name", "description", "aliases", "country", "parent", "wikidata",
+        "ambiguous", "context", "context_entities",
+    }
+)
+
+
+class GazetteerError(ValueError):
+    """Malformed gazetteer data; ``problems`` lists (file, entry, reason) for every one found."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        self.problems = problems
+        lines = [f"{file}: {entry}: {reason}" for file, entry, reason in problems]
+        super().__init__(f"{len(problems)} gazetteer problem(s):\n  " + "\n  ".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One gazetteer entry. ``aliases`` maps a language code to its surface forms."""
+
+    id: str
+    type: str
+    name: str
+    description: str
+    aliases: Mapping[str, tuple[str, ...]]
+    country: str | None = None
+    parent: str | None = None
+    wikidata: str | None = None
+    ambiguous: frozenset[str] = frozenset()
+    context: tuple[str, ...] = ()
+    context_entities: tuple[str, ...] = ()
+    source: str = ""
+    derived_aliases: tuple[str, ...] = field(default=(), compare=False)
+
+    def all_aliases(self) -> list[str]:
+        """The name and every alias (hand-written first, then derived), without repeats."""
+        seen: dict[str, None] = {self.name: None}
+        for forms in self.aliases.values():
+            seen.update(dict.fromkeys(forms))
+        seen.update(dict.fromkeys(self.derived_aliases))
+        return list(seen)
+
+
+@dataclass
+class Gazetteer:
+    """Every entity by id, the problems worth a warning, and a hash of the data it came from."""
+
+    entities: dict[str, Entity]
+    warnings: list[str]
+    data_hash: str
+
+    def of_type(self, type_: str) -> list[Entity]:
+        """Entities of one type, by id."""
+        return sorted((e for e in self.entities.values() if e.type == type_), key=lambda e: e.id)
+
+
+# --- reading and validating ------------------------------------------------------------------
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The gazetteer files plus event_types.toml, sorted: what a cache key must cover."""
+    files = sorted((data_dir / "entities").glob("*.toml"))
+    if (data_dir / "event_types.toml").is_file():
+        files.append(data_dir / "event_types.toml")
+    return files
+
+
+def hash_files(paths: Iterable[Path], *extra: str) -> str:
+    """A sha256 over file names and contents (and extra strings such as versions)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for item in extra:
+        digest.update(item.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _check_entry(raw: Any, file_type: str, is_country_file: bool) -> list[str]:
+    """Reasons an entry is malformed (empty when it is fine)."""
+    if not isinstance(raw, dict):
+        return ["is not a table"]
+    reasons: list[str] = []
+    unknown = sorted(set(raw) - _FIELDS)
+    if unknown:
+        reasons.append(f"unknown field(s) {', '.join(unknown)}")
+    id_ = raw.get("id")
+    if not isinstance(id_, str) or not _ID_RE.match(id_):
+        reasons.append(f"id {id_!r} is not lowercase ASCII [a-z0-9-]")
+    if raw.get("type") != file_type:
+        reasons.append(f"type {raw.get('type')!r} differs from the file's type {file_type!r}")
+    # country.toml may add to a pycountry country without repeating its name and description
+    optional_base = is_country_file and "parent" not in raw
+    for key in ("name", "description"):
+        value = raw.get(key)
+        if value is None and optional_base:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            reasons.append(f"{key} is missing or empty")
+    aliases = raw.get("aliases")
+    if aliases is None and optional_base:
+        pass
+    elif not isinstance(aliases, dict):
+        reasons.append("aliases must be a table of language = [forms]")
+    else:
+        for lang, forms in aliases.items():
+            if not _LANG_RE.match(lang):
+                reasons.append(f"aliases: {lang!r} is not a language code")
+            if not _str_list(forms):
+                reasons.append(f"aliases.{lang} must be a list of non-empty strings")
+        if not optional_base:
+            missing = [lang for lang in ("en", "ru") if lang not in aliases]
+            if missing:
+                reasons.append(f"aliases lack {' and '.join(missing)}")
+    for key in ("country", "parent"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not _ID_RE.match(value)):
+            reasons.append(f"{key} {value!r} is not an id")
+    if raw.get("parent") is not None and file_type != "country":
+        reasons.append("parent is for regions in country.toml only")
+    wikidata = raw.get("wikidata")
+    if wikidata is not None and (not isinstance(wikidata, str) or not _WIKIDATA_RE.match(wikidata)):
+        reasons.append(f"wikidata {wikidata!r} is not a Q-id")
+    for key in ("ambiguous", "context", "context_entities"):
+        value = raw.get(key)
+        if value is not None and not (_str_list(value) or value == []):
+            reasons.append(f"{key} must be a list of non-empty strings")
+    return reasons
+
+
+def _read_toml(path: Path, problems: list[tuple[str, str, str]]) -> list[Any]:
+    try:
+        with path.open("rb") as handle:
+            doc = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        problems.append((str(path), "file", f"not valid TOML: {err}"))
+        return []
+    unknown = sorted(set(doc) - {"entity"})
+    if unknown:
+        problems.append((str(path), "file", f"unknown top-level key(s) {', '.join(unknown)}"))
+    entries = doc.get("entity", [])
+    if not isinstance(entries, list):
+        problems.append((str(path), "file", "entity must be an array of tables [[entity]]"))
+        return []
+    return entries
+
+
+def _entry_label(index: int, raw: Any) -> str:
+    id_ = raw.get("id") if isinstance(raw, dict) else None
+    return f"entry {index + 1}" + (f" (id {id_!r})" if isinstance(id_, str) else "")
+
+
+def _to_entity(raw: dict[str, Any], source: str, base: Entity | None) -> Entity:
+    """An Entity from a validated entry, merged over ``base`` (a pycountry country) if given."""
+    aliases: dict[str, tuple[str, ...]] = dict(base.aliases) if base else {}
+    for lang, forms in (raw.get("aliases") or {}).items():
+        merged = dict.fromkeys([*aliases.get(lang, ()), *(f.strip() for f in forms)])
+        aliases[lang] = tuple(merged)
+    name = (raw.get("name") or "").strip() or (base.name if base else raw["id"])
+    description = (raw.get("description") or "").strip() or (base.description if base else "")
+    return Entity(
+        id=raw["id"],
+        type=raw["type"],
+        name=name,
+        description=description,
+        aliases=aliases,
+        country=raw.get("country") or (base.country if base else None),
+        parent=raw.get("parent"),
+        wikidata=raw.get("wikidata") or (base.wikidata if base else None),
+        ambiguous=frozenset(a.strip() for a in raw.get("ambiguous") or ()),
+        context=tuple(c.strip() for c in raw.get("context") or ()),
+        context_entities=tuple(raw.get("context_entities") or ()),
+        source=source,
+        derived_aliases=base.derived_aliases if base else (),
+    )
+
+
+# --- countries from pycountry -----------------------------------------------------------------
+
+
+@functools.cache
+def _translation(locale: str) -> gettext.NullTranslations | None:
+    import pycountry
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+    except OSError:
+        return None
+
+
+def _official_locales(alpha_2: str) -> list[str]:
+    """pycountry locale names for the official languages of a country (needs Babel)."""
+    try:
+        from babel.languages import get_official_languages
+    except ImportError:  # Babel is optional: without it, countries get en and ru names only
+        return []
+    locales = []
+    for lang in get_official_languages(alpha_2, de_facto=True):
+        if lang == "zh":
+            locales.append({"TW": "zh_TW", "HK": "zh_HK", "MO": "zh_HK"}.get(alpha_2, "zh_CN"))
+        elif lang == "pt":
+            locales.append("pt_BR" if alpha_2 == "BR" else "pt")
+        elif lang != "en":
+            locales.append(lang)
+    return locales
+
+
+def _uninvert(name: str) -> str | None:
+    """'Korea, Republic of' -> 'Republic of Korea'; None when the name has no such comma."""
+    head, sep, tail = name.partition(", ")
+    if not sep or "," in tail:
+        return None
+    if tail.lower() == "the":
+        return f"the {head}"
+    if tail.endswith((" of", " of the")):
+        return f"{tail} {head}"
+    return None
+
+
+def pycountry_countries() -> dict[str, Entity]:
+    """Every ISO 3166-1 country as an Entity (id = alpha-2 lowercase)."""
+    import pycountry
+
+    out: dict[str, Entity] = {}
+    for country in pycountry.countries:
+        names = [
+            n
+            for n in (
+                getattr(country, "common_name", None),
+                country.name,
+                getattr(country, "official_name", None),
+            )
+            if n
+        ]
+        english = list(names)
+        english += [u for n in names if (u := _uninvert(n))]
+        aliases: dict[str, tuple[str, ...]] = {"en": tuple(dict.fromkeys(english))}
+        for locale in ["ru", *_official_locales(country.alpha_2)]:
+            translation = _translation(locale)
+            if translation is None:
+                continue
+            forms: list[str] = []
+            for n in names:
+                text = translation.gettext(n)
+                if text == n and locale != "ru":
+                    continue
+                forms.append(text)
+                head, sep, _ = text.partition(",")
+                if sep:
+                    forms.append(head.strip())
+                    forms.append(text.replace(",", " "))
+            if forms:
+                lang = locale.split("_")[0].split("@")[0]
+                aliases[lang] = tuple(dict.fromkeys([*aliases.get(lang, ()), *forms]))
+        display = names[0]
+        out[country.alpha_2.lower()] = Entity(
+            id=country.alpha_2.lower(),
+            type="country",
+            name=display,
+            description=f"{display}: a country (ISO 3166-1 {country.alpha_2}).",
+            aliases=aliases,
+            source="pycountry",
+            derived_aliases=(country.alpha_3,),
+        )
+    return out
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
+    """Read, validate and merge every gazetteer file; raise GazetteerError on bad data."""
+    import pycountry
+
+    data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    folder = data_dir / "entities"
+    problems: list[tuple[str, str, str]] = []
+    warnings: list[str] = []
+    countries = pycountry_countries()
+    entities: dict[str, Entity] = {}
+    where: dict[str, str] = {}
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    for path in files:
+        file_type = path.stem
+        if file_type not in TYPES:
+            problems.append((str(path), "file", f"{path.name} is not one of {', '.join(TYPES)}"))
+            continue
+        for index, raw in enumerate(_read_toml(path, problems)):
+            label = _entry_label(index, raw)
+            reasons = _check_entry(raw, file_type, file_type == "country")
+            if (
+                not reasons
+                and file_type == "country"
+                and raw["id"] not in countries
+                and "parent" not in raw
+                and ("name" not in raw or "aliases" not in raw)
+            ):
+                reasons.append(
+                    "not an ISO 3166 country: needs parent (for a region), name, "
+                    "description and aliases"
+                )
+            if reasons:
+                problems.extend((str(path), label, r) for r in reasons)
+                continue
+            id_ = raw["id"]
+            if id_ in entities:
+                problems.append((str(path), label, f"duplicate id, also in {where[id_]}"))
+                continue
+            base = countries.get(id_) if file_type == "country" else None
+            entities[id_] = _to_entity(raw, path.name, base)
+            where[id_] = f"{path.name} {label}"
+    for id_, country in countries.items():
+        entities.setdefault(id_, country)
+    problems += _check_references(entities, where, warnings)
+    if problems:
+        raise GazetteerError(problems)
+    warnings += _alias_clashes(entities)
+    for message in warnings:
+        log.warning("gazetteer: %s", message)
+    digest = hash_files(data_files(data_dir), f"pycountry {pycountry.__version__}")
+    return Gazetteer(entities=entities, warnings=warnings, data_hash=digest)
+
+
+def _check_references(
+    entities: dict[str, Entity], where: dict[str, str], warnings: list[str]
+) -> list[tuple[str, str, str]]:
+    """Ids that parent and country name must exist; ambiguous forms must be aliases.
+
+    A context_entities id that names no entity only earns a warning (the rule just never fires).
+    """
+    problems = []
+    for entity in entities.values():
+        if entity.source == "pycountry":
+            continue
+        file, _, label = where[entity.id].partition(" ")
+        if entity.parent and entities.get(entity.parent) is None:
+            problems.append((file, label, f"parent {entity.parent!r} is not a country id"))
+        if entity.country and (
+            entity.country not in entities or entities[entity.country].type != "country"
+        ):
+            problems.append((file, label, f"country {entity.country!r} is not a country id"))
+        for other in entity.context_entities:
+            if other not in entities:
+                warnings.append(f"{file} {label}: context_entities names unknown id {other!r}")
+        aliases = set(entity.all_aliases())
+        for form in sorted(entity.ambiguous - aliases):
+            problems.append((file, label, f"ambiguous {form!r} is not one of its aliases"))
+    return problems
+
+
+def _alias_clashes(entities: dict[str, Entity]) -> list[str]:
+    """Hand-written aliases that two entities claim (derived pycountry forms excepted)."""
+    from newsarchive.tagger import alias_key
+
+    owners: dict[str, list[str]] = {}
+    for entity in entities.values():
+        if entity.source == "pycountry":
+            continue
+        keys = {alias_key(a) for forms in entity.aliases.values() for a in forms}
+        keys.add(alias_key(entity.name))
+        for key in keys:
+            if key:
+                owners.setdefault(key, []).append(entity.id)
+    return [
+        f"alias {key!r} is claimed by {' and '.join(sorted(ids))}: counted only where their "
+        "context rules tell them apart"
+        for key, ids in sorted(owners.items())
+        if len(ids) > 1
+    ]
+
+
+@functools.cache
+def _cached_tagger(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Tagger:
+    from newsarchive.tagger import Tagger
+
+    return Tagger.from_data(Path(data_dir))
+
+
+def load_tagger(data_dir: Path | str | None = None) -> Tagger:
+    """The tagger for a data folder (default: the repository's ``data/``), built once.
+
+    In-process it is cached by the folder and its files' sizes and mtimes, so an edited
+    gazetteer is reloaded; across processes the compiled automaton is cached on disk under
+    ``.cache/entities/`` keyed by a hash of the data files.
+    """
+    folder = Path(data_dir).resolve() if data_dir else DEFAULT_DATA_DIR
+    signature = tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in data_files(folder)
+    )
+    return _cached_tagger(str(folder), signature)

@@ -1,0 +1,201 @@
+"""Event types (``data/event_types.toml``): definitions, cue phrases, and scoring from cue hits.
+
+Each ``[[event_type]]`` has id, name, definition and ``cues`` (language -> phrases, weight 1);
+optional ``strong_cues`` (weight 2.5: phrases that establish the type on their own, such as
+"internet shutdown"), ``not_cues`` (weight -2: phrases that argue against it, such as
+"cable cut" for a shutdown), ``neutral`` (weight 0: longer phrases that hide a shorter cue,
+such as "law enforcement" hiding "law"), ``needs`` (entity types without which the evidence is
+halved: a platform block names a platform) and ``excludes`` (ids this type overrides when it
+scores at least as high: an outage excludes a shutdown, so an accident is never called a
+shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
+automaton pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
+1.5x in the lead.
+
+``[relevance]`` lists topic terms (``terms``, language -> phrases) that, with the event-type
+evidence and the kinds of entities found, give the relevance score ingest uses to keep items.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsarchive.entities import TYPES as ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from newsarchive.tagger import TaggedEntity, TaggedEventType
+
+IDS: tuple[str, ...] = (
+    "shutdown", "throttling", "platform-block", "content-blocking", "circumvention-restriction",
+    "censorship-law", "surveillance-data-access", "arrest-prosecution", "attack-harassment",
+    "state-platform-mandate", "information-manipulation", "restoration-remedy", "outage",
+)
+WEIGHTS = {"cues": 1.0, "strong_cues": 2.5, "not_cues": -2.0, "neutral": 0.0}
+#: score = 1 - exp(-raw / SCALE); a type is reported from THRESHOLD up.
+SCALE = 3.0
+THRESHOLD = 0.5
+#: ingest keeps an item whose relevance reaches this.
+RELEVANCE_THRESHOLD = 0.5
+_FIELDS = frozenset({"id", "name", "definition", "excludes", "needs", *WEIGHTS})
+
+
+class EventTypesError(ValueError):
+    """Malformed data/event_types.toml (message names the entry and the reason)."""
+
+
+@dataclass(frozen=True)
+class EventTypeDef:
+    """One event type and its cue phrases by language."""
+
+    id: str
+    name: str
+    definition: str
+    cues: dict[str, tuple[str, ...]]
+    strong_cues: dict[str, tuple[str, ...]]
+    not_cues: dict[str, tuple[str, ...]]
+    neutral: dict[str, tuple[str, ...]]
+    excludes: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    def weighted_cues(self) -> Iterator[tuple[str, float]]:
+        """(phrase, weight) for every cue, strong cue and negative cue."""
+        for field_name, weight in WEIGHTS.items():
+            for phrases in getattr(self, field_name).values():
+                for phrase in phrases:
+                    yield phrase, weight
+
+    @property
+    def url(self) -> str:
+        """Where the type's page lives (relative to SITEURL)."""
+        return f"type/{self.id}/"
+
+
+@dataclass(frozen=True)
+class RelevanceConfig:
+    """Topic terms (language -> phrases) that mark a text as about internet freedom."""
+
+    terms: dict[str, tuple[str, ...]]
+    strong_terms: tuple[str, ...] = ()
+
+    def weighted_terms(self) -> Iterator[tuple[str, float]]:
+        """(phrase, weight) for every topic term."""
+        for phrases in self.terms.values():
+            for phrase in phrases:
+                yield phrase, 1.0
+        for phrase in self.strong_terms:
+            yield phrase, 2.5
+
+
+def _phrases(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(v, list) and all(isinstance(p, str) and p.strip() for p in v)
+        for v in value.values()
+    ):
+        raise EventTypesError(f"{where}: must be a table of language = [phrases]")
+    return {lang: tuple(p.strip() for p in v) for lang, v in value.items()}
+
+
+def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfig]:
+    """Read and validate ``event_types.toml``; no file means no event types."""
+    path = Path(data_dir) / "event_types.toml"
+    if not path.is_file():
+        return [], RelevanceConfig({})
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise EventTypesError(f"{path}: not valid TOML: {err}") from err
+    defs: list[EventTypeDef] = []
+    for index, raw in enumerate(doc.get("event_type", [])):
+        where = f"{path}: event_type {index + 1} ({raw.get('id')!r})"
+        unknown = sorted(set(raw) - _FIELDS)
+        if unknown:
+            raise EventTypesError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        if raw.get("id") not in IDS:
+            raise EventTypesError(f"{where}: id must be one of {', '.join(IDS)}")
+        for key in ("name", "definition"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise EventTypesError(f"{where}: {key} is missing or empty")
+        cues = _phrases(raw.get("cues"), f"{where}: cues")
+        strong = _phrases(raw.get("strong_cues"), f"{where}: strong_cues")
+        if not {"en", "ru"} <= set(cues) | set(strong):
+            raise EventTypesError(f"{where}: cues need en and ru phrases")
+        excludes = raw.get("excludes", [])
+        if not isinstance(excludes, list) or any(e not in IDS for e in excludes):
+            raise EventTypesError(f"{where}: excludes must list event-type ids")
+        needs = raw.get("needs", [])
+        if not isinstance(needs, list) or any(n not in ENTITY_TYPES for n in needs):
+            raise EventTypesError(f"{where}: needs must list entity types")
+        defs.append(
+            EventTypeDef(
+                id=raw["id"],
+                name=raw["name"].strip(),
+                definition=raw["definition"].strip(),
+                cues=cues,
+                strong_cues=strong,
+                not_cues=_phrases(raw.get("not_cues"), f"{where}: not_cues"),
+                neutral=_phrases(raw.get("neutral"), f"{where}: neutral"),
+                excludes=tuple(excludes),
+                needs=tuple(needs),
+            )
+        )
+    ids = [d.id for d in defs]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise EventTypesError(f"{path}: event types defined twice: {', '.join(duplicates)}")
+    rel = doc.get("relevance", {})
+    relevance = RelevanceConfig(
+        terms=_phrases(rel.get("terms"), f"{path}: relevance.terms"),
+        strong_terms=tuple(_phrases({"x": rel.get("strong_terms", [])}, f"{path}: relevance")["x"]),
+    )
+    return defs, relevance
+
+
+def score_event_types(
+    defs: Sequence[EventTypeDef], raw: Sequence[float], entity_types: set[str]
+) -> tuple[list[TaggedEventType], float]:
+    """Event types whose score reaches THRESHOLD (best first), and the total positive evidence."""
+    from newsarchive.tagger import TaggedEventType
+
+    raw = [
+        r * 0.5 if d.needs and not entity_types.intersection(d.needs) else r
+        for d, r in zip(defs, raw, strict=True)
+    ]
+    scores = {d.id: 1.0 - math.exp(-max(r, 0.0) / SCALE) for d, r in zip(defs, raw, strict=True)}
+    chosen = {i for i, s in scores.items() if s >= THRESHOLD}
+    for definition in defs:
+        if definition.id in chosen:
+            for other in definition.excludes:
+                if other in chosen and scores[other] <= scores[definition.id]:
+                    chosen.discard(other)
+    result = [
+        TaggedEventType(id=d.id, name=d.name, score=round(scores[d.id], 3))
+        for d in defs
+        if d.id in chosen
+    ]
+    result.sort(key=lambda t: -t.score)
+    return result, sum(max(r, 0.0) for r in raw)
+
+
+#: entity types that on their own suggest the internet-freedom beat
+_TOPICAL_TYPES = {"platform": 1.5, "org": 0.5, "law": 0.5}
+
+
+def relevance(
+    cfg: RelevanceConfig,
+    evidence: float,
+    term_raw: float,
+    types: set[str],
+    entities: Sequence[TaggedEntity],
+) -> float:
+    """How much a text is about internet freedom (0..1) from cues, terms and entities."""
+    del cfg
+    platform_salience = sum(e.salience for e in entities if e.type == "platform")
+    bonus = sum(w for t, w in _TOPICAL_TYPES.items() if t in types) + platform_salience
+    raw = 0.6 * evidence + 0.5 * term_raw + bonus
+    return round(1.0 - math.exp(-raw / 6.0), 3)
