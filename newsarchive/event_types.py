@@ -9,7 +9,7 @@ halved: a platform block names a platform) and ``excludes`` (ids this type overr
 scores at least as high: an outage excludes a shutdown, so an accident is never called a
 shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
 automaton pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
-1.5x in the lead.
+2x in the lead.
 
 ``[relevance]`` lists topic terms (``terms``, language -> phrases) that, with the event-type
 evidence and the kinds of entities found, give the relevance score ingest uses to keep items.
@@ -35,9 +35,12 @@ IDS: tuple[str, ...] = (
     "state-platform-mandate", "information-manipulation", "restoration-remedy", "outage",
 )
 WEIGHTS = {"cues": 1.0, "strong_cues": 2.5, "not_cues": -2.0, "neutral": 0.0}
-#: score = 1 - exp(-raw / SCALE); a type is reported from THRESHOLD up.
-SCALE = 3.0
-THRESHOLD = 0.5
+#: score = 1 - exp(-raw / SCALE). A type is reported when its evidence reaches MIN_EVIDENCE
+#: and at least RELATIVE times the best type's: an article reports its main event and the
+#: ones it gives real weight to, not every word it uses in passing.
+SCALE = 6.0
+MIN_EVIDENCE = 6.0
+RELATIVE = 0.4
 #: ingest keeps an item whose relevance reaches this.
 RELEVANCE_THRESHOLD = 0.5
 _FIELDS = frozenset({"id", "name", "definition", "excludes", "needs", *WEIGHTS})
@@ -159,15 +162,20 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
 def score_event_types(
     defs: Sequence[EventTypeDef], raw: Sequence[float], entity_types: set[str]
 ) -> tuple[list[TaggedEventType], float]:
-    """Event types whose score reaches THRESHOLD (best first), and the total positive evidence."""
+    """Event types with enough evidence (best first), and the total positive evidence."""
     from newsarchive.tagger import TaggedEventType
 
     raw = [
         r * 0.5 if d.needs and not entity_types.intersection(d.needs) else r
         for d, r in zip(defs, raw, strict=True)
     ]
+    top = max(raw, default=0.0)
     scores = {d.id: 1.0 - math.exp(-max(r, 0.0) / SCALE) for d, r in zip(defs, raw, strict=True)}
-    chosen = {i for i, s in scores.items() if s >= THRESHOLD}
+    chosen = {
+        d.id
+        for d, r in zip(defs, raw, strict=True)
+        if r >= MIN_EVIDENCE and r >= RELATIVE * top
+    }
     for definition in defs:
         if definition.id in chosen:
             for other in definition.excludes:

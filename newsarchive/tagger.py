@@ -39,7 +39,7 @@ from newsarchive.entities import TYPES, Entity, Gazetteer, data_files, hash_file
 log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
-_ZONE_WEIGHT = {"title": 3.0, "lead": 1.5, "body": 1.0}
+_ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 _CACHE_FORMAT = "tagger-v1"
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -307,6 +307,37 @@ class Tagger:
         foreign names.
         """
         del lang
+        entities, cue_spans, term_raw, _full = self._scan(title, lead, body)
+        types = {e.type for e in entities}
+        event_types, evidence = et.score_event_types(
+            self.event_defs, self._cue_raw(cue_spans), types
+        )
+        relevance = et.relevance(self.relevance_cfg, evidence, term_raw, types, entities)
+        return TagResult(entities=entities, event_types=event_types, relevance=relevance)
+
+    def explain(
+        self, title: str, lead: str = "", body: str = ""
+    ) -> list[tuple[str, str, str, float]]:
+        """The cue phrases found, as (event type id, phrase, zone, weight): why a type was given."""
+        _entities, cue_spans, _terms, full = self._scan(title, lead, body)
+        out = []
+        for start, end, items, zone in cue_spans:
+            phrase = full[start : end + 1].strip(" ").encode("latin-1").decode("utf-8", "replace")
+            for item in items:
+                out.append((self.event_defs[item[1]].id, phrase, ZONES[min(zone, 2)], item[2]))
+        return out
+
+    def _cue_raw(self, cue_spans: list[tuple[int, int, list[tuple], int]]) -> list[float]:
+        raw = [0.0] * len(self.event_defs)
+        for _start, _end, items, zone in cue_spans:
+            for item in items:
+                raw[item[1]] += item[2] * _ZONE_WEIGHT[ZONES[min(zone, 2)]]
+        return raw
+
+    def _scan(
+        self, title: str, lead: str, body: str
+    ) -> tuple[list[TaggedEntity], list[tuple[int, int, list[tuple], int]], float, str]:
+        """One automaton pass: ranked entities, resolved cue spans, topic-term weight, text."""
         zones = (title or "", lead or "", body or "")
         normalised = [normalise(z) for z in zones]
         full = " " + " \x01 ".join(normalised) + " "
@@ -318,7 +349,7 @@ class Tagger:
         cased_full: str | None = None
 
         patterns = self.patterns
-        entity_hits: list[tuple[int, int, tuple]] = []
+        entity_hits: list[tuple[int, int, tuple, int]] = []
         cue_hits: list[tuple[int, int, tuple, int]] = []
         term_raw = 0.0
         context_seen: set[str] = set()
@@ -332,10 +363,14 @@ class Tagger:
                     cased = item[2]
                     if cased is not None:
                         if cased_full is None:
-                            cased_full = " " + " \x01 ".join(
-                                _normalise_cased(z, len(n))
-                                for z, n in zip(zones, normalised, strict=True)
-                            ) + " "
+                            cased_full = (
+                                " "
+                                + " \x01 ".join(
+                                    _normalise_cased(z, len(n))
+                                    for z, n in zip(zones, normalised, strict=True)
+                                )
+                                + " "
+                            )
                         if cased_full[start : end + 1].strip(" ") != cased:
                             continue
                     entity_hits.append((start, end, item, zone))
@@ -345,20 +380,9 @@ class Tagger:
                     context_seen.add(item[1])
                 else:
                     term_raw += item[1] * _ZONE_WEIGHT[ZONES[min(zone, 2)]]
-
         counts = self._resolve(entity_hits, context_seen)
-        entities = self._rank(counts, sum(len(z) for z in normalised))
-        cue_raw = [0.0] * len(self.event_defs)
-        for _start, _end, items, zone in _longest(cue_hits):
-            for item in items:
-                cue_raw[item[1]] += item[2] * _ZONE_WEIGHT[ZONES[min(zone, 2)]]
-        event_types, evidence = et.score_event_types(
-            self.event_defs, cue_raw, {e.type for e in entities}
-        )
-        relevance = et.relevance(
-            self.relevance_cfg, evidence, term_raw, {e.type for e in entities}, entities
-        )
-        return TagResult(entities=entities, event_types=event_types, relevance=relevance)
+        entities = self._rank(counts, len(full))
+        return entities, _longest(cue_hits), term_raw, full
 
     def _resolve(
         self, hits: list[tuple[int, int, tuple, int]], context_seen: set[str]
