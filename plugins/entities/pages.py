@@ -1,0 +1,108 @@
+"""Entity and event-type pages, their Atom feeds, and the index pages, through Pelican's writer.
+
+Only entities with at least one published story get a page. A page lists the stories newest
+first (paginated like tags: ``<page>/page/<n>/``), the count, the description, a stories-per-
+month chart (inline SVG built here), the most co-mentioned entities, and links its feed
+``<page>/feed.atom.xml``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import permutations
+from typing import Any
+
+from newsarchive.charts import month_chart
+
+from .model import INDEX_URLS, EntityPage, EventType
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Index:
+    """Stories per entity page and per event type, and co-mentions between entities."""
+
+    stories: dict[EntityPage | EventType, list[Any]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    co_mentions: dict[EntityPage, Counter[EntityPage]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+
+
+def build_index(articles: Iterable[Any], co_mention_top: int) -> Index:
+    """Group published articles by the entities and event types they carry."""
+    index = Index()
+    for article in articles:
+        mentions = [m for _label, group in article.entities for m in group]
+        for mention in mentions:
+            index.stories[mention.page].append(article)
+        for event_type in article.event_types:
+            index.stories[event_type.page].append(article)
+        top = sorted(mentions, key=lambda m: -m.salience)[:co_mention_top]
+        for a, b in permutations((m.page for m in top), 2):
+            index.co_mentions[a][b] += 1
+    for items in index.stories.values():
+        items.sort(key=lambda a: a.date, reverse=True)
+    return index
+
+
+def write_pages(
+    generator: Any, writer: Any, index: Index, *, feeds: bool, co_mentioned: int
+) -> int:
+    """Write every entity and event-type page (and feed) plus the index pages."""
+    settings = generator.settings
+    relative = settings["RELATIVE_URLS"]
+    template = generator.get_template("entity")
+    written = 0
+    for page, stories in index.stories.items():
+        others = index.co_mentions.get(page, Counter()) if isinstance(page, EntityPage) else None
+        writer.write_file(
+            page.save_as,
+            template,
+            generator.context,
+            relative_urls=relative,
+            paginated={"articles": stories},
+            template_name="entity",
+            url=page.url,
+            page_name=page.page_name,
+            entity=page,
+            articles=stories,
+            chart=month_chart((a.date for a in stories), page.name),
+            co_mentioned=_top(others, co_mentioned) if others is not None else [],
+            feed_url=page.feed_url if feeds else None,
+            index_url=INDEX_URLS[page.kind],
+        )
+        if feeds:
+            writer.write_feed(
+                stories,
+                generator.context,
+                page.feed_url,
+                page.feed_url,
+                feed_title=page.name,
+            )
+        written += 1
+    by_kind: dict[str, list[tuple[Any, int]]] = defaultdict(list)
+    for page, stories in index.stories.items():
+        by_kind[page.kind].append((page, len(stories)))
+    index_template = generator.get_template("entity_index")
+    for kind, url in INDEX_URLS.items():
+        terms = sorted(by_kind.get(kind, []), key=lambda t: (t[0].name.casefold(), t[0].slug))
+        writer.write_file(
+            url + "index.html",
+            index_template,
+            generator.context,
+            relative_urls=relative,
+            kind=kind,
+            terms=terms,
+            url=url,
+        )
+    return written
+
+
+def _top(counter: Counter[EntityPage], n: int) -> list[tuple[EntityPage, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].name.casefold()))[:n]
