@@ -46,6 +46,13 @@ TYPE_LABELS: dict[str, str] = {
 }
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
+#: ISO alpha-3 codes that are also everyday words or better-known acronyms ("AND", "CAN",
+#: "TLS", "DMA"): not used as aliases, or every "and" would be a candidate for Andorra.
+_WORDLIKE_ALPHA3 = frozenset(
+    """AND ARE CAN PER MAR BEN NOR DOM LIE COD TON SUR FIN TUN ARM GAB BRA MAC COM NIC PAN SEN
+    KEN JAM GUM PRY CUB DMA GEO VAT GUY ALA IOT ATF CAF NER TLS EST MMR HUN BEL ASM AUS
+    FRO SPM PLW MUS TUV ATA""".split()
+)
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -315,7 +322,9 @@ def pycountry_countries() -> dict[str, Entity]:
             description=f"{display}: a country (ISO 3166-1 {country.alpha_2}).",
             aliases=aliases,
             source="pycountry",
-            derived_aliases=(country.alpha_3,),
+            derived_aliases=(
+                () if country.alpha_3 in _WORDLIKE_ALPHA3 else (country.alpha_3,)
+            ),
         )
     return out
 

@@ -166,28 +166,27 @@ def score_event_types(
     from newsarchive.tagger import TaggedEventType
 
     raw = [
-        r * 0.5 if d.needs and not entity_types.intersection(d.needs) else r
+        r * 0.5 if r > 0 and d.needs and entity_types.isdisjoint(d.needs) else r
         for d, r in zip(defs, raw, strict=True)
     ]
+    evidence = sum(r for r in raw if r > 0)
     top = max(raw, default=0.0)
-    scores = {d.id: 1.0 - math.exp(-max(r, 0.0) / SCALE) for d, r in zip(defs, raw, strict=True)}
-    chosen = {
-        d.id
-        for d, r in zip(defs, raw, strict=True)
-        if r >= MIN_EVIDENCE and r >= RELATIVE * top
-    }
+    if top < MIN_EVIDENCE:
+        return [], evidence
+    floor = max(MIN_EVIDENCE, RELATIVE * top)
+    chosen = {d.id: r for d, r in zip(defs, raw, strict=True) if r >= floor}
     for definition in defs:
         if definition.id in chosen:
             for other in definition.excludes:
-                if other in chosen and scores[other] <= scores[definition.id]:
-                    chosen.discard(other)
+                if other in chosen and chosen[other] <= chosen[definition.id]:
+                    del chosen[other]
     result = [
-        TaggedEventType(id=d.id, name=d.name, score=round(scores[d.id], 3))
+        TaggedEventType(d.id, d.name, round(1.0 - math.exp(-chosen[d.id] / SCALE), 3))
         for d in defs
         if d.id in chosen
     ]
     result.sort(key=lambda t: -t.score)
-    return result, sum(max(r, 0.0) for r in raw)
+    return result, evidence
 
 
 #: entity types that on their own suggest the internet-freedom beat

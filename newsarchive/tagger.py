@@ -3,14 +3,17 @@
 How a text is read (:func:`normalise`): lower-cased, Unicode punctuation and symbols turned into
 spaces, ``ё`` folded to ``е`` and Arabic ``ي``/``ك`` to Persian ``ی``/``ک``, then encoded as UTF-8
 with every ASCII non-word byte turned into a space and runs of spaces squeezed. The bytes are
-scanned as a Latin-1 string, so one automaton handles every script, and patterns are padded with
-a space on each side: only whole words can match (for scripts written without spaces, such as
-Chinese or Thai, the padding is dropped on that side). Letters, combining marks (Devanagari
-matras) and ZWNJ/ZWJ count as word characters.
+scanned as a Latin-1 string, so one automaton handles every script. For the scan every space
+is doubled and patterns are padded with one space on each side: only whole words can match, and
+two neighbouring words can both match (for scripts written without spaces, such as Chinese or
+Thai, the padding is dropped on that side). Letters, combining marks (Devanagari matras) and
+ZWNJ/ZWJ count as word characters.
 
 Rules applied to what the pass finds:
+- the longest match wins where matches overlap ("Supreme Court of India" over "India"): the
+  scan is pyahocorasick's leftmost-longest ``iter_long``, and its hits are counted per pattern
+  (in C), so Python work grows with the number of distinct patterns found, not with hits;
 - acronyms (all-caps aliases: NATO, OONI, FSB, MAX) must match the original's case exactly;
-- the longest match wins where matches overlap ("Supreme Court of India" over "India");
 - an ambiguous alias counts only when one of its entity's context words occurs in the document
   or one of its ``context_entities`` is tagged; an alias two entities claim counts only for the
   claimant whose context is met;
@@ -20,15 +23,16 @@ Event-type cues and relevance terms ride in the same automaton (see newsarchive.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
 import pickle
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick
@@ -40,12 +44,12 @@ log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
 _ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
-_CACHE_FORMAT = "tagger-v1"
+_CACHE_FORMAT = "tagger-v2"
 
 # --- normalisation ---------------------------------------------------------------------------
 
 _BYTE_TABLE = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
-_FOLD = str.maketrans({"ё": "е", "ي": "ی", "ك": "ک", "ى": "ی"})
+_FOLDS = (("ё", "е"), ("ي", "ی"), ("ك", "ک"), ("ى", "ی"))
 _KEEP = {"\u200c", "\u200d"}  # ZWNJ and ZWJ join parts of Persian and Indic words
 
 
@@ -76,31 +80,36 @@ _UNSPACED = re.compile(
 
 def _prepare(text: str) -> str:
     if not text.isascii():
-        text = _NON_WORD.sub(" ", text).translate(_FOLD)
+        text = _NON_WORD.sub(" ", text)
+        for old, new in _FOLDS:
+            if old in text:
+                text = text.replace(old, new)
     return text
 
 
-def _squeeze(data: bytes) -> bytes:
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    return data
+def _words(text: str) -> list[bytes]:
+    """The UTF-8 words of a text: non-word characters are separators."""
+    return _prepare(text).encode("utf-8").translate(_BYTE_TABLE).split()
 
 
 def normalise(text: str) -> str:
-    """Lower-cased, punctuation-free, space-squeezed text as a Latin-1 view of its UTF-8 bytes."""
-    return _squeeze(_prepare(text.lower()).encode("utf-8").translate(_BYTE_TABLE)).decode(
-        "latin-1"
-    )
+    """Lower-cased words joined by single spaces, as a Latin-1 view of their UTF-8 bytes."""
+    return b" ".join(_words(text.lower())).decode("latin-1")
 
 
-def _normalise_cased(text: str, lowered_len: int) -> str:
-    """Like normalise() but keeping case; same length as the lowered form (char by char)."""
-    out = _squeeze(_prepare(text).encode("utf-8").translate(_BYTE_TABLE)).decode("latin-1")
+def scan_text(text: str) -> str:
+    """A text as the automaton reads it: normalised, every space doubled, two spaces each end."""
+    return (b"  " + b"  ".join(_words(text.lower())) + b"  ").decode("latin-1")
+
+
+def _scan_text_cased(text: str, lowered_len: int) -> str:
+    """Like scan_text() but keeping case; same length as the lowered form."""
+    out = (b"  " + b"  ".join(_words(text)) + b"  ").decode("latin-1")
     if len(out) != lowered_len:  # a letter whose lower case has another UTF-8 length
         same = "".join(
             c if len(c.lower().encode()) == len(c.encode()) else c.lower() for c in text
         )
-        out = _squeeze(_prepare(same).encode("utf-8").translate(_BYTE_TABLE)).decode("latin-1")
+        out = (b"  " + b"  ".join(_words(same)) + b"  ").decode("latin-1")
     return out
 
 
@@ -118,17 +127,20 @@ def is_acronym(alias: str) -> bool:
 
 
 def _pattern(key: str) -> str:
-    """The key padded with a space on each side written with spaces between words."""
+    """A key as scanned: spaces doubled, padded with a space where its script uses spaces."""
     text = key.encode("latin-1").decode("utf-8")
     left = "" if _UNSPACED.match(text[0]) else " "
     right = "" if _UNSPACED.match(text[-1]) else " "
-    return f"{left}{key}{right}"
+    return f"{left}{key.replace(' ', '  ')}{right}"
+
+
+_SECOND = itemgetter(1)
 
 
 # --- results ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaggedEntity:
     """An entity found in a text, with its mentions per zone and its salience (0..1)."""
 
@@ -166,6 +178,12 @@ class TagResult:
 
 # claim kinds
 _ENTITY, _CUE, _CONTEXT, _TERM = 0, 1, 2, 3
+_ZONE_WEIGHTS = tuple(_ZONE_WEIGHT[z] for z in ZONES)
+_TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
+# per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
+# ...), context key or None, relevance-term weight, the key itself
+_Claim = tuple[str, str | None, bool]
+_Action = tuple[tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str]
 
 
 @dataclass
@@ -184,7 +202,7 @@ class Tagger:
     event_defs: list[et.EventTypeDef]
     relevance_cfg: et.RelevanceConfig
     automaton: ahocorasick.Automaton
-    patterns: list[tuple[int, tuple[tuple, ...]]]  # pid -> (pattern length, claims)
+    actions: list[_Action]  # pattern id -> what finding it does
     rules: dict[str, _Rule]
     warnings: list[str] = field(default_factory=list)
 
@@ -277,23 +295,24 @@ class Tagger:
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        patterns: list[tuple[int, tuple[tuple, ...]]] = []
-        for key, items in claims.items():
+        actions: list[_Action] = []
+        # pyahocorasick searches a node's children in insertion order: insert patterns so that
+        # letters common in text come first at every level (word starts above all)
+        for key, items in sorted(claims.items(), key=lambda kv: _insertion_rank(kv[0])):
             if not items:
                 continue
-            pattern = _pattern(key)
-            automaton.add_word(pattern, len(patterns))
-            patterns.append((len(pattern), tuple(items)))
-        if not patterns:
+            automaton.add_word(_pattern(key), len(actions))
+            actions.append(_action(key, items))
+        if not actions:
             automaton.add_word("\x00never\x00", 0)
-            patterns.append((7, ()))
+            actions.append(((), (), None, 0.0, ""))
         automaton.make_automaton()
         return cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
             relevance_cfg=relevance_cfg,
             automaton=automaton,
-            patterns=patterns,
+            actions=actions,
             rules=rules,
             warnings=list(gazetteer.warnings),
         )
@@ -307,11 +326,9 @@ class Tagger:
         foreign names.
         """
         del lang
-        entities, cue_spans, term_raw, _full = self._scan(title, lead, body)
+        entities, cue_raw, term_raw = self._scan((title or "", lead or "", body or ""))
         types = {e.type for e in entities}
-        event_types, evidence = et.score_event_types(
-            self.event_defs, self._cue_raw(cue_spans), types
-        )
+        event_types, evidence = et.score_event_types(self.event_defs, cue_raw, types)
         relevance = et.relevance(self.relevance_cfg, evidence, term_raw, types, entities)
         return TagResult(entities=entities, event_types=event_types, relevance=relevance)
 
@@ -319,129 +336,111 @@ class Tagger:
         self, title: str, lead: str = "", body: str = ""
     ) -> list[tuple[str, str, str, float]]:
         """The cue phrases found, as (event type id, phrase, zone, weight): why a type was given."""
-        _entities, cue_spans, _terms, full = self._scan(title, lead, body)
         out = []
-        for start, end, items, zone in cue_spans:
-            phrase = full[start : end + 1].strip(" ").encode("latin-1").decode("utf-8", "replace")
-            for item in items:
-                out.append((self.event_defs[item[1]].id, phrase, ZONES[min(zone, 2)], item[2]))
+        for zone, text in zip(ZONES, (title, lead, body), strict=True):
+            for _end, pid in self.automaton.iter_long(scan_text(text or "")):
+                _entities, cues, _context, _term, key = self.actions[pid]
+                phrase = key.encode("latin-1").decode("utf-8", "replace")
+                for index, weight in cues:
+                    out.append((self.event_defs[index].id, phrase, zone, weight))
         return out
 
-    def _cue_raw(self, cue_spans: list[tuple[int, int, list[tuple], int]]) -> list[float]:
-        raw = [0.0] * len(self.event_defs)
-        for _start, _end, items, zone in cue_spans:
-            for item in items:
-                raw[item[1]] += item[2] * _ZONE_WEIGHT[ZONES[min(zone, 2)]]
-        return raw
-
-    def _scan(
-        self, title: str, lead: str, body: str
-    ) -> tuple[list[TaggedEntity], list[tuple[int, int, list[tuple], int]], float, str]:
-        """One automaton pass: ranked entities, resolved cue spans, topic-term weight, text."""
-        zones = (title or "", lead or "", body or "")
-        normalised = [normalise(z) for z in zones]
-        full = " " + " \x01 ".join(normalised) + " "
-        bounds = []
-        offset = 1
-        for text in normalised:
-            offset += len(text) + 3
-            bounds.append(offset - 2)
-        cased_full: str | None = None
-
-        patterns = self.patterns
-        entity_hits: list[tuple[int, int, tuple, int]] = []
-        cue_hits: list[tuple[int, int, tuple, int]] = []
+    def _scan(self, zones: tuple[str, str, str]) -> tuple[list[TaggedEntity], list[float], float]:
+        """One leftmost-longest pass per zone; hits counted per pattern, then rules applied."""
+        actions = self.actions
+        iter_long = self.automaton.iter_long
+        cue_raw = [0.0] * len(self.event_defs)
         term_raw = 0.0
-        context_seen: set[str] = set()
-        for end, pid in self.automaton.iter(full):
-            length, items = patterns[pid]
-            start = end - length + 1
-            zone = bisect.bisect_left(bounds, start)
-            for item in items:
-                kind = item[0]
-                if kind == _ENTITY:
-                    cased = item[2]
+        seen: set[str] = set()
+        counts: dict[str, list[int]] = {}
+        pending: list[tuple[tuple, int, int]] = []
+        cased_forms: list[str | None] = [None, None, None]
+        for zone, text in enumerate(zones):
+            if not text:
+                continue
+            form = scan_text(text)
+            weight = _ZONE_WEIGHTS[zone]
+            for pid, n in Counter(map(_SECOND, iter_long(form))).items():
+                entity_claims, cues, context, term, _key = actions[pid]
+                for index, w in cues:
+                    cue_raw[index] += w * weight * n
+                if term:
+                    term_raw += term * weight * n
+                if context is not None:
+                    seen.add(context)
+                if not entity_claims:
+                    continue
+                if len(entity_claims) == 1 and entity_claims[0][1] is None:
+                    entity_id, _cased, ambiguous = entity_claims[0]
+                    if ambiguous:
+                        pending.append((entity_claims, zone, n))
+                    else:
+                        _add(counts, entity_id, zone, n)
+                    continue
+                claims = []
+                for entity_id, cased, ambiguous in entity_claims:
+                    found = n
                     if cased is not None:
-                        if cased_full is None:
-                            cased_full = (
-                                " "
-                                + " \x01 ".join(
-                                    _normalise_cased(z, len(n))
-                                    for z, n in zip(zones, normalised, strict=True)
-                                )
-                                + " "
-                            )
-                        if cased_full[start : end + 1].strip(" ") != cased:
-                            continue
-                    entity_hits.append((start, end, item, zone))
-                elif kind == _CUE:
-                    cue_hits.append((start, end, item, zone))
-                elif kind == _CONTEXT:
-                    context_seen.add(item[1])
+                        if cased_forms[zone] is None:
+                            cased_forms[zone] = _scan_text_cased(text, len(form))
+                        found = min(n, cased_forms[zone].count(cased))
+                    if found:
+                        claims.append((entity_id, cased, ambiguous, found))
+                if not claims:
+                    continue
+                owners = {c[0] for c in claims}
+                if len(owners) == 1 and any(not c[2] for c in claims):
+                    _add(counts, claims[0][0], zone, max(c[3] for c in claims))
                 else:
-                    term_raw += item[1] * _ZONE_WEIGHT[ZONES[min(zone, 2)]]
-        counts = self._resolve(entity_hits, context_seen)
-        entities = self._rank(counts, len(full))
-        return entities, _longest(cue_hits), term_raw, full
+                    pending.append((tuple(claims), zone, max(c[3] for c in claims)))
+        if pending:
+            self._resolve(pending, seen, counts)
+        return self._rank(counts), cue_raw, term_raw
 
     def _resolve(
-        self, hits: list[tuple[int, int, tuple, int]], context_seen: set[str]
-    ) -> dict[str, list]:
-        """Longest match wins, then context rules; per entity [title, lead, body, first_pos]."""
-        kept = _longest(hits)
-        accepted: dict[str, list] = {}
-        pending: list[tuple[int, list[tuple], int]] = []
-        for start, _end, items, zone in kept:
-            owners = {i[1] for i in items}
-            plain = [i for i in items if not i[3]]
-            if len(owners) == 1 and plain:
-                _count(accepted, plain[0][1], zone, start)
-            else:
-                pending.append((start, items, zone))
+        self, pending: list[tuple[tuple, int, int]], seen: set[str], counts: dict[str, list[int]]
+    ) -> None:
+        """Ambiguous or shared aliases: accepted for the one claimant whose context is met."""
         changed = True
         while pending and changed:
             changed = False
-            still: list[tuple[int, list[tuple], int]] = []
-            for start, items, zone in pending:
-                winners = {i[1] for i in items if self._context_met(i[1], context_seen, accepted)}
+            still = []
+            for claims, zone, n in pending:
+                winners = {c[0] for c in claims if self._context_met(c[0], seen, counts)}
                 if len(winners) == 1:
-                    _count(accepted, winners.pop(), zone, start)
+                    _add(counts, winners.pop(), zone, n)
                     changed = True
                 else:
-                    still.append((start, items, zone))
+                    still.append((claims, zone, n))
             pending = still
-        return accepted
 
     def _context_met(self, entity_id: str, seen: set[str], accepted: dict[str, list]) -> bool:
         rule = self.rules.get(entity_id)
         if rule is None:
             return False
-        if rule.keys & seen:
+        if not rule.keys.isdisjoint(seen):
             return True
         return any(other in accepted for other in rule.entities if other != entity_id)
 
-    def _rank(self, counts: dict[str, list], text_len: int) -> list[TaggedEntity]:
-        """Salience from where and how often an entity is mentioned and how early."""
+    def _rank(self, counts: dict[str, list[int]]) -> list[TaggedEntity]:
+        """Salience from where and how often an entity is mentioned: title, lead, then count."""
         out = []
-        span = max(text_len, 1)
-        for entity_id, (t, lead, b, first) in counts.items():
-            entity = self.gazetteer.entities[entity_id]
+        entities = self.gazetteer.entities
+        for entity_id, (t, lead, b) in counts.items():
+            entity = entities[entity_id]
             total = t + lead + b
-            raw = 2.5 * min(t, 1) + 1.2 * min(lead, 1) + math.log1p(total) + 0.6 * (
-                1 - min(first / span, 1)
-            )
-            salience = round(raw / (raw + 2.0), 3)
+            raw = (2.5 if t else 0.0) + (1.2 if lead else 0.0) + math.log1p(total)
             out.append(
                 TaggedEntity(
-                    id=entity.id,
-                    type=entity.type,
-                    name=entity.name,
-                    salience=salience,
-                    mentions=total,
-                    where={"title": t, "lead": lead, "body": b},
+                    entity.id,
+                    entity.type,
+                    entity.name,
+                    round(raw / (raw + 2.0), 3),
+                    total,
+                    {"title": t, "lead": lead, "body": b},
                 )
             )
-        out.sort(key=lambda e: (-e.salience, TYPES.index(e.type), e.id))
+        out.sort(key=lambda e: (-e.salience, -e.mentions, _TYPE_ORDER[e.type], e.id))
         return out
 
     def entity(self, entity_id: str) -> Entity | None:
@@ -458,30 +457,42 @@ class Tagger:
         return self.gazetteer.data_hash
 
 
-def _longest(hits: list[tuple[int, int, tuple, int]]) -> list[tuple[int, int, list[tuple], int]]:
-    """Leftmost-longest non-overlapping spans; claims on one span are grouped."""
-    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
-    kept: list[tuple[int, int, list[tuple], int]] = []
-    last_end = -1
-    for start, end, item, zone in hits:
-        if kept and start == kept[-1][0] and end == kept[-1][1]:
-            kept[-1][2].append(item)  # another claim on the same span
-            continue
-        if start + 1 < last_end:  # overlaps a longer or earlier match (padding spaces shared)
-            continue
-        kept.append((start, end, [item], zone))
-        last_end = end
-    return kept
+_INITIAL = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvjkqxz0123456789")}
+_LETTER = {c: i for i, c in enumerate(" etaoinshrdlcumwfgypbvkjxqz0123456789")}
 
 
-def _count(accepted: dict[str, list], entity_id: str, zone: int, start: int) -> None:
-    row = accepted.get(entity_id)
+def _insertion_rank(key: str) -> tuple[int, ...]:
+    first = _INITIAL.get(key[:1], 100 + ord(key[:1] or " "))
+    return (first, *(_LETTER.get(c, 100 + ord(c)) for c in key[1:]))
+
+
+def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
+    row = counts.get(entity_id)
     if row is None:
-        row = accepted[entity_id] = [0, 0, 0, start]
-    row[min(zone, 2)] += 1
+        row = counts[entity_id] = [0, 0, 0]
+    row[zone] += n
+
+
+def _action(key: str, items: Iterable[tuple]) -> _Action:
+    """What finding a pattern does: entity claims, cue weights, context key, term weight."""
+    entities: dict[tuple, None] = {}
+    cues = []
+    context = None
+    term = 0.0
+    for item in items:
+        kind = item[0]
+        if kind == _ENTITY:
+            cased = item[2]
+            entities[(item[1], _pattern(cased) if cased else None, item[3])] = None
+        elif kind == _CUE:
+            cues.append((item[1], item[2]))
+        elif kind == _CONTEXT:
+            context = item[1]
+        else:
+            term += item[1]
+    return tuple(entities), tuple(cues), context, term, key
 
 
 def _cased_key(alias: str) -> str:
-    """The case-kept normalised form of an acronym, padded like the text it is checked in."""
-    out = _squeeze(_prepare(alias).encode("utf-8").translate(_BYTE_TABLE)).decode("latin-1")
-    return out.strip(" ")
+    """The case-kept normalised form of an acronym."""
+    return b" ".join(_words(alias)).decode("latin-1")

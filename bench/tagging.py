@@ -1,0 +1,79 @@
+"""Benchmark: tagging speed (MB of text per second, one core) and gazetteer load time.
+
+Rows:
+- ``gazetteer load (cold)``: parse, validate and compile the gazetteer and event types, no
+  disk cache (a fresh cache folder);
+- ``gazetteer load (cached)``: a new process loading the compiled automaton from the disk cache,
+  as every build after the first does (target: under 0.5 s);
+- ``tagging``: ``Tagger.tag(title, summary, body)`` over n synthetic articles; the rate is in
+  articles per second and the note gives MB/s of UTF-8 text (target: at least 20 MB/s), per
+  wall second and per CPU second of the process (the machine is shared: CPU time is the
+  one-core figure when other jobs compete for the cores).
+Not timed: generating the synthetic articles.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from bench.common import Row, measure
+from bench.synth import synthetic_articles
+from newsarchive.entities import DEFAULT_DATA_DIR
+
+
+def _load(data_dir: Path, cache_dir: Path) -> tuple[float, int]:
+    from newsarchive.tagger import Tagger
+
+    started = time.perf_counter()
+    tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
+    return time.perf_counter() - started, len(tagger.actions)
+
+
+def _tag_all(
+    data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]]
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) to tag every text."""
+    from newsarchive.tagger import Tagger
+
+    tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
+    started, cpu = time.perf_counter(), time.process_time()
+    for title, summary, body in texts:
+        tagger.tag(title, summary, body)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def run(n: int, workdir: Path) -> list[Row]:
+    """Load the gazetteer cold and warm, then tag n synthetic articles."""
+    cache_dir = workdir / "tagger-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cold = measure(_load, DEFAULT_DATA_DIR, cache_dir)
+    warm = measure(_load, DEFAULT_DATA_DIR, cache_dir)
+    texts = [(a.title, a.summary, a.body) for a in synthetic_articles(n)]
+    size_mb = sum(len("".join(t).encode("utf-8")) for t in texts) / 1e6
+    tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, texts)
+    seconds, cpu = tagged.value
+    patterns = cold.value[1]
+    return [
+        Row("gazetteer load (cold)", 1, cold.value[0], cold.peak_mb, f"{patterns} patterns"),
+        Row("gazetteer load (cached)", 1, warm.value[0], warm.peak_mb, "target < 0.5 s"),
+        Row(
+            "tagging",
+            n,
+            seconds,
+            tagged.peak_mb,
+            f"{size_mb / seconds:.1f} MB/s of text wall, {size_mb / cpu:.1f} MB/s per CPU second "
+            f"({size_mb:.1f} MB; target >= 20)",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in run(count, Path(tmp)):
+            print(f"{row.stage:24} {row.items:>6} {row.seconds:7.3f} s {row.note}")
