@@ -158,6 +158,7 @@ function applyState(state, { input, selects, sortSelect }) {
     const value = state.filters[key];
     if (value && ![...select.options].some((o) => o.value === value)) {
       select.append(new Option(value, value)); // a shared link may name a value not indexed
+      select.closest(".facet").hidden = false;
     }
     select.value = value;
   }
@@ -195,6 +196,8 @@ function fillFacets(selects, totals) {
       option.dataset.value = value;
       selects[key].append(option);
     }
+    // A facet with nothing to choose (e.g. no country tagged anywhere) is left out.
+    selects[key].closest(".facet").hidden = values.length === 0;
   }
   showCounts(selects, totals, null);
 }
