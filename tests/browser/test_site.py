@@ -174,7 +174,8 @@ def test_search_page_without_javascript_says_so(site, new_page) -> None:
     assert "needs JavaScript" in note.inner_text()
     hrefs = page.eval_on_selector_all(".notice a", "links => links.map(a => a.href)")
     assert any(h.endswith("/archives/") for h in hrefs)
-    assert any(h.endswith("/countries/") for h in hrefs)
+    if (site.root / "countries" / "index.html").is_file():
+        assert any(h.endswith("/countries/") for h in hrefs)
 
 
 def _reader_pages(site) -> list[str]:
