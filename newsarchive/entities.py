@@ -49,9 +49,12 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: ISO alpha-3 codes that are also everyday words or better-known acronyms ("AND", "CAN",
 #: "TLS", "DMA"): not used as aliases, or every "and" would be a candidate for Andorra.
 _WORDLIKE_ALPHA3 = frozenset(
-    """AND ARE CAN PER MAR BEN NOR DOM LIE COD TON SUR FIN TUN ARM GAB BRA MAC COM NIC PAN SEN
-    KEN JAM GUM PRY CUB DMA GEO VAT GUY ALA IOT ATF CAF NER TLS EST MMR HUN BEL ASM AUS
-    FRO SPM PLW MUS TUV ATA""".split()
+    {
+        "AND", "ARE", "CAN", "PER", "MAR", "BEN", "NOR", "DOM", "LIE", "COD", "TON", "SUR", "FIN",
+        "TUN", "ARM", "GAB", "BRA", "MAC", "COM", "NIC", "PAN", "SEN", "KEN", "JAM", "GUM", "PRY",
+        "CUB", "DMA", "GEO", "VAT", "GUY", "ALA", "IOT", "ATF", "CAF", "NER", "TLS", "EST", "MMR",
+        "HUN", "BEL", "ASM", "AUS", "FRO", "SPM", "PLW", "MUS", "TUV", "ATA",
+    }
 )
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")

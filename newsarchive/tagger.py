@@ -294,6 +294,7 @@ class Tagger:
                 claim(alias_key(phrase), (_CUE, index, weight))
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
+        _inherit_nested(claims)
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         actions: list[_Action] = []
         # pyahocorasick searches a node's children in insertion order: insert patterns so that
@@ -455,6 +456,46 @@ class Tagger:
     def data_hash(self) -> str:
         """Hash of the data this tagger was built from (a cache key for tag results)."""
         return self.gazetteer.data_hash
+
+
+def _inherit_nested(claims: dict[str, dict[tuple, None]]) -> None:
+    """Make a pattern also do what the shorter patterns inside it would have done.
+
+    The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
+    in "national messenger") would go unseen, as would an entity named inside a cue phrase.
+    Every pattern inherits the context words it contains, and a pattern that names no entity
+    itself inherits the entities its words name (leftmost-longest, as the scan would find them).
+    """
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key, items in claims.items():
+        if any(i[0] in (_ENTITY, _CONTEXT) for i in items):
+            words = tuple(key.split(" "))
+            by_first.setdefault(words[0], []).append(words)
+    for words_list in by_first.values():
+        words_list.sort(key=len, reverse=True)
+    for key, items in claims.items():
+        words = key.split(" ")
+        if len(words) < 2:
+            continue
+        has_entity = any(i[0] == _ENTITY for i in items)
+        inherited: list[tuple] = []
+        position = 0
+        entity_end = 0
+        while position < len(words):
+            for candidate in by_first.get(words[position], ()):
+                size = len(candidate)
+                if size >= len(words) or tuple(words[position : position + size]) != candidate:
+                    continue
+                found = claims[" ".join(candidate)]
+                inherited.extend(i for i in found if i[0] == _CONTEXT)
+                if not has_entity and position >= entity_end:
+                    entities = [i for i in found if i[0] == _ENTITY]
+                    if entities:
+                        inherited.extend(entities)
+                        entity_end = position + size
+            position += 1
+        for item in inherited:
+            items.setdefault(item, None)
 
 
 _INITIAL = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvjkqxz0123456789")}

@@ -106,7 +106,9 @@ def evaluate_gum(tagger: Tagger) -> GumReport:
         result = tagger.tag(title, "", body)
         predicted = {e.id for e in result.entities if e.type == "country" and len(e.id) == 2}
         gold_strict = {
-            c for m in doc["mentions"] if m["etype"] == "place" and (c := _country_of(m["identity"]))
+            c
+            for m in doc["mentions"]
+            if m["etype"] == "place" and (c := _country_of(m["identity"]))
         }
         teams = {
             c
