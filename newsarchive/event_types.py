@@ -43,7 +43,9 @@ MIN_EVIDENCE = 6.0
 RELATIVE = 0.4
 #: ingest keeps an item whose relevance reaches this.
 RELEVANCE_THRESHOLD = 0.5
-_FIELDS = frozenset({"id", "name", "definition", "excludes", "needs", *WEIGHTS})
+_FIELDS = frozenset(
+    {"id", "name", "definition", "excludes", "needs", "relative", "min_evidence", *WEIGHTS}
+)
 
 
 class EventTypesError(ValueError):
@@ -63,6 +65,8 @@ class EventTypeDef:
     neutral: dict[str, tuple[str, ...]]
     excludes: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    relative: float = 0.4
+    min_evidence: float = 6.0
 
     def weighted_cues(self) -> Iterator[tuple[str, float]]:
         """(phrase, weight) for every cue, strong cue and negative cue."""
@@ -131,6 +135,12 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
         excludes = raw.get("excludes", [])
         if not isinstance(excludes, list) or any(e not in IDS for e in excludes):
             raise EventTypesError(f"{where}: excludes must list event-type ids")
+        relative = raw.get("relative", RELATIVE)
+        if not isinstance(relative, int | float) or not 0 < relative <= 1:
+            raise EventTypesError(f"{where}: relative must be a number in (0, 1]")
+        minimum = raw.get("min_evidence", MIN_EVIDENCE)
+        if not isinstance(minimum, int | float) or minimum <= 0:
+            raise EventTypesError(f"{where}: min_evidence must be a positive number")
         needs = raw.get("needs", [])
         if not isinstance(needs, list) or any(n not in ENTITY_TYPES for n in needs):
             raise EventTypesError(f"{where}: needs must list entity types")
@@ -145,6 +155,8 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
                 neutral=_phrases(raw.get("neutral"), f"{where}: neutral"),
                 excludes=tuple(excludes),
                 needs=tuple(needs),
+                relative=float(relative),
+                min_evidence=float(minimum),
             )
         )
     ids = [d.id for d in defs]
@@ -160,30 +172,50 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
 
 
 def score_event_types(
-    defs: Sequence[EventTypeDef], raw: Sequence[float], entity_types: set[str]
+    defs: Sequence[EventTypeDef],
+    raw: Sequence[float],
+    entity_types: set[str],
+    title: Sequence[float] | None = None,
 ) -> tuple[list[TaggedEventType], float]:
-    """Event types with enough evidence (best first), and the total positive evidence."""
+    """Event types with enough evidence (best first), and the total positive evidence.
+
+    ``raw`` is each type's zone-weighted cue sum, ``title`` its part from the title. A type is
+    kept when its sum reaches its ``min_evidence`` and its ``relative`` share of the best sum. A
+    kept type drops the types it ``excludes`` when the title says more for it than for them
+    (the title states the news: "lifts ban on X" is a restoration, not a block), or, when the
+    title says nothing for either, when its sum is at least theirs.
+    """
     from newsarchive.tagger import TaggedEventType
 
+    title = title or [0.0] * len(defs)
     raw = [
         r * 0.5 if r > 0 and d.needs and entity_types.isdisjoint(d.needs) else r
         for d, r in zip(defs, raw, strict=True)
     ]
     evidence = sum(r for r in raw if r > 0)
     top = max(raw, default=0.0)
-    if top < MIN_EVIDENCE:
-        return [], evidence
-    floor = max(MIN_EVIDENCE, RELATIVE * top)
-    chosen = {d.id: r for d, r in zip(defs, raw, strict=True) if r >= floor}
+    chosen = {
+        d.id: (r, t)
+        for d, r, t in zip(defs, raw, title, strict=True)
+        if r > 0 and r >= max(d.min_evidence, d.relative * top)
+    }
+    dropped = set()
     for definition in defs:
-        if definition.id in chosen:
-            for other in definition.excludes:
-                if other in chosen and chosen[other] <= chosen[definition.id]:
-                    del chosen[other]
+        if definition.id not in chosen:
+            continue
+        own, own_title = chosen[definition.id]
+        for other in definition.excludes:
+            if other not in chosen:
+                continue
+            other_raw, other_title = chosen[other]
+            if (own_title > 0 and own_title >= other_title) or (
+                own_title <= 0 and other_title <= 0 and own >= other_raw
+            ):
+                dropped.add(other)
     result = [
-        TaggedEventType(d.id, d.name, round(1.0 - math.exp(-chosen[d.id] / SCALE), 3))
+        TaggedEventType(d.id, d.name, round(1.0 - math.exp(-chosen[d.id][0] / SCALE), 3))
         for d in defs
-        if d.id in chosen
+        if d.id in chosen and d.id not in dropped
     ]
     result.sort(key=lambda t: -t.score)
     return result, evidence

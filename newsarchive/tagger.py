@@ -327,9 +327,9 @@ class Tagger:
         foreign names.
         """
         del lang
-        entities, cue_raw, term_raw = self._scan((title or "", lead or "", body or ""))
+        entities, cue_raw, term_raw, title_raw = self._scan((title or "", lead or "", body or ""))
         types = {e.type for e in entities}
-        event_types, evidence = et.score_event_types(self.event_defs, cue_raw, types)
+        event_types, evidence = et.score_event_types(self.event_defs, cue_raw, types, title_raw)
         relevance = et.relevance(self.relevance_cfg, evidence, term_raw, types, entities)
         return TagResult(entities=entities, event_types=event_types, relevance=relevance)
 
@@ -346,11 +346,18 @@ class Tagger:
                     out.append((self.event_defs[index].id, phrase, zone, weight))
         return out
 
-    def _scan(self, zones: tuple[str, str, str]) -> tuple[list[TaggedEntity], list[float], float]:
-        """One leftmost-longest pass per zone; hits counted per pattern, then rules applied."""
+    def _scan(
+        self, zones: tuple[str, str, str]
+    ) -> tuple[list[TaggedEntity], list[float], float, list[float]]:
+        """One leftmost-longest pass per zone; hits counted per pattern, then rules applied.
+
+        Returns ranked entities, cue sums per event type (all zones, and the title's part),
+        and the relevance-term sum.
+        """
         actions = self.actions
         iter_long = self.automaton.iter_long
         cue_raw = [0.0] * len(self.event_defs)
+        title_raw = [0.0] * len(self.event_defs)
         term_raw = 0.0
         seen: set[str] = set()
         counts: dict[str, list[int]] = {}
@@ -365,6 +372,8 @@ class Tagger:
                 entity_claims, cues, context, term, _key = actions[pid]
                 for index, w in cues:
                     cue_raw[index] += w * weight * n
+                    if zone == 0:
+                        title_raw[index] += w * weight * n
                 if term:
                     term_raw += term * weight * n
                 if context is not None:
@@ -396,7 +405,7 @@ class Tagger:
                     pending.append((tuple(claims), zone, max(c[3] for c in claims)))
         if pending:
             self._resolve(pending, seen, counts)
-        return self._rank(counts), cue_raw, term_raw
+        return self._rank(counts), cue_raw, term_raw, title_raw
 
     def _resolve(
         self, pending: list[tuple[tuple, int, int]], seen: set[str], counts: dict[str, list[int]]
