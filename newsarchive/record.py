@@ -22,6 +22,7 @@ class Record:
     published: datetime | None = None
     updated: datetime | None = None
     date_estimated: bool = False  # True when the date came from the feed or file, not the item
+    date_source: str = "item"  # item, feed, file or fetched: where ``published`` came from
     authors: list[str] = field(default_factory=list)
     source_name: str = ""  # the outlet
     feed: str = ""  # the feed's name in feeds.toml, when it came from one
@@ -33,3 +34,8 @@ class Record:
     tags: list[str] = field(default_factory=list)
     seen_at: list[str] = field(default_factory=list)  # other URLs the same story appeared under
     content_hash: str = ""
+    kind: str = ""  # rss, atom, rdf, jsonfeed, html, text, markdown
+    always_relevant: bool = False  # from feeds.toml: skip the topic filter
+    relevance: float | None = None  # 0..1, set by newsarchive.relevance
+    entities: list[dict] = field(default_factory=list)  # {id, type, name, salience}
+    event_types: list[dict] = field(default_factory=list)  # {id, name, score}

@@ -1,0 +1,142 @@
+"""``newsarchive ingest [SOURCE ...]``: feeds and saved articles into content/articles/.
+
+Without SOURCE it reads feeds.toml's subscriptions and every file in the inbox. A SOURCE is a
+feed URL, a feed file, a saved article, or a folder of them; kinds are told from content.
+Exit status: 0 every source was read, 1 some failed (the rest were ingested), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from newsarchive.pipeline import configured_sources, expand_sources, ingest
+from newsarchive.relevance import load_scorer
+from newsarchive.settings import FeedConfig, IngestSettings, SettingsError, load_settings
+from newsarchive.store import LockedError, Store
+
+PROGRESS_MIN_SOURCES = 5
+
+
+def threshold(value: str) -> float:
+    """argparse type: a number between 0 and 1."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return number
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ingest and inspect."""
+    parser.add_argument("sources", nargs="*", metavar="SOURCE",
+                        help="feed URL, feed file, saved article, or a folder of them")
+    parser.add_argument("--config", default="feeds.toml", type=Path,
+                        help="subscriptions and settings (default: feeds.toml)")
+    parser.add_argument("--threshold", type=threshold, default=None,
+                        help="relevance threshold 0..1 (default: feeds.toml, else 0.35)")
+    parser.add_argument("--scorer", choices=("auto", "tagger", "keywords"), default="auto",
+                        help="relevance from the entity tagger or the keyword list "
+                             "(default: the tagger when available)")
+    parser.add_argument("--language", default="", help="language of SOURCEs that name none")
+    parser.add_argument("--always-relevant", action="store_true",
+                        help="keep every item of the given SOURCEs, whatever its relevance")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``ingest`` command."""
+    parser = subparsers.add_parser(
+        "ingest", help="ingest feeds and saved articles into the archive",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common(parser)
+    parser.add_argument("--content", type=Path, default=None,
+                        help="archive folder (default: feeds.toml, else content/)")
+    parser.add_argument("--state", type=Path, default=None,
+                        help="feed state and dedupe cache (default: feeds.toml, else state/)")
+    parser.add_argument("--inbox", type=Path, default=None,
+                        help="saved articles folder (default: feeds.toml, else inbox/)")
+    parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only failures")
+    parser.set_defaults(func=run)
+
+
+def settings_from(args: argparse.Namespace) -> IngestSettings:
+    """feeds.toml with the command-line overrides applied (SettingsError on bad input)."""
+    settings = load_settings(args.config if args.config.exists() or args.config != Path(
+        "feeds.toml") else None)
+    if not args.config.exists() and args.config != Path("feeds.toml"):
+        raise SettingsError(f"{args.config}: no such file")
+    if args.threshold is not None:
+        settings.relevance_threshold = args.threshold
+    for name in ("content", "state", "inbox"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(settings, name, value.resolve())
+    return settings
+
+
+class Progress:
+    """A one-line progress bar on a terminal's stderr."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} sources")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def quiet_gazetteer_warnings() -> None:
+    """Gazetteer data warnings belong to ``newsarchive tag``/the build, not to every ingest."""
+    for name in ("newsarchive.entities", "newsarchive.tagger"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Ingest and print the summary line."""
+    try:
+        settings = settings_from(args)
+    except SettingsError as err:
+        print(f"newsarchive ingest: {err}", file=sys.stderr)
+        return 2
+    if args.sources:
+        defaults = FeedConfig(language=args.language, always_relevant=args.always_relevant)
+        sources = expand_sources(args.sources, defaults)
+    else:
+        sources = configured_sources(settings)
+    progress = Progress(not args.no_progress and sys.stderr.isatty()
+                        and len(sources) >= PROGRESS_MIN_SOURCES)
+
+    def on_failure(source: str, reason: str) -> None:
+        progress.clear()
+        print(f"newsarchive ingest: {source}: {reason}", file=sys.stderr)
+
+    quiet_gazetteer_warnings()
+    scorer = load_scorer(args.scorer)
+    try:
+        with Store(settings.content, settings.state) as store:
+            summary = ingest(sources, settings, scorer, store, on_failure=on_failure,
+                             on_progress=progress.update)
+    except LockedError as err:
+        print(f"newsarchive ingest: {err}", file=sys.stderr)
+        return 1
+    progress.clear()
+    if not args.quiet or summary.failures:
+        print(f"ingest: {summary.line()} (relevance by {scorer.name}, "
+              f"threshold {settings.relevance_threshold:g})")
+    return 1 if summary.failures else 0

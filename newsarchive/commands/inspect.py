@@ -1,0 +1,59 @@
+"""``newsarchive inspect SOURCE [SOURCE ...] --json``: read sources, write nothing.
+
+Prints one JSON object per item, in source order (fields: source, title, url, canonical_url,
+published, updated, authors, source_name, language, summary, text, html, content_hash,
+relevance, event_types, entities, ...). A source that cannot be read prints
+``{"source": ..., "error": ...}`` and the others go on. Without --json: one line per item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from newsarchive.commands.ingest import add_common, quiet_gazetteer_warnings, settings_from
+from newsarchive.pipeline import expand_sources, inspect
+from newsarchive.relevance import load_scorer
+from newsarchive.settings import FeedConfig, SettingsError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``inspect`` command."""
+    parser = subparsers.add_parser(
+        "inspect", help="show what the ingest would read from sources (writes nothing)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common(parser)
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--no-relevance", action="store_true",
+                        help="skip relevance scoring (relevance is null)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print every item of every source; exit 1 when a source could not be read."""
+    if not args.sources:
+        print("newsarchive inspect: give at least one SOURCE", file=sys.stderr)
+        return 2
+    try:
+        settings = settings_from(args)
+    except SettingsError as err:
+        print(f"newsarchive inspect: {err}", file=sys.stderr)
+        return 2
+    defaults = FeedConfig(language=args.language, always_relevant=args.always_relevant)
+    quiet_gazetteer_warnings()
+    scorer = None if args.no_relevance else load_scorer(args.scorer)
+    failed = False
+    out = sys.stdout
+    for item in inspect(expand_sources(args.sources, defaults), settings, scorer):
+        failed |= "error" in item
+        if args.json:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        elif "error" in item:
+            out.write(f"{item['source']}: error: {item['error']}\n")
+        else:
+            relevance = "-" if item["relevance"] is None else f"{item['relevance']:.2f}"
+            out.write(f"{item['source']}: [{relevance}] {item['published'] or '-'} "
+                      f"{item['title']} <{item['canonical_url'] or item['url']}>\n")
+    out.flush()
+    return 1 if failed else 0

@@ -1,0 +1,211 @@
+"""One story, one article: exact identity (canonical URL, guid, content) and near-duplicates.
+
+Near-duplicates are found with one-permutation MinHash over word 3-shingles: each shingle is
+hashed once (CRC-32), the hash picks one of ``BINS`` bins and the bin keeps its smallest value.
+Signatures are split into ``BANDS`` bands of ``BINS // BANDS`` rows (locality-sensitive
+hashing), so a lookup touches only the articles that share a band: linear in the archive,
+not quadratic. A candidate counts as the same story when the estimated Jaccard similarity of
+the two texts is at least ``NEAR_THRESHOLD``. Syndicated copies with different headlines,
+bylines or trailers still score well above it; different stories on one subject score far below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SHINGLE = 3
+BINS = 64
+BANDS = 16
+ROWS = BINS // BANDS
+NEAR_THRESHOLD = 0.6
+MIN_SHINGLES = 25  # shorter texts are too short to call near-duplicates
+EMPTY = 0xFFFFFFFF
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def signature(text: str) -> tuple[int, ...] | None:
+    """The MinHash signature of ``text``; None when it has too few words to judge."""
+    words = _words(text)
+    if len(words) < MIN_SHINGLES + SHINGLE - 1:
+        return None
+    mins = [EMPTY] * BINS
+    seen = set()
+    for i in range(len(words) - SHINGLE + 1):
+        shingle = " ".join(words[i:i + SHINGLE])
+        if shingle in seen:
+            continue
+        seen.add(shingle)
+        value = zlib.crc32(shingle.encode("utf-8"))
+        value = (value * 0x9E3779B1) & 0xFFFFFFFF  # spread CRC bits before binning
+        slot, rest = value % BINS, value // BINS
+        if rest < mins[slot]:
+            mins[slot] = rest
+    return tuple(mins)
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Estimated Jaccard similarity of two signatures (bins empty in both are ignored)."""
+    used = same = 0
+    for x, y in zip(a, b, strict=True):
+        if x == EMPTY and y == EMPTY:
+            continue
+        used += 1
+        same += x == y
+    return same / used if used else 0.0
+
+
+def _bands(sig: tuple[int, ...]) -> list[tuple[int, int]]:
+    return [(band, hash(sig[band * ROWS:(band + 1) * ROWS])) for band in range(BANDS)
+            if any(v != EMPTY for v in sig[band * ROWS:(band + 1) * ROWS])]
+
+
+def title_key(title: str) -> str:
+    """A title reduced to its words, for 'same headline' matching."""
+    return " ".join(_words(title))
+
+
+def guid_key(guid: str, source_name: str) -> str:
+    """A guid as an identity: global when it looks global (URL, tag:, urn:, long), else scoped
+    to the outlet (feeds number their items '1', '2' ...)."""
+    guid = guid.strip()
+    if not guid:
+        return ""
+    if re.match(r"^(?:https?://|tag:|urn:|file:)", guid, re.I) or (
+        len(guid) >= 20 and not guid.isdigit()
+    ):
+        return guid
+    return f"{source_name.casefold()}\x00{guid}"
+
+
+@dataclass
+class Entry:
+    """What the index knows of one archived article."""
+
+    key: str  # path relative to the content folder
+    slug: str
+    urls: list[str] = field(default_factory=list)  # Source-URL first, then Seen-At
+    guid: str = ""
+    source_name: str = ""
+    content_hash: str = ""
+    title: str = ""
+    date: datetime | None = None
+    sig: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a record is already in the archive: ``url``, ``guid``, ``content``, ``title`` or
+    ``near`` (with the estimated similarity)."""
+
+    key: str
+    reason: str
+    score: float = 1.0
+
+
+class DedupeIndex:
+    """Lookups by canonical URL, guid, content hash, headline+date and MinHash bands."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.slugs: dict[str, str] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_guid: dict[str, str] = {}
+        self._by_hash: dict[str, str] = {}
+        self._by_title: dict[str, list[str]] = defaultdict(list)
+        self._by_band: dict[tuple[int, int], list[str]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add(self, entry: Entry) -> None:
+        """Index ``entry`` (replacing an entry with the same key)."""
+        if entry.key in self.entries:
+            self.remove(entry.key)
+        self.entries[entry.key] = entry
+        self.slugs[entry.slug] = entry.key
+        for url in entry.urls:
+            if url:
+                self._by_url.setdefault(url, entry.key)
+        if entry.guid:
+            self._by_guid.setdefault(guid_key(entry.guid, entry.source_name), entry.key)
+        if entry.content_hash:
+            self._by_hash.setdefault(entry.content_hash, entry.key)
+        words = title_key(entry.title)
+        if len(words.split()) >= 6:
+            self._by_title[words].append(entry.key)
+        if entry.sig:
+            for band in _bands(entry.sig):
+                self._by_band[band].append(entry.key)
+
+    def remove(self, key: str) -> None:
+        """Forget ``key`` (the file is gone or about to be re-indexed)."""
+        entry = self.entries.pop(key, None)
+        if entry is None:
+            return
+        if self.slugs.get(entry.slug) == key:
+            del self.slugs[entry.slug]
+        names = [(self._by_url, entry.urls),
+                 (self._by_guid, [guid_key(entry.guid, entry.source_name)]),
+                 (self._by_hash, [entry.content_hash])]
+        for table, keys in names:
+            for name in keys:
+                if table.get(name) == key:
+                    del table[name]
+        words = title_key(entry.title)
+        if key in self._by_title.get(words, []):
+            self._by_title[words].remove(key)
+        if entry.sig:
+            for band in _bands(entry.sig):
+                if key in self._by_band.get(band, []):
+                    self._by_band[band].remove(key)
+
+    def add_url(self, key: str, url: str) -> None:
+        """Another place the same article was seen."""
+        if url:
+            self._by_url.setdefault(url, key)
+            entry = self.entries[key]
+            if url not in entry.urls:
+                entry.urls.append(url)
+
+    def slug_taken(self, slug: str) -> bool:
+        return slug in self.slugs
+
+    def match(self, *, urls: list[str], guid: str, source_name: str, content_hash: str,
+              title: str, date: datetime | None, sig: tuple[int, ...] | None) -> Match | None:
+        """The archived article this record is, or is a copy of; None for a new story."""
+        for url in urls:
+            if url and url in self._by_url:
+                return Match(self._by_url[url], "url")
+        if guid:
+            key = self._by_guid.get(guid_key(guid, source_name))
+            if key:
+                return Match(key, "guid")
+        if content_hash and content_hash in self._by_hash:
+            return Match(self._by_hash[content_hash], "content")
+        words = title_key(title)
+        if date and len(words.split()) >= 6:
+            for key in self._by_title.get(words, []):
+                other = self.entries[key].date
+                if other and abs((other - date).total_seconds()) <= 3 * 86400:
+                    return Match(key, "title")
+        if sig:
+            best: Match | None = None
+            candidates = {k for band in _bands(sig) for k in self._by_band.get(band, [])}
+            for key in candidates:
+                other = self.entries[key].sig
+                if other is None:
+                    continue
+                score = similarity(sig, other)
+                if score >= NEAR_THRESHOLD and (best is None or score > best.score):
+                    best = Match(key, "near", round(score, 3))
+            return best
+        return None

@@ -1,0 +1,140 @@
+"""``feeds.toml``: the subscriptions and the ingest settings, read and validated in one place.
+
+```toml
+[settings]
+relevance_threshold = 0.35   # 0..1; items below it are left out as off-topic
+inbox = "inbox"              # saved articles waiting to be ingested
+content = "content"          # the archive; articles go to content/articles/YYYY/
+state = "state"              # feed ETags and the dedupe cache (git-ignored)
+timeout = 20                 # seconds per HTTP request
+max_bytes = 10_000_000       # size cap per source
+
+[[feed]]
+name = "Example Outlet"
+url = "https://example.org/feed.xml"    # or: path = "feeds/samples/x.xml"
+language = "en"
+tags = ["shutdowns"]
+always_relevant = false
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_THRESHOLD = 0.35
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """feeds.toml is unreadable or holds a value of the wrong kind (a usage error)."""
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One subscription, or the defaults for a source given on the command line."""
+
+    location: str = ""  # URL or path
+    name: str = ""
+    language: str = ""
+    tags: tuple[str, ...] = ()
+    always_relevant: bool = False
+
+
+@dataclass
+class IngestSettings:
+    """Everything the ingest needs besides its sources."""
+
+    root: Path = field(default_factory=Path.cwd)
+    feeds: list[FeedConfig] = field(default_factory=list)
+    relevance_threshold: float = DEFAULT_THRESHOLD
+    inbox: Path = Path("inbox")
+    content: Path = Path("content")
+    state: Path = Path("state")
+    timeout: float = 20.0
+    max_bytes: int = MAX_BYTES
+
+
+def _expect(value: object, kind: type | tuple[type, ...], where: str) -> object:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise SettingsError(f"{where} must be {names}, not {value!r}")
+    return value
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"{where} must be a number, not {value!r}")
+    return float(value)
+
+
+def load_settings(path: Path | None) -> IngestSettings:
+    """Read ``path`` (feeds.toml); a missing file gives the defaults and no feeds."""
+    if path is None or not path.exists():
+        root = path.parent if path is not None else Path.cwd()
+        return _resolve(IngestSettings(root=root.resolve()))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path}: {err}") from err
+    settings = IngestSettings(root=path.parent.resolve())
+    table = _expect(data.get("settings", {}), dict, "[settings]")
+    assert isinstance(table, dict)
+    known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes"}
+    unknown = set(table) - known
+    if unknown:
+        raise SettingsError(f"{path}: unknown [settings] key(s): {', '.join(sorted(unknown))}")
+    if "relevance_threshold" in table:
+        threshold = _number(table["relevance_threshold"], "relevance_threshold")
+        if not 0 <= threshold <= 1:
+            raise SettingsError(f"{path}: relevance_threshold must be between 0 and 1")
+        settings.relevance_threshold = threshold
+    for key in ("inbox", "content", "state"):
+        if key in table:
+            setattr(settings, key, Path(str(_expect(table[key], str, key))))
+    if "timeout" in table:
+        settings.timeout = _number(table["timeout"], "timeout")
+    if "max_bytes" in table:
+        settings.max_bytes = int(_number(table["max_bytes"], "max_bytes"))
+    entries = _expect(data.get("feed", []), list, "[[feed]]")
+    for number, entry in enumerate(entries, 1):  # type: ignore[arg-type]
+        settings.feeds.append(_feed(entry, f"{path}: feed #{number}"))
+    return _resolve(settings)
+
+
+def _feed(entry: object, where: str) -> FeedConfig:
+    _expect(entry, dict, where)
+    assert isinstance(entry, dict)
+    unknown = set(entry) - {"url", "path", "name", "language", "tags", "always_relevant"}
+    if unknown:
+        raise SettingsError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    if ("url" in entry) == ("path" in entry):
+        raise SettingsError(f"{where}: give exactly one of url or path")
+    location = str(_expect(entry.get("url") or entry.get("path"), str, f"{where} url/path"))
+    tags = _expect(entry.get("tags", []), list, f"{where} tags")
+    return FeedConfig(
+        location=location,
+        name=str(_expect(entry.get("name", ""), str, f"{where} name")),
+        language=str(_expect(entry.get("language", ""), str, f"{where} language")),
+        tags=tuple(str(_expect(t, str, f"{where} tag")) for t in tags),  # type: ignore[union-attr]
+        always_relevant=bool(_expect(entry.get("always_relevant", False), bool, where)),
+    )
+
+
+def _resolve(settings: IngestSettings) -> IngestSettings:
+    """Relative folders and feed paths are relative to feeds.toml's folder."""
+    for key in ("inbox", "content", "state"):
+        value: Path = getattr(settings, key)
+        if not value.is_absolute():
+            setattr(settings, key, settings.root / value)
+    resolved = []
+    for feed in settings.feeds:
+        location = feed.location
+        if "://" not in location and not Path(location).is_absolute():
+            location = str(settings.root / location)
+        resolved.append(FeedConfig(location, feed.name, feed.language, feed.tags,
+                                   feed.always_relevant))
+    settings.feeds = resolved
+    return settings

@@ -1,0 +1,389 @@
+"""The archive on disk: ``content/articles/YYYY/<slug>.md`` files, written safely.
+
+Article format (the starter archive's, Pelican Markdown metadata then a blank line then the
+body)::
+
+    Title: Bangladesh shuts down mobile internet
+    Date: 2024-07-18T21:00:00+06:00
+    Modified: 2024-07-19T08:00:00+06:00      (only after an update)
+    Date-Source: feed                          (only when the item had no date of its own)
+    Source: Prothom Alo
+    Source-URL: https://en.prothomalo.com/...
+    Summary: ...
+    Lang: en
+    Slug: bangladesh-shuts-down-mobile-internet
+    Authors: ...
+    Tags: ...
+    Seen-At: https://..., https://...          (other places the same story appeared)
+    Guid: ...
+    Ingest-Hash: 1f0c...                       (marks a file the ingest wrote and may update)
+
+    <p>Sanitised HTML, one block per paragraph, blocks separated by blank lines.</p>
+
+The body stays HTML: Python-Markdown passes block-level HTML through byte for byte, so what
+the sanitiser allowed is exactly what reaches the page, tables and figures included; a
+conversion to Markdown would lose structure and add a second parser (that could make links
+from text) after the sanitiser. Every header value is one line; values Pelican inserts into
+pages unescaped (Title, Source, names) are HTML-escaped, and the Summary, which Pelican renders
+as Markdown, is escaped for Markdown as well.
+
+Safety: every write goes to a temporary file in the same folder and is renamed over the
+target (``os.replace``), so a killed ingest leaves each file whole; a lock file under
+``state/`` keeps two ingests apart. The dedupe index is a cache under ``state/``, rebuilt from
+the content files whenever a file's size or mtime changed (the content is the truth).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import html as htmllib
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsarchive.dedupe import DedupeIndex, Entry, signature
+from newsarchive.normalize import (
+    canonical_url,
+    clean_line,
+    content_hash,
+    format_date,
+    parse_date,
+    unique_slug,
+)
+from newsarchive.record import Record
+
+INDEX_VERSION = 1
+_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~:-])")
+
+
+class LockedError(RuntimeError):
+    """Another ingest holds the archive lock."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What storing one record did: ``new``, ``updated``, ``duplicate`` or ``unchanged``."""
+
+    status: str
+    key: str
+    reason: str = ""
+
+
+# --- the file format ------------------------------------------------------------------------
+
+
+def escape_html_line(value: str) -> str:
+    """A metadata value Pelican puts into HTML as is: one line, & < > escaped."""
+    return htmllib.escape(clean_line(value), quote=False)
+
+
+def escape_markdown_line(value: str) -> str:
+    """A metadata value Pelican renders as Markdown (the Summary): inert text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_html_line(value))
+
+
+def _names(values: list[str]) -> str:
+    names = [escape_html_line(v).replace(";", ",") for v in values if clean_line(v)]
+    return ("; " if any("," in n for n in names) else ", ").join(names)
+
+
+def render_article(record: Record, slug: str, *, seen_at: list[str], modified: datetime | None,
+                   body_html: str) -> str:
+    """The article file's text for ``record``."""
+    assert record.published is not None
+    headers: list[tuple[str, str]] = [
+        ("Title", escape_html_line(record.title)),
+        ("Date", format_date(record.published)),
+    ]
+    if modified:
+        headers.append(("Modified", format_date(modified)))
+    if record.date_estimated:
+        headers.append(("Date-Source", record.date_source))
+    headers += [
+        ("Source", escape_html_line(record.source_name)),
+        ("Source-URL", record.canonical_url or clean_line(record.url)),
+        ("Summary", escape_markdown_line(record.summary)),
+        ("Lang", record.language),
+        ("Slug", slug),
+        ("Authors", _names(record.authors)),
+        ("Tags", _names(record.tags)),
+        ("Seen-At", ", ".join(seen_at)),
+        ("Guid", clean_line(record.guid)),
+        ("Image", record.image if record.image.startswith("https://") else ""),
+        ("Ingest-Hash", record.content_hash),
+    ]
+    lines = [f"{name}: {clean_line(value)}" for name, value in headers if clean_line(value)]
+    return "\n".join(lines) + "\n\n" + body_html.strip() + "\n"
+
+
+def parse_article(text: str) -> tuple[dict[str, str], str]:
+    """(headers with lower-case names, body) of an article file."""
+    headers: dict[str, str] = {}
+    head, _, body = text.partition("\n\n")
+    for line in head.splitlines():
+        match = _HEADER.match(line)
+        if match:
+            headers.setdefault(match.group(1).lower(), match.group(2).strip())
+    return headers, body
+
+
+def _body_text(body: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _split_urls(value: str) -> list[str]:
+    return [u for u in re.split(r"[,\s]+", value) if u.startswith(("http://", "https://"))]
+
+
+def entry_from_file(key: str, text: str) -> Entry:
+    """What the dedupe index keeps of one article file."""
+    headers, body = parse_article(text)
+    title = htmllib.unescape(headers.get("title", ""))
+    source_url = headers.get("source-url", "")
+    urls = [canonical_url(source_url) or source_url] if source_url else []
+    urls += [canonical_url(u) or u for u in _split_urls(headers.get("seen-at", ""))]
+    body_text = _body_text(body)
+    return Entry(
+        key=key,
+        slug=headers.get("slug") or Path(key).stem,
+        urls=[u for u in dict.fromkeys(urls) if u],
+        guid=headers.get("guid", ""),
+        source_name=htmllib.unescape(headers.get("source", "")),
+        content_hash=headers.get("ingest-hash") or content_hash(title, body_text.strip()),
+        title=title,
+        date=parse_date(headers.get("date")),
+        sig=signature(body_text),
+    )
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+class Store:
+    """The archive folder plus its lock, dedupe index and feed state (use as a context)."""
+
+    def __init__(self, content: Path, state: Path) -> None:
+        self.content = Path(content)
+        self.articles = self.content / "articles"
+        self.state = Path(state)
+        self.index = DedupeIndex()
+        self.feed_state: dict[str, dict[str, str]] = {}
+        self._lock_handle: Any = None
+        self._files: dict[str, dict[str, Any]] = {}
+        self._dirty = False
+
+    # lifecycle
+    def __enter__(self) -> Store:
+        self.state.mkdir(parents=True, exist_ok=True)
+        handle = open(self.state / "ingest.lock", "a+")  # held until __exit__
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise LockedError(
+                f"another ingest is running (lock held on {self.state / 'ingest.lock'})"
+            ) from None
+        self._lock_handle = handle
+        self._remove_stale_temps()
+        self._load_index()
+        self.feed_state = self._read_json(self.state / "feeds.json").get("feeds", {})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.save()
+        finally:
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+            self._lock_handle.close()
+
+    def save(self) -> None:
+        """Write the index cache and the feed state (atomically)."""
+        if self._dirty:
+            atomic_write(self.state / "archive-index.json",
+                         json.dumps({"version": INDEX_VERSION, "files": self._files},
+                                    separators=(",", ":")))
+            self._dirty = False
+        atomic_write(self.state / "feeds.json",
+                     json.dumps({"feeds": self.feed_state}, indent=1, sort_keys=True))
+
+    def _remove_stale_temps(self) -> None:
+        if self.articles.exists():
+            for temp in self.articles.glob("*/.*.md.*.tmp"):
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+
+    @staticmethod
+    def _read_json(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _load_index(self) -> None:
+        """Index every article file, reusing the cached entry of files that did not change."""
+        cache = self._read_json(self.state / "archive-index.json")
+        cached = cache.get("files", {}) if cache.get("version") == INDEX_VERSION else {}
+        current: dict[str, dict[str, Any]] = {}
+        if self.articles.exists():
+            for path in sorted(self.articles.rglob("*.md")):
+                key = path.relative_to(self.content).as_posix()
+                stat = path.stat()
+                item = cached.get(key)
+                if item and item.get("mtime_ns") == stat.st_mtime_ns and (
+                    item.get("size") == stat.st_size
+                ):
+                    current[key] = item
+                    continue
+                try:
+                    entry = entry_from_file(key, path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    continue
+                current[key] = self._cache_item(entry, stat.st_mtime_ns, stat.st_size)
+                self._dirty = True
+        if set(current) != set(cached):
+            self._dirty = True
+        self._files = current
+        for key, item in current.items():
+            self.index.add(self._entry(key, item))
+
+    @staticmethod
+    def _cache_item(entry: Entry, mtime_ns: int, size: int) -> dict[str, Any]:
+        item = asdict(entry)
+        item.pop("key")
+        item["date"] = format_date(entry.date) if entry.date else ""
+        item["sig"] = list(entry.sig) if entry.sig else None
+        item.update(mtime_ns=mtime_ns, size=size)
+        return item
+
+    @staticmethod
+    def _entry(key: str, item: dict[str, Any]) -> Entry:
+        return Entry(key=key, slug=item["slug"], urls=list(item.get("urls") or []),
+                     guid=item.get("guid", ""), source_name=item.get("source_name", ""),
+                     content_hash=item.get("content_hash", ""), title=item.get("title", ""),
+                     date=parse_date(item.get("date")),
+                     sig=tuple(item["sig"]) if item.get("sig") else None)
+
+    # writing
+    def _write(self, key: str, text: str, entry: Entry) -> None:
+        path = self.content / key
+        atomic_write(path, text)
+        stat = path.stat()
+        entry.key = key
+        self.index.add(entry)
+        self._files[key] = self._cache_item(entry, stat.st_mtime_ns, stat.st_size)
+        self._dirty = True
+
+    def put(self, record: Record, *, now: datetime | None = None) -> Outcome:
+        """Store ``record``: a new article, an update, or one more place a story was seen."""
+        now = (now or datetime.now(UTC)).replace(microsecond=0)
+        if record.published is None:
+            record.published, record.date_estimated, record.date_source = now, True, "fetched"
+        urls = [u for u in dict.fromkeys([record.canonical_url, canonical_url(record.url)]) if u]
+        sig = signature(record.text)
+        match = self.index.match(urls=urls, guid=record.guid, source_name=record.source_name,
+                                 content_hash=record.content_hash, title=record.title,
+                                 date=record.published, sig=sig)
+        if match is None:
+            return self._create(record, urls, sig)
+        entry = self.index.entries[match.key]
+        new_urls = [u for u in urls if u not in entry.urls]
+        if match.reason in {"url", "guid"} and entry.content_hash != record.content_hash:
+            return self._update(record, entry, new_urls, sig, now)
+        if new_urls:
+            self._add_seen_at(entry, new_urls)
+            return Outcome("duplicate", entry.key, match.reason)
+        return Outcome("unchanged", entry.key, match.reason)
+
+    def _create(self, record: Record, urls: list[str], sig: tuple[int, ...] | None) -> Outcome:
+        assert record.published is not None
+        year = f"{record.published.year:04d}"
+
+        def taken(slug: str) -> bool:
+            return self.index.slug_taken(slug) or (self.articles / year / f"{slug}.md").exists()
+
+        slug = unique_slug(record.title, urls[0] if urls else record.guid or record.content_hash,
+                           taken)
+        key = f"articles/{year}/{slug}.md"
+        text = render_article(record, slug, seen_at=urls[1:], modified=None,
+                              body_html=record.html or _summary_body(record))
+        entry = Entry(key=key, slug=slug, urls=urls, guid=record.guid,
+                      source_name=record.source_name, content_hash=record.content_hash,
+                      title=record.title, date=record.published, sig=sig)
+        self._write(key, text, entry)
+        return Outcome("new", key)
+
+    def _update(self, record: Record, entry: Entry, new_urls: list[str],
+                sig: tuple[int, ...] | None, now: datetime) -> Outcome:
+        path = self.content / entry.key
+        headers, _ = parse_article(path.read_text(encoding="utf-8"))
+        if "ingest-hash" not in headers:  # written by hand: the ingest never overwrites it
+            if new_urls:
+                self._add_seen_at(entry, new_urls)
+                return Outcome("duplicate", entry.key, "hand-written article kept")
+            return Outcome("unchanged", entry.key, "hand-written article kept")
+        published = parse_date(headers.get("date")) or record.published
+        modified = record.updated if record.updated and published and (
+            record.updated > published) else now
+        record.published = published
+        if headers.get("date-source") and record.date_source == "item":
+            record.date_estimated, record.date_source = True, headers["date-source"]
+        seen = [u for u in dict.fromkeys(entry.urls + new_urls) if u != record.canonical_url]
+        text = render_article(record, entry.slug, seen_at=seen, modified=modified,
+                              body_html=record.html or _summary_body(record))
+        updated = Entry(key=entry.key, slug=entry.slug,
+                        urls=[u for u in dict.fromkeys([record.canonical_url, *seen]) if u],
+                        guid=record.guid or entry.guid, source_name=record.source_name,
+                        content_hash=record.content_hash, title=record.title,
+                        date=published, sig=sig)
+        self._write(entry.key, text, updated)
+        return Outcome("updated", entry.key)
+
+    def _add_seen_at(self, entry: Entry, new_urls: list[str]) -> None:
+        """Append places to an article's Seen-At header, leaving the rest of the file as is."""
+        path = self.content / entry.key
+        text = path.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n\n")
+        lines = head.split("\n")
+        existing = next((i for i, line in enumerate(lines) if line.lower().startswith("seen-at:")),
+                        None)
+        urls = _split_urls(lines[existing].split(":", 1)[1]) if existing is not None else []
+        urls = list(dict.fromkeys(urls + new_urls))
+        line = "Seen-At: " + ", ".join(urls)
+        if existing is None:
+            at = next((i for i, ln in enumerate(lines) if ln.lower().startswith(("guid:",
+                                                                                "ingest-hash:"))),
+                      len(lines))
+            lines.insert(at, line)
+        else:
+            lines[existing] = line
+        entry.urls = list(dict.fromkeys(entry.urls + new_urls))
+        self._write(entry.key, "\n".join(lines) + sep + body, entry)
+
+
+def _summary_body(record: Record) -> str:
+    summary = htmllib.escape(record.summary or record.title, quote=False)
+    return f"<p>{summary}</p>"
