@@ -1,7 +1,8 @@
 """Fixtures of the browser tests: the bundled site served on 127.0.0.1, and Debian's Chromium.
 
 The site is the session's ``built_site`` (tests/conftest.py: built once with pelicanconf.py),
-served by http.server in a thread on a free port, at the root and under a sub-path.
+or the folder named by $NEWSARCHIVE_TEST_SITE (an output/ already built), served by
+http.server in a thread on a free port, at the root and under a sub-path.
 Chromium is driven by Playwright; without /usr/bin/chromium the tests skip with the reason.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,18 +69,27 @@ def _serve(root: Path, prefix: str = "") -> tuple[Server, http.server.ThreadingH
 
 
 @pytest.fixture(scope="session")
-def site(built_site: Path) -> Iterator[Server]:
-    """The bundled site served at the root of http://127.0.0.1:<free port>/."""
-    server, httpd = _serve(built_site)
+def site_root(request: pytest.FixtureRequest) -> Path:
+    """The built site under test: $NEWSARCHIVE_TEST_SITE, else the session's build."""
+    given = os.environ.get("NEWSARCHIVE_TEST_SITE")
+    if given:
+        return Path(given)
+    return request.getfixturevalue("built_site")
+
+
+@pytest.fixture(scope="session")
+def site(site_root: Path) -> Iterator[Server]:
+    """The built site served at the root of http://127.0.0.1:<free port>/."""
+    server, httpd = _serve(site_root)
     yield server
     httpd.shutdown()
     httpd.server_close()
 
 
 @pytest.fixture(scope="session")
-def subpath_site(built_site: Path) -> Iterator[Server]:
+def subpath_site(site_root: Path) -> Iterator[Server]:
     """The same files served only under a sub-path, as a mirror in a folder would be."""
-    server, httpd = _serve(built_site, SUBPATH)
+    server, httpd = _serve(site_root, SUBPATH)
     yield server
     httpd.shutdown()
     httpd.server_close()
