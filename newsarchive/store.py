@@ -311,7 +311,10 @@ class Store:
             return self._create(record, urls, sig)
         entry = self.index.entries[match.key]
         new_urls = [u for u in urls if u not in entry.urls]
-        if match.reason in {"url", "guid"} and entry.content_hash != record.content_hash:
+        same_item = match.reason == "guid" or (
+            match.reason == "url" and bool(entry.urls) and entry.urls[0] in urls
+        )  # a URL from Seen-At is another copy, never the article's own source
+        if same_item and entry.content_hash != record.content_hash:
             return self._update(record, entry, new_urls, sig, now)
         if new_urls:
             self._add_seen_at(entry, new_urls)

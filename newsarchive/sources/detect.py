@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 FEED_ROOTS = frozenset({"rss", "rdf", "rdf:rdf", "feed", "channel", "atom:feed", "rss:rss"})
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _PROLOG = re.compile(
     r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.DOTALL | re.IGNORECASE
 )
@@ -30,15 +29,17 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 def _head_text(data: bytes, size: int = 8192) -> str:
     head = data[:size]
-    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
-        return head.decode("utf-16", errors="replace")
-    if head[:4] in (b"\x00\x00\x00<", b"<\x00\x00\x00"):
-        return head.decode("utf-32", errors="replace")
-    if head.startswith(b"\x00<") or head.startswith(b"<\x00"):
-        return head.decode("utf-16-be" if head[0] == 0 else "utf-16-le", errors="replace")
-    for bom in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom):]
+    for prefix, encoding in (
+        (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+        (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"),
+    ):
+        if head.startswith(prefix):
+            cut = len(head) - len(head) % (4 if "32" in encoding else 2)
+            return head[:cut].decode(encoding, errors="replace").lstrip("\ufeff")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
     # ASCII-compatible encodings share the markup characters: latin-1 never fails.
     return head.decode("latin-1")
 
@@ -48,11 +49,17 @@ def is_binary(data: bytes) -> bool:
     head = data[:4096]
     if not head:
         return False
-    text_like = _head_text(data, 64).lstrip()
-    if b"\x00" in head and not text_like.startswith(("<", "{")):
-        return True
+    if b"\x00" in head:
+        return not _head_text(data, 64).lstrip("\ufeff \t\r\n").startswith(("<", "{"))
     controls = sum(b < 9 or 13 < b < 32 for b in head)
     return controls > len(head) * 0.05
+
+
+def root_name(data: bytes) -> str:
+    """The lower-cased name of the first element of an XML or HTML document ('' if none)."""
+    stripped = _head_text(data).lstrip("\ufeff \t\r\n")
+    root = _ROOT.match(_PROLOG.sub("", stripped, count=1))
+    return root.group(1).lower() if root else ""
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -62,7 +69,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if is_binary(data):
         return "binary"
     head = _head_text(data)
-    stripped = head.lstrip()
+    stripped = head.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{"):
         return "jsonfeed" if re.search(r'"version"\s*:\s*"https?://jsonfeed\.org/', head) else (
             "json"

@@ -19,6 +19,7 @@ from newsarchive.normalize import absolute_url, clean_line, parse_date
 from newsarchive.record import Record
 from newsarchive.settings import FeedConfig
 from newsarchive.sources.base import SourceError, SourceResult, finish, markup_to_line
+from newsarchive.sources.detect import FEED_ROOTS, root_name
 
 MAX_CATEGORIES = 5
 
@@ -114,8 +115,11 @@ def read_feed(
         raise SourceError(f"feed parser failed: {type(err).__name__}: {err}") from err
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
-        reason = f"not a readable feed ({_short(problem)})" if problem else "not a feed"
-        raise SourceError(reason)
+        if problem:
+            raise SourceError(f"not a readable feed ({_short(problem)})")
+        root = root_name(data)
+        if not parsed.feed and root not in FEED_ROOTS:
+            raise SourceError(f"not a feed: root element <{root or '?'}>")
     feed = parsed.feed
     kind = "atom" if str(parsed.version).startswith("atom") else (
         "rdf" if parsed.version in {"rss090", "rss10"} else "rss"
@@ -141,7 +145,10 @@ def read_feed(
 def _record(entry: Any, source: str, config: FeedConfig, feed_title: str, language: str,
             feed_date: datetime | None, feed_link: str, kind: str) -> Record:
     guid = str(entry.get("id") or "")
-    link = absolute_url(entry.get("link", ""), feed_link)
+    link = absolute_url(entry.get("link", ""), feed_link) or next(
+        (absolute_url(item.get("href", ""), feed_link) for item in entry.get("links") or []
+         if item.get("rel", "alternate") == "alternate"
+         and absolute_url(item.get("href", ""), feed_link)), "")
     if not link and guid.startswith(("http://", "https://")):
         link = guid
     markup, base = _body(entry)
