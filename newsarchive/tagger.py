@@ -87,8 +87,16 @@ def _prepare(text: str) -> str:
     return text
 
 
+_CURRENCY = re.compile(r"\b[A-Z]{1,3}\$")
+
+
 def _words(text: str) -> list[bytes]:
-    """The UTF-8 words of a text: non-word characters are separators."""
+    """The UTF-8 words of a text: non-word characters are separators.
+
+    Currency prefixes ("US$ 20,000", "HK$") are dropped: they name a currency, not a country.
+    """
+    if "$" in text:
+        text = _CURRENCY.sub(" ", text)
     return _prepare(text).encode("utf-8").translate(_BYTE_TABLE).split()
 
 
@@ -182,7 +190,7 @@ _ZONE_WEIGHTS = tuple(_ZONE_WEIGHT[z] for z in ZONES)
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
 # ...), context key or None, relevance-term weight, the key itself
-_Claim = tuple[str, str | None, bool]
+_Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
 _Action = tuple[tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str]
 
 
@@ -261,6 +269,7 @@ class Tagger:
                     for form in forms:
                         explicit.setdefault(alias_key(form), set()).add(entity.id)
         derived_owner: dict[str, set[str]] = {}
+        demonyms = _demonyms(gazetteer)
         for entity in gazetteer.entities.values():
             hand = set()
             if entity.source != "pycountry":
@@ -276,7 +285,8 @@ class Tagger:
                         continue
                     derived_owner.setdefault(key, set()).add(entity.id)
                 cased = _cased_key(form) if is_acronym(form) else None
-                claim(key, (_ENTITY, entity.id, cased, form in entity.ambiguous))
+                weak = entity.type == "country" and form in demonyms
+                claim(key, (_ENTITY, entity.id, cased, form in entity.ambiguous, weak))
         # two countries deriving the same form from pycountry (e.g. "Конго"): drop it for both
         for key, owners in derived_owner.items():
             if len(owners) > 1 and key in claims:
@@ -294,7 +304,7 @@ class Tagger:
                 claim(alias_key(phrase), (_CUE, index, weight))
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
-        _inherit_nested(claims)
+        _inherit_nested(claims, {e.id: e.country for e in gazetteer.entities.values() if e.country})
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         actions: list[_Action] = []
         # pyahocorasick searches a node's children in insertion order: insert patterns so that
@@ -361,6 +371,7 @@ class Tagger:
         term_raw = 0.0
         seen: set[str] = set()
         counts: dict[str, list[int]] = {}
+        named: set[str] = set()  # entities named, not only referred to by a demonym
         pending: list[tuple[tuple, int, int]] = []
         cased_forms: list[str | None] = [None, None, None]
         for zone, text in enumerate(zones):
@@ -381,34 +392,46 @@ class Tagger:
                 if not entity_claims:
                     continue
                 if len(entity_claims) == 1 and entity_claims[0][1] is None:
-                    entity_id, _cased, ambiguous = entity_claims[0]
+                    entity_id, _cased, ambiguous, weak = entity_claims[0]
                     if ambiguous:
                         pending.append((entity_claims, zone, n))
                     else:
                         _add(counts, entity_id, zone, n)
+                        if not weak:
+                            named.add(entity_id)
                     continue
                 claims = []
-                for entity_id, cased, ambiguous in entity_claims:
+                for entity_id, cased, ambiguous, weak in entity_claims:
                     found = n
                     if cased is not None:
                         if cased_forms[zone] is None:
                             cased_forms[zone] = _scan_text_cased(text, len(form))
                         found = min(n, cased_forms[zone].count(cased))
                     if found:
-                        claims.append((entity_id, cased, ambiguous, found))
+                        claims.append((entity_id, cased, ambiguous, weak, found))
                 if not claims:
                     continue
                 owners = {c[0] for c in claims}
                 if len(owners) == 1 and any(not c[2] for c in claims):
-                    _add(counts, claims[0][0], zone, max(c[3] for c in claims))
+                    _add(counts, claims[0][0], zone, max(c[4] for c in claims))
+                    if not all(c[3] for c in claims):
+                        named.add(claims[0][0])
                 else:
-                    pending.append((tuple(claims), zone, max(c[3] for c in claims)))
+                    pending.append((tuple(claims), zone, max(c[-1] for c in claims)))
         if pending:
-            self._resolve(pending, seen, counts)
+            self._resolve(pending, seen, counts, named)
+        for entity_id in [i for i in counts if i not in named]:
+            title, lead, body = counts[entity_id]
+            if not title and not lead and body < 2:
+                del counts[entity_id]  # a passing adjective ("a Gabonese team") is no mention
         return self._rank(counts), cue_raw, term_raw, title_raw
 
     def _resolve(
-        self, pending: list[tuple[tuple, int, int]], seen: set[str], counts: dict[str, list[int]]
+        self,
+        pending: list[tuple[tuple, int, int]],
+        seen: set[str],
+        counts: dict[str, list[int]],
+        named: set[str],
     ) -> None:
         """Ambiguous or shared aliases: accepted for the one claimant whose context is met."""
         changed = True
@@ -418,7 +441,10 @@ class Tagger:
             for claims, zone, n in pending:
                 winners = {c[0] for c in claims if self._context_met(c[0], seen, counts)}
                 if len(winners) == 1:
-                    _add(counts, winners.pop(), zone, n)
+                    winner = winners.pop()
+                    _add(counts, winner, zone, n)
+                    if any(c[0] == winner and not c[3] for c in claims):
+                        named.add(winner)
                     changed = True
                 else:
                     still.append((claims, zone, n))
@@ -467,13 +493,15 @@ class Tagger:
         return self.gazetteer.data_hash
 
 
-def _inherit_nested(claims: dict[str, dict[tuple, None]]) -> None:
+def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) -> None:
     """Make a pattern also do what the shorter patterns inside it would have done.
 
     The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
-    Every pattern inherits the context words it contains, and a pattern that names no entity
-    itself inherits the entities its words name (leftmost-longest, as the scan would find them).
+    Every pattern inherits the context words it contains; a pattern that names no entity itself
+    inherits the entities its words name (leftmost-longest, as the scan would find them); and an
+    entity's alias that names the entity's own country ("Supreme Court of India") names that
+    country too (``home`` maps entity ids to their country).
     """
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for key, items in claims.items():
@@ -487,6 +515,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]]) -> None:
         if len(words) < 2:
             continue
         has_entity = any(i[0] == _ENTITY for i in items)
+        homes = {home[i[1]] for i in items if i[0] == _ENTITY and i[1] in home}
         inherited: list[tuple] = []
         position = 0
         entity_end = 0
@@ -497,6 +526,10 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]]) -> None:
                     continue
                 found = claims[" ".join(candidate)]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
+                if homes:
+                    inherited.extend(
+                        i for i in found if i[0] == _ENTITY and i[1] in homes and not i[3]
+                    )
                 if not has_entity and position >= entity_end:
                     entities = [i for i in found if i[0] == _ENTITY]
                     if entities:
@@ -516,6 +549,41 @@ def _insertion_rank(key: str) -> tuple[int, ...]:
     return (first, *(_LETTER.get(c, 100 + ord(c)) for c in key[1:]))
 
 
+_DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|sh)$")
+_DEMONYM_WORDS = frozenset(
+    {
+        "Kazakh", "Kazakhs", "Uzbek", "Uzbeks", "Tajik", "Tajiks", "Kyrgyz", "Turkmen", "Thai",
+        "Thais", "Greek", "Greeks", "Swiss", "Scots", "Welsh", "Lao", "Czech", "Czechs", "Dutch",
+        "French", "Irish",
+    }
+)
+
+
+def _demonyms(gazetteer: Gazetteer) -> set[str]:
+    """Country aliases that are demonyms ("Russian", "Gabonese", "российский"), not names.
+
+    English: a one-word alias with a demonym ending (or a known irregular one) that is neither
+    the country's display name nor one of pycountry's names; Russian and Ukrainian: lower-case
+    aliases (adjectives and plurals are written lower-case, names capitalised).
+    """
+    from newsarchive.entities import pycountry_countries
+
+    official = {a for e in pycountry_countries().values() for a in e.all_aliases()}
+    out = set()
+    for entity in gazetteer.entities.values():
+        if entity.type != "country":
+            continue
+        for lang, forms in entity.aliases.items():
+            for form in forms:
+                if form == entity.name or form in official:
+                    continue
+                if (lang == "en" and " " not in form and (
+                    form in _DEMONYM_WORDS or _DEMONYM_END.search(form)
+                )) or (lang in {"ru", "uk", "be"} and form[:1].islower()):
+                    out.add(form)
+    return out
+
+
 def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
     row = counts.get(entity_id)
     if row is None:
@@ -533,7 +601,7 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
         kind = item[0]
         if kind == _ENTITY:
             cased = item[2]
-            entities[(item[1], _pattern(cased) if cased else None, item[3])] = None
+            entities[(item[1], _pattern(cased) if cased else None, item[3], item[4])] = None
         elif kind == _CUE:
             cues.append((item[1], item[2]))
         elif kind == _CONTEXT:

@@ -1,0 +1,47 @@
+"""Tagger quality, printed and held to the issue's floors.
+
+- GUM news documents (``../shared/corpora/entities``): country F1 over the document set and
+  organisation precision (mapping documented in tests/entities/quality.py);
+- the archive's gold set (``tests/gold/entities/*.toml``, labelled by the article writers by
+  reading): entity F1 and event-type F1 over every labelled article found in content/.
+Run ``pytest -s tests/entities/test_quality.py`` to see the figures, and
+``tests/gold/entities_gold_check`` for per-article differences.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.entities import load_tagger
+from tests.entities.quality import GUM, evaluate_gold, evaluate_gum, gold_articles
+
+
+@pytest.mark.skipif(not GUM.is_file(), reason=f"{GUM} is absent (the shared corpora)")
+def test_gum_countries_and_organisations() -> None:
+    report = evaluate_gum(load_tagger())
+    print(f"\nGUM countries, GUM's own types only: {report.strict}")
+    print(f"GUM countries, national teams mapped to their country: {report.mapped}")
+    print(f"GUM organisations (org, body, company): {report.orgs}")
+    if report.orgs_by_other_type:
+        print(f"  named by a GUM mention of another type: {report.orgs_by_other_type}")
+    for doc, gold, predicted, _ in report.per_doc:
+        if gold != predicted:
+            print(f"  {doc}: missed {sorted(gold - predicted)}, extra {sorted(predicted - gold)}")
+    if report.wrong_orgs:
+        print(f"  organisations GUM does not name: {report.wrong_orgs}")
+    assert report.mapped.f1 >= 0.95
+    assert report.orgs.precision >= 0.9
+
+
+def test_gold_set_entities_and_event_types() -> None:
+    articles, missing = gold_articles()
+    if len(articles) < 30:
+        pytest.skip(f"only {len(articles)} gold articles found in content/ (need 30)")
+    report = evaluate_gold(load_tagger(), articles)
+    print(f"\nGold set: {report.articles} articles (labelled but not in content/: {missing})")
+    print(f"entities: {report.entities}")
+    for kind, score in sorted(report.by_type.items()):
+        print(f"  {kind:8} {score}")
+    print(f"event types: {report.event_types}")
+    assert report.entities.f1 >= 0.9
+    assert report.event_types.f1 >= 0.85
