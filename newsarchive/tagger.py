@@ -185,13 +185,15 @@ class TagResult:
 # --- the compiled tagger ----------------------------------------------------------------------
 
 # claim kinds
-_ENTITY, _CUE, _CONTEXT, _TERM = 0, 1, 2, 3
+_ENTITY, _CUE, _CONTEXT, _TERM, _NESTED = 0, 1, 2, 3, 4
 _ZONE_WEIGHTS = tuple(_ZONE_WEIGHT[z] for z in ZONES)
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
 # ...), context key or None, relevance-term weight, the key itself
 _Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
-_Action = tuple[tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str]
+_Action = tuple[
+    tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str, tuple[str, ...]
+]
 
 
 @dataclass
@@ -316,7 +318,7 @@ class Tagger:
             actions.append(_action(key, items))
         if not actions:
             automaton.add_word("\x00never\x00", 0)
-            actions.append(((), (), None, 0.0, ""))
+            actions.append(((), (), None, 0.0, "", ()))
         automaton.make_automaton()
         return cls(
             gazetteer=gazetteer,
@@ -350,7 +352,7 @@ class Tagger:
         out = []
         for zone, text in zip(ZONES, (title, lead, body), strict=True):
             for _end, pid in self.automaton.iter_long(scan_text(text or "")):
-                _entities, cues, _context, _term, key = self.actions[pid]
+                _entities, cues, _context, _term, key, _nested = self.actions[pid]
                 phrase = key.encode("latin-1").decode("utf-8", "replace")
                 for index, weight in cues:
                     out.append((self.event_defs[index].id, phrase, zone, weight))
@@ -380,7 +382,7 @@ class Tagger:
             form = scan_text(text)
             weight = _ZONE_WEIGHTS[zone]
             for pid, n in Counter(map(_SECOND, iter_long(form))).items():
-                entity_claims, cues, context, term, _key = actions[pid]
+                entity_claims, cues, context, term, _key, nested = actions[pid]
                 for index, w in cues:
                     cue_raw[index] += w * weight * n
                     if zone == 0:
@@ -389,6 +391,9 @@ class Tagger:
                     term_raw += term * weight * n
                 if context is not None:
                     seen.add(context)
+                for entity_id in nested:  # the country named inside a body's name
+                    _add(counts, entity_id, zone, n)
+                    named.add(entity_id)
                 if not entity_claims:
                     continue
                 if len(entity_claims) == 1 and entity_claims[0][1] is None:
@@ -528,7 +533,9 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
                 if homes:
                     inherited.extend(
-                        i for i in found if i[0] == _ENTITY and i[1] in homes and not i[3]
+                        (_NESTED, i[1])
+                        for i in found
+                        if i[0] == _ENTITY and i[1] in homes and not i[3]
                     )
                 if not has_entity and position >= entity_end:
                     entities = [i for i in found if i[0] == _ENTITY]
@@ -597,6 +604,7 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
     cues = []
     context = None
     term = 0.0
+    nested: dict[str, None] = {}
     for item in items:
         kind = item[0]
         if kind == _ENTITY:
@@ -606,9 +614,11 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
             cues.append((item[1], item[2]))
         elif kind == _CONTEXT:
             context = item[1]
+        elif kind == _NESTED:
+            nested[item[1]] = None
         else:
             term += item[1]
-    return tuple(entities), tuple(cues), context, term, key
+    return tuple(entities), tuple(cues), context, term, key, tuple(nested)
 
 
 def _cased_key(alias: str) -> str:
