@@ -265,13 +265,13 @@ def _stem_cyrillic(word: str) -> str:
 
 
 def normalise_token(raw: str, lang: str = "en") -> str | None:
-    """One lowercased whitespace-split token as an index term, or None for noise.
+    """One whitespace-split token as an index term, or None for noise.
 
     Edge punctuation goes, numbers and single letters go, stop words of the story's language
     (and of English, often quoted in any language) go; Latin words lose plural endings,
     Cyrillic words one inflectional ending.
     """
-    word = raw.strip(_EDGE_PUNCT)
+    word = raw.lower().strip(_EDGE_PUNCT)
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     if len(word) < 2 or not word[0].isalpha():
@@ -602,7 +602,7 @@ def _candidates(
     # best accumulated first within each story (dot products of unit vectors lie in 0..1)
     order = np.argsort(story + (1.0 - np.clip(accumulated, 0.0, 1.0) / 2.0), kind="stable")
     story, other = story[order], other[order]
-    kept = _group_rank(story) < settings.shortlist
+    kept = _group_rank(story) < max(settings.shortlist, settings.max_results)
     return story[kept], other[kept]
 
 
@@ -657,21 +657,21 @@ def related(
             continue
         probe = (p_doc[lo:hi], p_key[lo:hi], p_weight[lo:hi])
         story, other = _candidates(probe, index, family, n, settings)
-        content, *_ = _dot(rows, codes, starts, story, other)
+        content, *shared = _dot(rows, codes, starts, story, other)
+        shared[1] = rows.key[shared[1]]
         apart = np.abs(days[story] - days[other])
         score = content * (1.0 + w_time * np.exp(-decay * apart)) / (1.0 + w_time)
-        kept = score >= max(settings.min_score, 1e-12)
-        story, other, score, apart = story[kept], other[kept], score[kept], apart[kept]
+        pick = np.flatnonzero(score >= max(settings.min_score, 1e-12))
         # best first; ties: newer first, then slug (story numbers follow date, then slug)
-        order = np.lexsort((other, -days[other], -np.round(score, 9), story))
-        story, other, score, apart = story[order], other[order], score[order], apart[order]
-        _, firsts = np.unique(story * n + family[other], return_index=True)
-        once = np.zeros(len(story), dtype=bool)
-        once[firsts] = True  # one story per family: the best-placed one
-        story, other, score, apart = story[once], other[once], score[once], apart[once]
-        kept = _group_rank(story) < settings.max_results
-        story, other, score, apart = story[kept], other[kept], score[kept], apart[kept]
-        reasons = _reasons(rows, codes, starts, story, other, labels)
+        s_, o_ = story[pick], other[pick]
+        pick = pick[np.lexsort((o_, -days[o_], -np.round(score[pick], 9), s_))]
+        _, firsts = np.unique(story[pick] * n + family[other[pick]], return_index=True)
+        pick = pick[np.sort(firsts)]  # one story per family: the best-placed one
+        pick = pick[_group_rank(story[pick]) < settings.max_results]
+        final = np.full(len(story), -1, dtype=np.int64)
+        final[pick] = np.arange(len(pick))
+        reasons = _reasons(tuple(shared), final, len(pick), labels)
+        story, other, score, apart = story[pick], other[pick], score[pick], apart[pick]
         when = [_when(gap) for gap in apart.tolist()]
         for s, o, value, why, near in zip(
             story.tolist(), other.tolist(), np.round(score, 4).tolist(), reasons, when, strict=True
@@ -681,23 +681,25 @@ def related(
 
 
 def _reasons(
-    rows: _Rows,
-    codes: np.ndarray,
-    starts: np.ndarray,
-    story: np.ndarray,
-    other: np.ndarray,
+    shared: tuple[np.ndarray, np.ndarray, np.ndarray],
+    final: np.ndarray,
+    count: int,
     labels: _Labels,
 ) -> list[tuple[str, ...]]:
-    """Per pair: shared entity names by weight (up to three), then the heaviest shared type."""
-    _, pair, entry, product = _dot(rows, codes, starts, story, other)
-    key = rows.key[entry]
-    named = key < labels.count
-    pair, key, product = pair[named], key[named], product[named]
-    order = np.lexsort((key, -product, pair))
-    entities: list[list[str]] = [[] for _ in range(len(story))]
-    kinds: list[str | None] = [None] * len(story)
+    """Per kept pair: shared entity names by weight (up to three), the heaviest shared type.
+
+    ``shared`` holds (pair, key, product) of every key two scored stories share; ``final``
+    maps a scored pair to its place among the ``count`` kept pairs (-1: not kept).
+    """
+    pair, key, product = shared
+    place = final[pair]
+    named = (place >= 0) & (key < labels.count)
+    place, key, product = place[named], key[named], product[named]
+    order = np.lexsort((key, -product, place))
+    entities: list[list[str]] = [[] for _ in range(count)]
+    kinds: list[str | None] = [None] * count
     names, n_entities = labels.names, labels.entities
-    for p, k in zip(pair[order].tolist(), key[order].tolist(), strict=True):
+    for p, k in zip(place[order].tolist(), key[order].tolist(), strict=True):
         if k < n_entities:
             if len(entities[p]) < 3:
                 entities[p].append(names[k])
