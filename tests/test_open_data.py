@@ -196,3 +196,18 @@ def test_site_pages_skips_assets_drafts_and_pagination(site_extras, tmp_path: Pa
         ("country/ru/", None),
         ("events/2025/calls/", "2025-09-01"),
     ]
+
+
+def test_write_sitemap_is_absolute_and_points_robots_at_it(site_extras, tmp_path: Path) -> None:
+    (tmp_path / "events" / "2025" / "calls").mkdir(parents=True)
+    (tmp_path / "index.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "events" / "2025" / "calls" / "index.html").write_text("<p>", encoding="utf-8")
+    (tmp_path / "robots.txt").write_text("# no sitemap: yet\nUser-agent: *\n", encoding="utf-8")
+    settings = {"OUTPUT_PATH": str(tmp_path), "SITEURL": "https://example.org/archive/"}
+    site_extras.write_sitemap(SimpleNamespace(settings=settings))
+    xml = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/archive/events/2025/calls/</loc>" in xml
+    robots = (tmp_path / "robots.txt").read_text(encoding="utf-8")
+    assert robots.endswith("\nSitemap: https://example.org/archive/sitemap.xml\n")
+    site_extras.write_sitemap(SimpleNamespace(settings=settings))  # idempotent
+    assert (tmp_path / "robots.txt").read_text(encoding="utf-8") == robots

@@ -144,7 +144,7 @@ def write_sitemap(pelican: Any) -> None:
     robots = output / "robots.txt"
     if opts["absolute"] and robots.is_file():
         text = robots.read_text(encoding="utf-8")
-        if "sitemap:" not in text.lower():
+        if not re.search(r"(?im)^\s*sitemap:", text):
             _write(robots, text.rstrip("\n") + f"\n\nSitemap: {base}sitemap.xml\n")
     if not opts["absolute"]:
         log.info("site_extras: SITEURL is relative, so sitemap.xml lists root-relative paths")
