@@ -11,6 +11,7 @@ Signals, in the order Pelican sends them:
    ``countries``, ``platforms``, ``event_types``, ``entity_ids`` and ``relevance``.
 3. ``article_writer_finalized``: write ``/<type>/<id>/`` per entity with stories, ``/type/<id>/``
    per event type, their Atom feeds and the index pages, through Pelican's writer.
+4. ``feed_generated``: in a local build only, give those feeds absolute (tag: URI) ids.
 
 State lives on the article generator for the build (``generator.entities_index``); nothing is
 global except the engine's cached tagger.
@@ -198,8 +199,35 @@ def write_entity_pages(generator: Any, writer: Any) -> None:
     log.info("entities: wrote %d entity pages in %.2f s", written, time.perf_counter() - started)
 
 
+_FEED_PREFIXES = tuple(f"{kind}/" for kind in (*TYPES, "type"))
+
+
+def absolute_feed_ids(context: dict[str, Any], feed: Any) -> None:
+    """Give this plugin's feeds absolute ids in a local build (empty SITEURL).
+
+    Published builds (SITEURL set) already have absolute ids and links. Locally Pelican's writer
+    uses the relative SITEURL, so the feed id would be "/" and entry ids "tag:None,...", which
+    are not valid Atom ids: they become ``tag:newsarchive.invalid,2016:<path>`` URIs (the
+    links stay relative, which Atom allows).
+    """
+    feed_url = str(feed.feed.get("feed_url") or "")
+    if not feed_url.endswith("/feed.atom.xml") or not feed_url.lstrip("/").startswith(
+        _FEED_PREFIXES
+    ):
+        return
+    if "://" in str(feed.feed.get("id") or feed.feed.get("link") or ""):
+        return
+    authority = "tag:newsarchive.invalid,2016:"
+    feed.feed["id"] = authority + feed_url.lstrip("/")
+    for item in feed.items:
+        unique = str(item.get("unique_id") or "")
+        if unique.startswith("tag:None,"):
+            item["unique_id"] = authority + unique.split(":", 2)[-1].lstrip("/")
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(initialise)
     signals.article_generator_pretaxonomy.connect(tag_articles)
     signals.article_writer_finalized.connect(write_entity_pages)
+    signals.feed_generated.connect(absolute_feed_ids)
