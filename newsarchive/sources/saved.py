@@ -149,15 +149,17 @@ def _similarity(text: str, reference: str) -> float:
     return 1 - len(missing) / len(" ".join(ref_words))
 
 
-def _jsonld_headline(meta: _Meta) -> str:
-    """JSON-LD ``headline``, or ``name`` when the two differ and only the name is close to the
-    ``<title>`` (some sites put a section or site label in one of them)."""
+def _jsonld_headline(meta: _Meta, outlet: str) -> str:
+    """JSON-LD ``headline``, or its ``name`` when the two differ and only the name is close
+    to the ``<title>`` without its site segment (some sites put a description in the headline
+    or a site label in the name)."""
     headline, name = meta.article.get("headline"), meta.article.get("name")
     headline = headline if isinstance(headline, str) else ""
     name = name if isinstance(name, str) else ""
-    if (headline and name and headline != name and meta.title_tag
-            and _similarity(name, meta.title_tag) > 0.75 >= _similarity(headline, meta.title_tag)):
-        return name
+    if headline and name and headline != name and meta.title_tag:
+        title = clean_title_tag(meta, outlet)
+        if _similarity(name, title) > 0.75 >= _similarity(headline, title):
+            return name
     return headline or name
 
 
@@ -171,7 +173,7 @@ def choose_title(meta: _Meta, outlet: str) -> str:
     the first ``<h1>``.
     """
     candidates = [
-        _jsonld_headline(meta),
+        _jsonld_headline(meta, outlet),
         meta.first("dc:title", "dcterm:title", "dc.title", "dcterms.title", "og:title",
                    "twitter:title", "parsely-title", "title"),
     ]
@@ -179,18 +181,24 @@ def choose_title(meta: _Meta, outlet: str) -> str:
         line = markup_to_line(candidate)
         if line:
             return strip_site_name(line, outlet)
+    return clean_title_tag(meta, outlet) or (meta.h1s[0] if meta.h1s else "")
+
+
+def clean_title_tag(meta: _Meta, outlet: str) -> str:
+    """The ``<title>`` without its site segment: the ``<h1>`` it starts with (or ends with,
+    after a short segment), else the title with a trailing site segment cut off."""
     title = markup_to_line(meta.title_tag)
-    if title:
-        for h1 in meta.h1s:
-            if len(h1) <= 3 or h1.lower() not in title.lower():
-                continue
-            before, _, after = title.lower().partition(h1.lower())
-            if not before and (not after or TITLE_SEPARATORS.match(after)):
-                return h1
-            if not after and TITLE_SEPARATORS.search(before) and len(before.split()) <= 4:
-                return h1
-        return strip_site_name(title, outlet, aggressive=True)
-    return meta.h1s[0] if meta.h1s else ""
+    if not title:
+        return ""
+    for h1 in meta.h1s:
+        if len(h1) <= 3 or h1.lower() not in title.lower():
+            continue
+        before, _, after = title.lower().partition(h1.lower())
+        if not before and (not after or TITLE_SEPARATORS.match(after)):
+            return h1
+        if not after and TITLE_SEPARATORS.search(before) and len(before.split()) <= 4:
+            return h1
+    return strip_site_name(title, outlet, aggressive=True)
 
 
 def _key(text: str) -> str:
