@@ -282,8 +282,9 @@ def _uninvert(name: str) -> str | None:
     return None
 
 
+@functools.cache
 def pycountry_countries() -> dict[str, Entity]:
-    """Every ISO 3166-1 country as an Entity (id = alpha-2 lowercase)."""
+    """Every ISO 3166-1 country as an Entity (id = alpha-2 lowercase); built once a process."""
     import pycountry
 
     out: dict[str, Entity] = {}

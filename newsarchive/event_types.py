@@ -221,20 +221,21 @@ def score_event_types(
     return result, evidence
 
 
-#: entity types that on their own suggest the internet-freedom beat
-_TOPICAL_TYPES = {"platform": 1.5, "org": 0.5, "law": 0.5}
-
-
 def relevance(
-    cfg: RelevanceConfig,
-    evidence: float,
-    term_raw: float,
-    types: set[str],
-    entities: Sequence[TaggedEntity],
+    term_raw: float, words: int, top_evidence: float, entities: Sequence[TaggedEntity]
 ) -> float:
-    """How much a text is about internet freedom (0..1) from cues, terms and entities."""
-    del cfg
-    platform_salience = sum(e.salience for e in entities if e.type == "platform")
-    bonus = sum(w for t, w in _TOPICAL_TYPES.items() if t in types) + platform_salience
-    raw = 0.6 * evidence + 0.5 * term_raw + bonus
-    return round(1.0 - math.exp(-raw / 6.0), 3)
+    """How much a text is about internet freedom (0..1).
+
+    Mostly the density of topic terms (``[relevance]`` in event_types.toml, zone-weighted) per
+    100 words, the denominator never below 100 so that one stray "online" in a short item does
+    not make it relevant; plus the salience of platforms named; plus, only where the topic is
+    there at all, the strength of the best event type (an arrest or a court ruling is on the
+    beat only when the text is about the internet). Off-topic news scores below
+    RELEVANCE_THRESHOLD, the archive's articles well above it.
+    """
+    density = 100.0 * term_raw / max(words, 100)
+    platforms = sum(e.salience for e in entities if e.type == "platform")
+    raw = density + 0.25 * platforms
+    if density >= 1.0:
+        raw += 0.03 * min(top_evidence, 20.0)
+    return round(1.0 - math.exp(-raw / 1.5), 3)

@@ -339,10 +339,12 @@ class Tagger:
         foreign names.
         """
         del lang
-        entities, cue_raw, term_raw, title_raw = self._scan((title or "", lead or "", body or ""))
+        zones = (title or "", lead or "", body or "")
+        entities, cue_raw, term_raw, title_raw = self._scan(zones)
         types = {e.type for e in entities}
-        event_types, evidence = et.score_event_types(self.event_defs, cue_raw, types, title_raw)
-        relevance = et.relevance(self.relevance_cfg, evidence, term_raw, types, entities)
+        event_types, _evidence = et.score_event_types(self.event_defs, cue_raw, types, title_raw)
+        words = sum(z.count(" ") + 1 for z in zones if z)
+        relevance = et.relevance(term_raw, words, max(cue_raw, default=0.0), entities)
         return TagResult(entities=entities, event_types=event_types, relevance=relevance)
 
     def explain(
@@ -388,7 +390,7 @@ class Tagger:
                     if zone == 0:
                         title_raw[index] += w * weight * n
                 if term:
-                    term_raw += term * weight * n
+                    term_raw += term * n
                 if context is not None:
                     seen.add(context)
                 for entity_id in nested:  # the country named inside a body's name

@@ -45,3 +45,22 @@ def test_gold_set_entities_and_event_types() -> None:
     print(f"event types: {report.event_types}")
     assert report.entities.f1 >= 0.9
     assert report.event_types.f1 >= 0.85
+
+
+@pytest.mark.skipif(not GUM.is_file(), reason=f"{GUM} is absent (the shared corpora)")
+def test_relevance_keeps_the_archive_and_drops_most_other_news() -> None:
+    from newsarchive.event_types import RELEVANCE_THRESHOLD
+    from tests.entities.quality import gum_documents
+
+    tagger = load_tagger()
+    other = {}
+    for doc in gum_documents():
+        title, _, body = doc["text"].partition("\n")
+        other[doc["doc"]] = tagger.tag(title, "", body).relevance
+    articles, _ = gold_articles()
+    ours = {a.slug: tagger.tag(a.title, a.summary, a.body, a.lang).relevance for a in articles}
+    print(f"\nrelevance of GUM's general news: {sorted(other.items(), key=lambda kv: kv[1])}")
+    print(f"lowest relevance in the archive: {sorted(ours.items(), key=lambda kv: kv[1])[:3]}")
+    kept = [d for d, r in other.items() if r >= RELEVANCE_THRESHOLD]
+    assert all(r >= RELEVANCE_THRESHOLD for r in ours.values())
+    assert len(kept) <= len(other) // 4, f"general news kept: {kept}"
