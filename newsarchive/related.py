@@ -32,7 +32,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing as mp
+import os
 import re
+import sys
+import traceback
 from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -40,13 +44,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
 from itertools import repeat
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 
 # -- settings --------------------------------------------------------------------------------
 
+PARALLEL_MIN_STORIES = 4000  # below this, forking costs more than it saves
 WEIGHT_NAMES = ("entities", "text", "event_type", "time")
 DEFAULT_WEIGHTS: dict[str, float] = {"entities": 1.0, "text": 1.0, "event_type": 0.3, "time": 1.0}
 
@@ -64,6 +69,7 @@ class Settings:
     shortlist: int = 12
     probe_keys: int = 8
     body_chars: int = 2000
+    processes: int = 0
 
 
 def settings_from(raw: Mapping[str, object]) -> Settings:
@@ -75,7 +81,9 @@ def settings_from(raw: Mapping[str, object]) -> Settings:
     knobs RELATED_STORIES_TEXT_TERMS (terms kept per story), RELATED_STORIES_POSTING_CAP
     (stories visited per common key), RELATED_STORIES_SHORTLIST (candidates scored exactly),
     RELATED_STORIES_PROBE_KEYS (keys per story that find candidates), all ints >= 1, and
-    RELATED_STORIES_BODY_CHARS (int >= 0, how much of the body the text score reads).
+    RELATED_STORIES_BODY_CHARS (int >= 0, how much of the body the text score reads),
+    RELATED_STORIES_PROCESSES (int >= 0: processes that tokenise big archives, 0 = one per
+    core up to 4, 1 = never fork).
     Raises ValueError naming the bad setting.
     """
     base = Settings()
@@ -123,6 +131,7 @@ def settings_from(raw: Mapping[str, object]) -> Settings:
         shortlist=max(integer("RELATED_STORIES_SHORTLIST", base.shortlist, 1), max_results),
         probe_keys=integer("RELATED_STORIES_PROBE_KEYS", base.probe_keys, 1),
         body_chars=integer("RELATED_STORIES_BODY_CHARS", base.body_chars, 0),
+        processes=integer("RELATED_STORIES_PROCESSES", base.processes, 0),
     )
 
 
@@ -453,22 +462,88 @@ def _labelled(
     )
 
 
+_Counted = tuple[list[str], array, array, array]  # vocabulary, term numbers, counts, sizes
+
+
+def _count_terms(docs: Sequence[Document], limit: int) -> _Counted:
+    """Term entries of each story: title x3, summary x2, the first ``limit`` of the body."""
+    tokenizer = _Tokenizer()
+    term_col, count_col, sizes = array("q"), array("q"), array("q")
+    for document in docs:
+        title, summary = document.title[:300], document.summary[:1000]
+        text = f"{title} {title} {title} {summary} {summary} {document.body[:limit]}"
+        sizes.append(tokenizer.add(text, document.lang, term_col, count_col))
+    return list(tokenizer.vocabulary), term_col, count_col, sizes
+
+
+def _count_terms_apart(conn: Any, docs: Sequence[Document], limit: int) -> None:
+    """In a forked process: count, send the result (or the error) back, exit."""
+    try:
+        conn.send(("ok", _count_terms(docs, limit)))
+    except BaseException:  # the parent re-raises it
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _processes(wanted: int, n_docs: int) -> int:
+    """How many processes count terms: forked helpers only on Linux, for big archives."""
+    if wanted == 1 or n_docs < PARALLEL_MIN_STORIES or sys.platform != "linux":
+        return 1
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    return max(1, min(wanted or (os.cpu_count() or 1), 4, n_docs // (PARALLEL_MIN_STORIES // 2)))
+
+
+def _count_all(docs: Sequence[Document], settings: Settings) -> _Counted:
+    """Term entries of every story, counted in ``processes`` parts, with one vocabulary.
+
+    Tokenising is the only part of the engine that runs Python code per word, so it is the
+    part worth spreading over cores (forked processes: the stories are not copied).
+    """
+    parts = _processes(settings.processes, len(docs))
+    if parts == 1:
+        return _count_terms(docs, settings.body_chars)
+    bounds = [len(docs) * i // parts for i in range(parts + 1)]
+    context = mp.get_context("fork")
+    helpers = []
+    for lo, hi in itertools.pairwise(bounds[1:]):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_count_terms_apart, args=(send, docs[lo:hi], settings.body_chars), daemon=True
+        )
+        process.start()
+        send.close()
+        helpers.append((process, receive))
+    vocabulary, term_col, count_col, sizes = _count_terms(docs[: bounds[1]], settings.body_chars)
+    numbers = {term: i for i, term in enumerate(vocabulary)}
+    for process, receive in helpers:
+        try:
+            status, value = receive.recv()
+        except EOFError:
+            status, value = "error", f"a term-counting process died (exit {process.exitcode})"
+        process.join()
+        if status != "ok":
+            raise RuntimeError(f"related: counting terms failed:\n{value}")
+        words, terms, counts, more_sizes = value
+        renumber = np.array(
+            [numbers.setdefault(word, len(numbers)) for word in words] + [-1], dtype=np.int64
+        )
+        term_col.frombytes(renumber[np.frombuffer(terms, dtype=np.int64)].tobytes())
+        count_col.extend(counts)
+        sizes.extend(more_sizes)
+    return list(numbers), term_col, count_col, sizes
+
+
 def _terms(
     docs: Sequence[Document], settings: Settings
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """(story, term number, weight) of each story's ``text_terms`` heaviest terms.
 
-    Text: title x3, summary x2 and the first ``body_chars`` of the body. Weight: (1 + log tf)
-    · idf; terms in a single story are dropped (they link nothing).
+    Weight: (1 + log tf) · idf; terms in a single story are dropped (they link nothing).
     """
-    tokenizer = _Tokenizer()
-    term_col, count_col, sizes = array("q"), array("q"), array("q")
-    limit = settings.body_chars
-    for document in docs:
-        title, summary = document.title[:300], document.summary[:1000]
-        text = f"{title} {title} {title} {summary} {summary} {document.body[:limit]}"
-        sizes.append(tokenizer.add(text, document.lang, term_col, count_col))
-    n_docs, n_terms = len(docs), max(len(tokenizer.vocabulary), 1)
+    vocabulary, term_col, count_col, sizes = _count_all(docs, settings)
+    n_docs, n_terms = len(docs), max(len(vocabulary), 1)
     doc = np.repeat(np.arange(n_docs), np.frombuffer(sizes, dtype=np.int64))
     term = np.frombuffer(term_col, dtype=np.int64)
     count = np.frombuffer(count_col, dtype=np.int64)
@@ -531,7 +606,7 @@ def _vectors(docs: Sequence[Document], settings: Settings) -> tuple[_Rows, _Labe
             _unit_rows(t_doc, t_weight, n, scale_t),
         )
     )
-    order = np.lexsort((key, doc))
+    order = np.argsort(doc * (n_labels + n_terms) + key, kind="stable")
     rows = _Rows(doc[order], key[order], weight[order], n, n_labels + n_terms)
     return rows, _Labels(e_names + y_names, len(e_names))
 
@@ -553,7 +628,7 @@ class _Index:
 def _index(rows: _Rows, targets: np.ndarray) -> _Index:
     held = targets[rows.doc]
     doc, key, weight = rows.doc[held], rows.key[held], rows.weight[held]
-    order = np.lexsort((doc, key))
+    order = np.argsort(key * rows.n_docs + doc, kind="stable")
     doc, key, weight = doc[order], key[order], weight[order]
     starts = np.searchsorted(key, np.arange(rows.n_keys + 1))
     return _Index(doc, weight, key * rows.n_docs + doc, starts)
@@ -561,7 +636,9 @@ def _index(rows: _Rows, targets: np.ndarray) -> _Index:
 
 def _probes(rows: _Rows, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each story's ``probe_keys`` heaviest keys (its rarest, most salient): (story, key, w)."""
-    order = np.lexsort((rows.key, -rows.weight, rows.doc))
+    # heaviest first within each story; equal weights keep key order (stable sort)
+    heaviest = rows.weight.max() if len(rows.weight) else 1.0
+    order = np.argsort(rows.doc + (1.0 - rows.weight / (2.0 * heaviest)), kind="stable")
     doc, key, weight = rows.doc[order], rows.key[order], rows.weight[order]
     kept = _group_rank(doc) < settings.probe_keys
     return doc[kept], key[kept], weight[kept]

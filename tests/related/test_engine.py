@@ -387,3 +387,18 @@ def test_candidates_bounded_by_posting_cap() -> None:
     assert per_story.max() <= cap
     assert np.abs(story - other).max() <= cap  # stories nearest in time
     assert len(story) <= n * cap  # linear, not n²
+
+
+def test_counting_terms_in_forked_processes_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = filler(400, seed=5)
+    docs += [
+        doc(f"ru-{i}", i, entities=[RU], body=f"блокировка telegram {i} роскомнадзор")
+        for i in range(40)
+    ]
+    alone = related(docs, Settings(processes=1))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_STORIES", 10)
+    monkeypatch.setattr(engine.sys, "platform", "linux")
+    assert engine._processes(3, len(docs)) == 3
+    assert related(docs, Settings(processes=3)) == alone
