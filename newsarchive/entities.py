@@ -430,8 +430,8 @@ def _alias_clashes(entities: dict[str, Entity]) -> list[str]:
             if key:
                 owners.setdefault(key, []).append(entity.id)
     return [
-        f"alias {key!r} is claimed by {' and '.join(sorted(ids))}: counted only where their "
-        "context rules tell them apart"
+        f"alias {key.encode('latin-1').decode('utf-8')!r} is claimed by "
+        f"{' and '.join(sorted(ids))}: counted only where their context rules tell them apart"
         for key, ids in sorted(owners.items())
         if len(ids) > 1
     ]
