@@ -43,7 +43,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
-from itertools import repeat
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
@@ -65,7 +64,7 @@ class Settings:
     half_life_days: float = 30.0
     min_score: float = 0.05
     text_terms: int = 12
-    posting_cap: int = 24
+    posting_cap: int = 20
     shortlist: int = 12
     probe_keys: int = 8
     body_chars: int = 2000
@@ -432,34 +431,33 @@ def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 
 def _labelled(
-    docs: Sequence[Document], field_name: str
+    docs: Sequence[Document], field_name: str, strength: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Entities or event types as (story, key number, strength 0.05..1) and the key names."""
-    numbers: dict[str, int] = {}
-    names: list[str] = []
-    doc_col: list[int] = []
-    key_col: list[int] = []
-    strength_col: list[float] = []
-    for i, document in enumerate(docs):
-        best: dict[int, float] = {}
-        for item in getattr(document, field_name):
-            number = numbers.get(item.key)
-            if number is None:
-                number = numbers[item.key] = len(names)
-                names.append(item.name)
-            value = item.salience if field_name == "entities" else item.score
-            value = min(max(float(value), 0.05), 1.0)
-            if value > best.get(number, 0.0):
-                best[number] = value
-        doc_col.extend(repeat(i, len(best)))
-        key_col.extend(best)
-        strength_col.extend(best.values())
-    return (
-        np.array(doc_col, dtype=np.int64),
-        np.array(key_col, dtype=np.int64),
-        np.array(strength_col, dtype=np.float64),
-        names,
+    """Entities or event types as (story, key number, strength 0.05..1) and the key names.
+
+    Keys are numbered in order of first appearance; a key listed twice in one story keeps
+    its higher strength; a key's name is the first one given.
+    """
+    per_story = [getattr(d, field_name) for d in docs]
+    items = list(itertools.chain.from_iterable(per_story))
+    keys = [item.key for item in items]
+    firsts = dict(zip(reversed(keys), reversed(items), strict=True))  # earliest item wins
+    numbers = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    names = [firsts[key].name for key in numbers]
+    doc = np.repeat(np.arange(len(docs)), [len(x) for x in per_story]).astype(np.int64)
+    key = np.fromiter(map(numbers.__getitem__, keys), dtype=np.int64, count=len(keys))
+    value = np.fromiter(
+        (float(getattr(item, strength)) for item in items), dtype=np.float64, count=len(items)
     )
+    value = np.clip(np.nan_to_num(value, nan=0.05), 0.05, 1.0)
+    if not len(key):
+        return doc, key, value, names
+    code = doc * len(numbers) + key
+    order = np.argsort(code, kind="stable")
+    code, value = code[order], value[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    code, value = code[starts], np.maximum.reduceat(value, starts)
+    return code // len(numbers), code % len(numbers), value, names
 
 
 _Counted = tuple[list[str], array, array, array]  # vocabulary, term numbers, counts, sizes
@@ -592,9 +590,9 @@ def _vectors(docs: Sequence[Document], settings: Settings) -> tuple[_Rows, _Labe
     weights = settings.weights
     total = weights["entities"] + weights["text"] + weights["event_type"]
     scale_e, scale_t, scale_y = (math.sqrt(weights[k] / total) for k in WEIGHT_NAMES[:3])
-    e_doc, e_key, e_salience, e_names = _labelled(docs, "entities")
+    e_doc, e_key, e_salience, e_names = _labelled(docs, "entities", "salience")
     e_weight = _idf(np.bincount(e_key, minlength=len(e_names)), n)[e_key] * e_salience
-    y_doc, y_key, y_score, y_names = _labelled(docs, "event_types")
+    y_doc, y_key, y_score, y_names = _labelled(docs, "event_types", "score")
     t_doc, t_key, t_weight, n_terms = _terms(docs, settings)
     n_labels = len(e_names) + len(y_names)
     doc = np.concatenate((e_doc, y_doc, t_doc))
