@@ -9,19 +9,24 @@ The score of story B for story A lies in [0, 1]::
 
 - E, shared entities: cosine of entity vectors weighted idf(entity) · salience, so a shared rare
   entity (a regulator, a law) counts more than a shared common one (a big country).
-- T, shared wording: cosine of TF-IDF vectors over title (x3), summary (x2) and body; tokens
-  lowercased, stop words removed (en, ru, uk), a light suffix stemmer for Latin and Cyrillic
-  words; only each story's ``text_terms`` heaviest terms held by at least two stories are kept.
+- T, shared wording: cosine of TF-IDF vectors over title (x3), summary (x2) and the body's first
+  ``body_chars`` characters; tokens lowercased, stop words removed (en, ru, uk), a light suffix
+  stemmer for Latin and Cyrillic words; only each story's ``text_terms`` heaviest terms held by
+  at least two stories are kept.
 - Y, shared kind of event: cosine of event-type vectors weighted by the tagger's score.
 - D, nearness in time: 0.5 ** (days apart / half-life), a multiplier on the content score, so
   stories days apart about the same country and platform (one unfolding event) rise to the top.
 
 Candidates come from an inverted index from every key (entity, event type, kept term) to the
-stories holding it, in date order. A key held by more than ``posting_cap`` stories (a big
-country, a common word) only links each story to the ``posting_cap`` nearest in time, so the
-work per story is bounded and the whole run grows about linearly with the archive: no loop over
-all pairs. Candidates are pre-ranked by the dot product accumulated over the visited postings,
-then the best few are scored exactly.
+stories holding it, in date order. Each story probes the postings of its ``probe_keys``
+heaviest keys (its rarest, most salient entities and terms); a key held by more than
+``posting_cap`` stories (a big country, a common word) only links it to the ``posting_cap``
+stories nearest in time. So the work per story is bounded and the whole run grows about
+linearly with the archive: no loop over all pairs. Candidates are pre-ranked by the dot product
+accumulated over the probed postings, then the best ``shortlist`` are scored exactly.
+
+The arithmetic runs over flat numpy arrays; only tokenising runs Python code per word, and for
+big archives it is spread over forked processes (Linux).
 
 Never the story itself, a translation of it, or a duplicate (same canonical source URL); one
 story per translation group; ties are broken by date (newer first), then slug, so the same
@@ -53,6 +58,21 @@ import numpy as np
 PARALLEL_MIN_STORIES = 4000  # below this, forking costs more than it saves
 WEIGHT_NAMES = ("entities", "text", "event_type", "time")
 DEFAULT_WEIGHTS: dict[str, float] = {"entities": 1.0, "text": 1.0, "event_type": 0.3, "time": 1.0}
+SETTING_NAMES = tuple(
+    f"RELATED_STORIES_{name}"
+    for name in (
+        "MAX",
+        "WEIGHTS",
+        "HALF_LIFE_DAYS",
+        "MIN_SCORE",
+        "TEXT_TERMS",
+        "POSTING_CAP",
+        "SHORTLIST",
+        "PROBE_KEYS",
+        "BODY_CHARS",
+        "PROCESSES",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -83,9 +103,12 @@ def settings_from(raw: Mapping[str, object]) -> Settings:
     RELATED_STORIES_BODY_CHARS (int >= 0, how much of the body the text score reads),
     RELATED_STORIES_PROCESSES (int >= 0: processes that tokenise big archives, 0 = one per
     core up to 4, 1 = never fork).
-    Raises ValueError naming the bad setting.
+    Raises ValueError naming the bad (or misspelt) setting.
     """
     base = Settings()
+    unknown = sorted(k for k in raw if k.startswith("RELATED_STORIES_") and k not in SETTING_NAMES)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {', '.join(unknown)} (known: {SETTING_NAMES})")
 
     def integer(name: str, default: int, low: int) -> int:
         value = raw.get(name, default)

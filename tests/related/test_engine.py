@@ -118,6 +118,7 @@ def test_settings_override_and_merge_weights() -> None:
         ({"RELATED_STORIES_HALF_LIFE_DAYS": float("nan")}, "HALF_LIFE"),
         ({"RELATED_STORIES_MIN_SCORE": 1.0}, "MIN_SCORE"),
         ({"RELATED_STORIES_POSTING_CAP": 0}, "POSTING_CAP"),
+        ({"RELATED_STORIES_MAXIMUM": 3}, "RELATED_STORIES_MAXIMUM"),
     ],
 )
 def test_settings_reject_bad_values(raw: dict, named: str) -> None:
