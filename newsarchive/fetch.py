@@ -147,6 +147,8 @@ def fetch(
         if err.code == 304:
             return FetchResult(url=url, status=304, headers=_headers(err.headers))
         if err.code in {301, 302, 303, 307, 308}:
+            if "not allowed" in str(err.reason):
+                raise FetchError(f"redirect to a non-http URL refused: {err.filename}") from None
             raise FetchError(f"more than {max_redirects} redirects") from None
         raise FetchError(f"HTTP {err.code} {err.reason}") from None
     except urllib.error.URLError as err:

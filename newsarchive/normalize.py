@@ -243,9 +243,13 @@ _SCRIPT_LANGS: tuple[tuple[str, str], ...] = (
 
 
 _FUNCTION_WORDS = {
-    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "was", "with", "on", "said"},
-    "fr": {"le", "la", "les", "et", "des", "est", "une", "dans", "pour", "que", "du", "qui"},
-    "es": {"el", "la", "los", "las", "y", "que", "del", "en", "por", "una", "con", "para"},
+    "en": {"the", "and", "of", "to", "in", "is", "that", "for", "was", "with", "on", "said",
+           "a", "an", "by", "from", "it", "its", "are", "were", "will", "has", "have", "this",
+           "after", "would", "not", "be", "their", "which"},
+    "fr": {"le", "la", "les", "et", "des", "est", "une", "dans", "pour", "que", "du", "qui",
+           "un", "au", "aux", "sur", "par", "pas", "ont", "été", "selon", "ce", "cette", "sont"},
+    "es": {"el", "la", "los", "las", "y", "que", "del", "en", "por", "una", "con", "para",
+           "un", "al", "se", "su", "sus", "según", "fue", "ha", "como", "más", "pero", "está"},
     "pt": {"o", "os", "as", "e", "que", "do", "da", "em", "não", "uma", "com", "para"},
     "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "den", "ein", "eine", "auf"},
     "it": {"il", "di", "che", "e", "la", "per", "un", "una", "non", "gli", "del", "della"},

@@ -186,6 +186,7 @@ def inspect(sources: Iterable[Source], settings: IngestSettings,
 
 def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, store: Store,
            *, on_failure: Callable[[str, str], None] | None = None,
+           on_warning: Callable[[str, str], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None) -> Summary:
     """Read every source and store what is new, changed and on topic."""
     summary = Summary(sources=len(sources))
@@ -202,6 +203,9 @@ def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, stor
         else:
             if result is None:
                 summary.counts["not-modified"] += 1
+            elif on_warning:
+                for warning in result.warnings:
+                    on_warning(source.location, warning)
         for record in result.records if result else []:
             _store_record(record, settings, scorer, store, summary)
         if on_progress:

@@ -126,12 +126,17 @@ def run(args: argparse.Namespace) -> int:
         progress.clear()
         print(f"newsarchive ingest: {source}: {reason}", file=sys.stderr)
 
+    def on_warning(source: str, warning: str) -> None:
+        if not args.quiet:
+            progress.clear()
+            print(f"newsarchive ingest: {source}: warning: {warning}", file=sys.stderr)
+
     quiet_gazetteer_warnings()
     scorer = load_scorer(args.scorer)
     try:
         with Store(settings.content, settings.state) as store:
             summary = ingest(sources, settings, scorer, store, on_failure=on_failure,
-                             on_progress=progress.update)
+                             on_warning=on_warning, on_progress=progress.update)
     except LockedError as err:
         print(f"newsarchive ingest: {err}", file=sys.stderr)
         return 1

@@ -22,6 +22,8 @@ from newsarchive.sources.base import SourceError, SourceResult, finish, markup_t
 from newsarchive.sources.detect import FEED_ROOTS, root_name
 
 MAX_CATEGORIES = 5
+# Problems feedparser reports that do not make a feed less readable.
+BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 def _struct_date(value: Any) -> datetime | None:
@@ -35,8 +37,8 @@ def _struct_date(value: Any) -> datetime | None:
 
 def _date(node: Any, *names: str) -> datetime | None:
     """The first readable date among ``names``, keeping the offset the feed wrote."""
-    for name in names:
-        parsed = parse_date(node.get(name)) or _struct_date(node.get(f"{name}_parsed"))
+    for name in names:  # dict.get: feedparser's own get maps a missing updated to published
+        parsed = parse_date(dict.get(node, name)) or _struct_date(dict.get(node, f"{name}_parsed"))
         if parsed:
             return parsed
     return None
@@ -113,20 +115,23 @@ def read_feed(
         )
     except Exception as err:  # feedparser is defensive, but a crash here must not end a run
         raise SourceError(f"feed parser failed: {type(err).__name__}: {err}") from err
-    if not parsed.get("version") and not parsed.entries:
-        problem = parsed.get("bozo_exception")
-        if problem:
-            raise SourceError(f"not a readable feed ({_short(problem)})")
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if problem is not None and isinstance(problem, BENIGN):
+        problem = None
+    if not parsed.entries:
         root = root_name(data)
-        if not parsed.feed and root not in FEED_ROOTS:
-            raise SourceError(f"not a feed: root element <{root or '?'}>")
+        if not parsed.get("version") and root not in FEED_ROOTS:
+            raise SourceError(f"not a feed: root element <{root or '?'}>"
+                              + (f" ({_short(problem)})" if problem else ""))
+        if problem is not None:
+            raise SourceError(f"malformed feed, no item could be read: {_short(problem)}")
     feed = parsed.feed
     kind = "atom" if str(parsed.version).startswith("atom") else (
         "rdf" if parsed.version in {"rss090", "rss10"} else "rss"
     )
     result = SourceResult(source=source, kind=kind, title=_text_of(feed.get("title_detail"),
                                                                   feed.get("title", "")))
-    if parsed.get("bozo") and parsed.get("bozo_exception"):
+    if problem is not None:
         result.warnings.append(f"feed is not well-formed, read leniently: "
                                f"{_short(parsed.bozo_exception)}")
     feed_date = _date(feed, "updated", "published") or parse_date(
@@ -165,7 +170,7 @@ def _record(entry: Any, source: str, config: FeedConfig, feed_title: str, langua
         source=source,
         guid=guid,
         published=_date(entry, "published", "created", "issued"),
-        updated=_date(entry, "updated", "modified"),
+        updated=_date(entry, "updated"),
         authors=_authors(entry),
         source_name=config.name or feed_title,
         feed=config.name,

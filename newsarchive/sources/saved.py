@@ -444,7 +444,11 @@ def read_markdown(data: bytes, source: str, config: FeedConfig | None = None, *,
         kind="markdown",
         always_relevant=config.always_relevant,
     )
-    finish(record, raw_html=html, raw_summary=htmllib.escape(meta.get("summary", ""), quote=False),
+    summary = meta.get("summary", "")
+    if summary:
+        _MD.reset()
+        summary = _MD.convert(summary)
+    finish(record, raw_html=html, raw_summary=summary,
            fallback_date=mtime, fallback_source="file")
     if not record.text and not record.title:
         raise SourceError("empty Markdown article")
