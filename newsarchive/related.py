@@ -48,6 +48,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
+from itertools import repeat
+from operator import mul
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
@@ -330,8 +332,9 @@ class _Tokenizer:
         self.vocabulary: dict[str, int] = {}
         self._cache: dict[str, dict[str, int]] = {}
 
-    def add(self, text: str, lang: str, terms: array, counts: array) -> int:
-        """Append ``text``'s (term number or -1 for noise, count) entries; return how many."""
+    def add(self, text: str, lang: str, terms: array, counts: array, weight: int = 1) -> int:
+        """Append ``text``'s (term number or -1 for noise, count · weight) entries; return how
+        many."""
         cache = self._cache.get(lang)
         if cache is None:
             cache = self._cache[lang] = {}
@@ -346,7 +349,7 @@ class _Tokenizer:
                 term = normalise_token(token, lang)
                 cache[token] = -1 if term is None else vocabulary.setdefault(term, len(vocabulary))
             terms.extend(map(cache.__getitem__, raw))
-        counts.extend(raw.values())
+        counts.extend(raw.values() if weight == 1 else map(mul, raw.values(), repeat(weight)))
         return len(raw)
 
 
@@ -487,14 +490,21 @@ _Counted = tuple[list[str], array, array, array]  # vocabulary, term numbers, co
 
 
 def _count_terms(docs: Sequence[Document], limit: int) -> _Counted:
-    """Term entries of each story: title x3, summary x2, the first ``limit`` of the body."""
-    tokenizer = _Tokenizer()
+    """Term entries of each story: title x3, summary x2, the first ``limit`` of the body.
+
+    Each field is counted once and its counts weighted; :func:`_terms` sums a story's entries
+    for one term.
+    """
+    add = _Tokenizer().add
     term_col, count_col, sizes = array("q"), array("q"), array("q")
     for document in docs:
-        title, summary = document.title[:300], document.summary[:1000]
-        text = f"{title} {title} {title} {summary} {summary} {document.body[:limit]}"
-        sizes.append(tokenizer.add(text, document.lang, term_col, count_col))
-    return list(tokenizer.vocabulary), term_col, count_col, sizes
+        lang = document.lang
+        sizes.append(
+            add(document.title[:300], lang, term_col, count_col, 3)
+            + add(document.summary[:1000], lang, term_col, count_col, 2)
+            + add(document.body[:limit], lang, term_col, count_col)
+        )
+    return list(add.__self__.vocabulary), term_col, count_col, sizes
 
 
 def _count_terms_apart(conn: Any, docs: Sequence[Document], limit: int) -> None:
