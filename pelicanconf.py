@@ -73,7 +73,10 @@ AUTHOR_FEED_RSS = None
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["pagefind_search"]  # listed explicitly: never import every installed plugin
+# Listed explicitly (never import every installed plugin), in signal order: entities tags
+# articles, related_stories reads the tags, site_extras writes data files and the sitemap,
+# pagefind_search indexes the finished output.
+PLUGINS = ["entities", "related_stories", "site_extras", "pagefind_search"]
 
 PAGEFIND_ENABLED = True
 

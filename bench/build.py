@@ -36,8 +36,9 @@ def pelican(content: Path, output: Path, cache: Path, **settings: object) -> Non
         "--delete-output-directory",
         "-q",
     ]
-    for key, value in {"CACHE_PATH": str(cache), **settings}.items():
-        command += ["-e", f"{key}={json.dumps(value)}"]
+    # One -e with every KEY=VALUE: Pelican keeps only the last of repeated -e options.
+    overrides = {"CACHE_PATH": str(cache), **settings}
+    command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     subprocess.run(command, cwd=REPO, check=True)
 
 

@@ -417,23 +417,29 @@ def _check_references(
 
 
 def _alias_clashes(entities: dict[str, Entity]) -> list[str]:
-    """Hand-written aliases that two entities claim (derived pycountry forms excepted)."""
+    """Hand-written aliases that two entities claim (derived pycountry forms excepted).
+
+    A clash is deliberate, and not reported, when every claimant lists the alias as
+    ``ambiguous``: its context rules then decide which entity a mention is.
+    """
     from newsarchive.tagger import alias_key
 
     owners: dict[str, list[str]] = {}
+    guarded: dict[str, set[str]] = {}
     for entity in entities.values():
         if entity.source == "pycountry":
             continue
         keys = {alias_key(a) for forms in entity.aliases.values() for a in forms}
         keys.add(alias_key(entity.name))
+        guarded[entity.id] = {alias_key(a) for a in entity.ambiguous}
         for key in keys:
             if key:
                 owners.setdefault(key, []).append(entity.id)
     return [
         f"alias {key.encode('latin-1').decode('utf-8')!r} is claimed by "
-        f"{' and '.join(sorted(ids))}: counted only where their context rules tell them apart"
+        f"{' and '.join(sorted(ids))} without context rules on each: mark it ambiguous"
         for key, ids in sorted(owners.items())
-        if len(ids) > 1
+        if len(ids) > 1 and not all(key in guarded[i] for i in ids)
     ]
 
 

@@ -32,8 +32,8 @@ def build_site(
         "-s",
         str(REPO / config),
     ]
-    for key, value in overrides.items():
-        command += ["-e", f"{key}={json.dumps(value)}"]
+    # One -e with every KEY=VALUE: Pelican keeps only the last of repeated -e options.
+    command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     done = subprocess.run(
         command,
         cwd=REPO,

@@ -71,7 +71,9 @@ def test_ambiguous_alias_needs_context(tagger: Tagger) -> None:
 
 def test_alias_two_entities_claim_goes_to_the_one_whose_context_is_met(tagger: Tagger) -> None:
     warnings = " ".join(tagger.warnings)
-    assert "'high court'" in warnings and "high-court-kenya" in warnings
+    # both mark "High Court" ambiguous (deliberate); "Высокий суд" is claimed unguarded
+    assert "'high court'" not in warnings
+    assert "'высокий суд' is claimed by high-court-bangladesh and high-court-kenya" in warnings
     assert "body:high-court-bangladesh" in ids(tagger, "Bangladesh: High Court orders access")
     assert "body:high-court-kenya" in ids(tagger, "Kenya's High Court suspends the order")
     found = ids(tagger, "The High Court rules on the ban")
