@@ -1,7 +1,8 @@
 """One story, one article: exact identity (canonical URL, guid, content) and near-duplicates.
 
-Near-duplicates are found with one-permutation MinHash over word 3-shingles: each shingle is
-hashed once (CRC-32), the hash picks one of ``BINS`` bins and the bin keeps its smallest value.
+Near-duplicates are found with one-permutation b-bit MinHash over word 3-shingles: each
+shingle is hashed once (CRC-32), the hash picks one of ``BINS`` bins and the bin keeps its
+smallest value (its low byte).
 Signatures are split into ``BANDS`` bands of ``BINS // BANDS`` rows (locality-sensitive
 hashing), so a lookup touches only the articles that share a band: linear in the archive,
 not quadratic. A candidate counts as the same story when the estimated Jaccard similarity of
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,48 +25,51 @@ BANDS = 16
 ROWS = BINS // BANDS
 NEAR_THRESHOLD = 0.6
 MIN_SHINGLES = 25  # shorter texts are too short to call near-duplicates
-EMPTY = 0xFFFFFFFF
+MAX_CANDIDATES = 50  # verified per lookup, most shared bands first: bounded work per item
+_CHANCE = 1 / 255  # two different minima agree on their low byte by chance this often
 _WORD = re.compile(r"\w+")
+
+Signature = bytes
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def signature(text: str) -> tuple[int, ...] | None:
-    """The MinHash signature of ``text``; None when it has too few words to judge."""
+def signature(text: str) -> Signature | None:
+    """The MinHash signature of ``text`` (one byte per bin, 0 = empty bin); None when it has
+    too few words to judge.
+
+    b-bit MinHash: each bin keeps only the low byte (1..255) of its minimum, so comparing two
+    signatures is a couple of C-level byte operations, and the index stays small.
+    """
     words = _words(text)
     if len(words) < MIN_SHINGLES + SHINGLE - 1:
         return None
-    mins = [EMPTY] * BINS
-    seen = set()
-    for i in range(len(words) - SHINGLE + 1):
-        shingle = " ".join(words[i:i + SHINGLE])
-        if shingle in seen:
-            continue
-        seen.add(shingle)
-        value = zlib.crc32(shingle.encode("utf-8"))
-        value = (value * 0x9E3779B1) & 0xFFFFFFFF  # spread CRC bits before binning
-        slot, rest = value % BINS, value // BINS
+    mins = [0xFFFFFFFF] * BINS
+    for shingle in {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}:
+        value = (zlib.crc32(shingle.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
+        slot, rest = value >> 26, value & 0x3FFFFFF  # high bits pick the bin
         if rest < mins[slot]:
             mins[slot] = rest
-    return tuple(mins)
+    return bytes(0 if m == 0xFFFFFFFF else 1 + m % 255 for m in mins)
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of two signatures (bins empty in both are ignored)."""
-    used = same = 0
-    for x, y in zip(a, b, strict=True):
-        if x == EMPTY and y == EMPTY:
-            continue
-        used += 1
-        same += x == y
-    return same / used if used else 0.0
+    left, right = int.from_bytes(a, "big"), int.from_bytes(b, "big")
+    equal = (left ^ right).to_bytes(BINS, "big").count(0)
+    both_empty = (left | right).to_bytes(BINS, "big").count(0)
+    used = BINS - both_empty
+    if not used:
+        return 0.0
+    observed = (equal - both_empty) / used
+    return max(0.0, (observed - _CHANCE) / (1 - _CHANCE))
 
 
-def _bands(sig: tuple[int, ...]) -> list[tuple[int, int]]:
-    return [(band, hash(sig[band * ROWS:(band + 1) * ROWS])) for band in range(BANDS)
-            if any(v != EMPTY for v in sig[band * ROWS:(band + 1) * ROWS])]
+def _bands(sig: Signature) -> list[tuple[int, bytes]]:
+    return [(band, sig[band * ROWS:(band + 1) * ROWS]) for band in range(BANDS)
+            if any(sig[band * ROWS:(band + 1) * ROWS])]
 
 
 def title_key(title: str) -> str:
@@ -98,7 +102,7 @@ class Entry:
     content_hash: str = ""
     title: str = ""
     date: datetime | None = None
-    sig: tuple[int, ...] | None = None
+    sig: Signature | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ class DedupeIndex:
         self._by_guid: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
         self._by_title: dict[str, list[str]] = defaultdict(list)
-        self._by_band: dict[tuple[int, int], list[str]] = defaultdict(list)
+        self._by_band: dict[tuple[int, bytes], list[str]] = defaultdict(list)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -180,7 +184,7 @@ class DedupeIndex:
         return slug in self.slugs
 
     def match(self, *, urls: list[str], guid: str, source_name: str, content_hash: str,
-              title: str, date: datetime | None, sig: tuple[int, ...] | None) -> Match | None:
+              title: str, date: datetime | None, sig: Signature | None) -> Match | None:
         """The archived article this record is, or is a copy of; None for a new story."""
         for url in urls:
             if url and url in self._by_url:
@@ -199,8 +203,10 @@ class DedupeIndex:
                     return Match(key, "title")
         if sig:
             best: Match | None = None
-            candidates = {k for band in _bands(sig) for k in self._by_band.get(band, [])}
-            for key in candidates:
+            shared: Counter[str] = Counter(
+                k for band in _bands(sig) for k in self._by_band.get(band, [])
+            )
+            for key, _ in shared.most_common(MAX_CANDIDATES):
                 other = self.entries[key].sig
                 if other is None:
                     continue

@@ -10,6 +10,7 @@ import email.utils
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -37,11 +38,17 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _SPACES = re.compile(r"\s+")
 
 
+_CONTROLS = {
+    keep: re.compile("[" + "".join(
+        f"\\x{c:02x}" for c in [*range(32), *range(0x7F, 0xA0)] if chr(c) not in keep
+    ) + "]+")
+    for keep in ("", "\t", "\n\t")
+}
+
+
 def _drop_controls(text: str, keep: str = "") -> str:
-    """Remove C0/C1 control characters except those in ``keep``."""
-    return "".join(
-        ch for ch in text if ch in keep or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)
-    )
+    """Remove C0/C1 control characters except those in ``keep`` ('', tab, or newline+tab)."""
+    return _CONTROLS[keep].sub("", text)
 
 
 def clean_line(value: object) -> str:
@@ -263,9 +270,16 @@ def _latin_language(sample: str) -> str:
     words = re.findall(r"[^\W\d_]+", sample.lower())
     if len(words) < 8:
         return ""
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= 0.08 * len(words) else ""
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 def guess_language(text: str) -> str:
@@ -275,18 +289,18 @@ def guess_language(text: str) -> str:
     Arabic script with پ/چ/ژ/گ/ی is Persian, other Arabic script Arabic; a script of its own
     names its language; Latin script is told by frequent function words; else ''.
     """
-    sample = text[:2000]
-    letters = [ch for ch in sample if ch.isalpha()]
+    sample = text[:600]
+    letters = len(_LETTER.findall(sample))
     if not letters:
         return ""
-    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
-    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters)
-    if cyrillic > len(letters) / 2:
+    if len(_LATIN.findall(sample)) > letters * 0.9:
+        return _latin_language(sample)
+    if len(_CYRILLIC.findall(sample)) > letters / 2:
         return "uk" if re.search("[іїєґІЇЄҐ]", sample) else "ru"
-    if arabic > len(letters) / 2:
+    if len(_ARABIC.findall(sample)) > letters / 2:
         return "fa" if re.search("[پچژگی]", sample) else "ar"
     for span, lang in _SCRIPT_LANGS:
-        if len(re.findall(f"[{span}]", sample)) > len(letters) / 3:
+        if len(re.findall(f"[{span}]", sample)) > letters / 3:
             return lang
     return _latin_language(sample)
 

@@ -125,13 +125,13 @@ def _retag_headings(markup: str) -> str:
     return _HEADINGS.sub(swap, markup)
 
 
-def sanitize_html(markup: str, base_url: str = "") -> str:
-    """Untrusted HTML made safe and block-structured (see the module docstring)."""
+def sanitize_html(markup: str, base_url: str = "", *, blocks: bool = True) -> str:
+    """Untrusted HTML made safe and (unless ``blocks`` is False) block-structured."""
     if not markup or not markup.strip():
         return ""
     cleaned = _cleaner(_base_of(base_url)).clean(_retag_headings(markup))
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
-    return blockify(cleaned)
+    return blockify(cleaned) if blocks else cleaned
 
 
 def blockify(cleaned: str) -> str:

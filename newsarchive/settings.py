@@ -8,6 +8,7 @@ content = "content"          # the archive; articles go to content/articles/YYYY
 state = "state"              # feed ETags and the dedupe cache (git-ignored)
 timeout = 20                 # seconds per HTTP request
 max_bytes = 10_000_000       # size cap per source
+fsync = false                # fsync every article written (durable against power cuts)
 
 [[feed]]
 name = "Example Outlet"
@@ -55,6 +56,7 @@ class IngestSettings:
     state: Path = Path("state")
     timeout: float = 20.0
     max_bytes: int = MAX_BYTES
+    fsync: bool = False
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str) -> object:
@@ -82,7 +84,7 @@ def load_settings(path: Path | None) -> IngestSettings:
     settings = IngestSettings(root=path.parent.resolve())
     table = _expect(data.get("settings", {}), dict, "[settings]")
     assert isinstance(table, dict)
-    known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes"}
+    known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes", "fsync"}
     unknown = set(table) - known
     if unknown:
         raise SettingsError(f"{path}: unknown [settings] key(s): {', '.join(sorted(unknown))}")
@@ -98,6 +100,8 @@ def load_settings(path: Path | None) -> IngestSettings:
         settings.timeout = _number(table["timeout"], "timeout")
     if "max_bytes" in table:
         settings.max_bytes = int(_number(table["max_bytes"], "max_bytes"))
+    if "fsync" in table:
+        settings.fsync = bool(_expect(table["fsync"], bool, "fsync"))
     entries = _expect(data.get("feed", []), list, "[[feed]]")
     for number, entry in enumerate(entries, 1):  # type: ignore[arg-type]
         settings.feeds.append(_feed(entry, f"{path}: feed #{number}"))

@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     quiet_gazetteer_warnings()
     scorer = load_scorer(args.scorer)
     try:
-        with Store(settings.content, settings.state) as store:
+        with Store(settings.content, settings.state, fsync=settings.fsync) as store:
             summary = ingest(sources, settings, scorer, store, on_failure=on_failure,
                              on_warning=on_warning, on_progress=progress.update)
     except LockedError as err:

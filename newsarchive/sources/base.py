@@ -38,7 +38,7 @@ class SourceResult:
 def markup_to_line(markup: str) -> str:
     """A title or a name that may hold markup or entities, as one plain line."""
     if "<" in markup or "&" in markup:
-        return clean_line(html_to_text(sanitize_html(markup)).replace("\n\n", " "))
+        return clean_line(html_to_text(sanitize_html(markup, blocks=False)))
     return clean_line(markup)
 
 
@@ -73,7 +73,7 @@ def finish(
     record.title = clean_line(record.title) or title_from_text(record.text)
     summary = raw_summary
     if summary:
-        summary = html_to_text(sanitize_html(summary, base_url or record.url))
+        summary = html_to_text(sanitize_html(summary, base_url or record.url, blocks=False))
     record.summary = shorten(summary or record.text.split("\n\n", 1)[0])
     record.canonical_url = canonical_url(record.canonical_url or record.url)
     record.url = clean_line(record.url)

@@ -1,9 +1,10 @@
 """RSS 0.9x/1.0/2.0, RDF and Atom 0.3/1.0 feeds through feedparser, one Record per entry.
 
-feedparser's own sanitiser is switched off (it lets some vectors through, see DESIGN.md):
-every piece of markup goes through ``newsarchive.sanitize`` instead. Relative links are
-resolved by feedparser against ``xml:base`` and the feed's location, then against the item's
-own link. Full content (``content:encoded``, Atom ``content``) wins over the summary.
+feedparser's own sanitiser and URI resolver are switched off (it lets some vectors through,
+see DESIGN.md, and it re-parses every piece of markup): everything goes through
+``newsarchive.sanitize`` instead, which makes relative links absolute against the item's base
+(Atom: the content's ``xml:base``; RSS: the item's link; else the feed's link). Full content
+(``content:encoded``, Atom ``content``) wins over the summary.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def read_feed(
             data,
             response_headers=response_headers,
             sanitize_html=False,
-            resolve_relative_uris=True,
+            resolve_relative_uris=False,  # done by our sanitiser, against the item's base
         )
     except Exception as err:  # feedparser is defensive, but a crash here must not end a run
         raise SourceError(f"feed parser failed: {type(err).__name__}: {err}") from err
@@ -180,7 +181,10 @@ def _record(entry: Any, source: str, config: FeedConfig, feed_title: str, langua
         kind=kind,
         always_relevant=config.always_relevant,
     )
-    base_url = link or (base if base.startswith(("http://", "https://")) else "") or feed_link
+    base = base if base.startswith(("http://", "https://")) else ""
+    # Atom content carries its xml:base (the right base for its relative links); RSS content
+    # is relative to the item's page.
+    base_url = (base or link if kind == "atom" else link or base) or feed_link
     return finish(record, raw_html=markup, raw_summary=summary, base_url=base_url,
                   fallback_date=feed_date, fallback_source="feed")
 
