@@ -18,8 +18,8 @@ The score of story B for story A lies in [0, 1]::
   stories days apart about the same country and platform (one unfolding event) rise to the top.
 
 Candidates come from an inverted index from every key (entity, event type, kept term) to the
-stories holding it, in date order. Each story probes the postings of its ``probe_keys``
-heaviest keys (its rarest, most salient entities and terms); a key held by more than
+stories holding it, in date order. Each story probes the postings of ``probe_keys`` keys: its
+entities and event types, heaviest first, then its heaviest (rarest) terms; a key held by more than
 ``posting_cap`` stories (a big country, a common word) only links it to the ``posting_cap``
 stories nearest in time. So the work per story is bounded and the whole run grows about
 linearly with the archive: no loop over all pairs. Candidates are pre-ranked by the dot product
@@ -48,8 +48,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
-from itertools import repeat
-from operator import mul
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
@@ -88,7 +86,7 @@ class Settings:
     text_terms: int = 12
     posting_cap: int = 20
     shortlist: int = 12
-    probe_keys: int = 8
+    probe_keys: int = 10
     body_chars: int = 2000
     processes: int = 0
 
@@ -332,9 +330,8 @@ class _Tokenizer:
         self.vocabulary: dict[str, int] = {}
         self._cache: dict[str, dict[str, int]] = {}
 
-    def add(self, text: str, lang: str, terms: array, counts: array, weight: int = 1) -> int:
-        """Append ``text``'s (term number or -1 for noise, count · weight) entries; return how
-        many."""
+    def add(self, text: str, lang: str, terms: array, counts: array) -> int:
+        """Append ``text``'s (term number or -1 for noise, count) entries; return how many."""
         cache = self._cache.get(lang)
         if cache is None:
             cache = self._cache[lang] = {}
@@ -345,11 +342,13 @@ class _Tokenizer:
         except KeyError:  # a raw form not seen before in this language
             del terms[start:]
             vocabulary = self.vocabulary
-            for token in raw.keys() - cache.keys():
+            for token in raw:  # first-seen order: term numbers never depend on str hashing
+                if token in cache:
+                    continue
                 term = normalise_token(token, lang)
                 cache[token] = -1 if term is None else vocabulary.setdefault(term, len(vocabulary))
             terms.extend(map(cache.__getitem__, raw))
-        counts.extend(raw.values() if weight == 1 else map(mul, raw.values(), repeat(weight)))
+        counts.extend(raw.values())
         return len(raw)
 
 
@@ -490,21 +489,14 @@ _Counted = tuple[list[str], array, array, array]  # vocabulary, term numbers, co
 
 
 def _count_terms(docs: Sequence[Document], limit: int) -> _Counted:
-    """Term entries of each story: title x3, summary x2, the first ``limit`` of the body.
-
-    Each field is counted once and its counts weighted; :func:`_terms` sums a story's entries
-    for one term.
-    """
-    add = _Tokenizer().add
+    """Term entries of each story: title x3, summary x2, the first ``limit`` of the body."""
+    tokenizer = _Tokenizer()
     term_col, count_col, sizes = array("q"), array("q"), array("q")
     for document in docs:
-        lang = document.lang
-        sizes.append(
-            add(document.title[:300], lang, term_col, count_col, 3)
-            + add(document.summary[:1000], lang, term_col, count_col, 2)
-            + add(document.body[:limit], lang, term_col, count_col)
-        )
-    return list(add.__self__.vocabulary), term_col, count_col, sizes
+        title, summary = document.title[:300], document.summary[:1000]
+        text = f"{title} {title} {title} {summary} {summary} {document.body[:limit]}"
+        sizes.append(tokenizer.add(text, document.lang, term_col, count_col))
+    return list(tokenizer.vocabulary), term_col, count_col, sizes
 
 
 def _count_terms_apart(conn: Any, docs: Sequence[Document], limit: int) -> None:
@@ -617,15 +609,18 @@ def _vectors(docs: Sequence[Document], settings: Settings) -> tuple[_Rows, _Labe
 
     Channels: entities (idf · salience), event types (tagger score), kept terms (TF-IDF), each
     of unit length times the square root of its share of the content weights, so that the
-    dot product of two vectors is the weighted content score.
+    dot product of two vectors is the weighted content score. An entity or event type only
+    one story has links nothing: it is left out, so it does not dilute the shared ones.
     """
     n = len(docs)
     weights = settings.weights
     total = weights["entities"] + weights["text"] + weights["event_type"]
     scale_e, scale_t, scale_y = (math.sqrt(weights[k] / total) for k in WEIGHT_NAMES[:3])
     e_doc, e_key, e_salience, e_names = _labelled(docs, "entities", "salience")
-    e_weight = _idf(np.bincount(e_key, minlength=len(e_names)), n)[e_key] * e_salience
+    e_df = np.bincount(e_key, minlength=len(e_names))
+    e_weight = np.where(e_df > 1, _idf(e_df, n), 0.0)[e_key] * e_salience
     y_doc, y_key, y_score, y_names = _labelled(docs, "event_types", "score")
+    y_score = np.where(np.bincount(y_key, minlength=len(y_names)) > 1, 1.0, 0.0)[y_key] * y_score
     t_doc, t_key, t_weight, n_terms = _terms(docs, settings)
     n_labels = len(e_names) + len(y_names)
     doc = np.concatenate((e_doc, y_doc, t_doc))
@@ -637,6 +632,8 @@ def _vectors(docs: Sequence[Document], settings: Settings) -> tuple[_Rows, _Labe
             _unit_rows(t_doc, t_weight, n, scale_t),
         )
     )
+    held = weight > 0
+    doc, key, weight = doc[held], key[held], weight[held]
     order = np.argsort(doc * (n_labels + n_terms) + key, kind="stable")
     rows = _Rows(doc[order], key[order], weight[order], n, n_labels + n_terms)
     return rows, _Labels(e_names + y_names, len(e_names))
@@ -665,11 +662,18 @@ def _index(rows: _Rows, targets: np.ndarray) -> _Index:
     return _Index(doc, weight, key * rows.n_docs + doc, starts)
 
 
-def _probes(rows: _Rows, settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each story's ``probe_keys`` heaviest keys (its rarest, most salient): (story, key, w)."""
-    # heaviest first within each story; equal weights keep key order (stable sort)
+def _probes(
+    rows: _Rows, n_labels: int, settings: Settings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The keys each story finds candidates with: (story, key, weight).
+
+    Its entities and event types first (they say what the story is about), heaviest first,
+    then its heaviest (rarest) terms, ``probe_keys`` keys in all.
+    """
     heaviest = rows.weight.max() if len(rows.weight) else 1.0
-    order = np.argsort(rows.doc + (1.0 - rows.weight / (2.0 * heaviest)), kind="stable")
+    priority = rows.weight / (2.0 * heaviest) + np.where(rows.key < n_labels, 0.5, 0.0)
+    # by story, then priority; equal priorities keep key order (stable sort)
+    order = np.argsort(rows.doc + (1.0 - priority), kind="stable")
     doc, key, weight = rows.doc[order], rows.key[order], rows.weight[order]
     kept = _group_rank(doc) < settings.probe_keys
     return doc[kept], key[kept], weight[kept]
@@ -756,7 +760,7 @@ def related(
     family = np.array(_families(stories), dtype=np.int64)
     days = np.array([when for (when, _, _), _ in dated]) / 86400.0
     index = _index(rows, np.array([d.target for d in stories], dtype=bool))
-    p_doc, p_key, p_weight = _probes(rows, settings)
+    p_doc, p_key, p_weight = _probes(rows, labels.count, settings)
     bounds = np.searchsorted(p_doc, np.arange(0, n + chunk, chunk))
     w_time = settings.weights["time"]
     decay = math.log(2) / settings.half_life_days

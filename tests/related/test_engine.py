@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -382,7 +384,7 @@ def test_candidates_bounded_by_posting_cap() -> None:
     docs = [doc(f"s{i:04d}", i, entities=[RU]) for i in range(n)]
     rows, _ = engine._vectors(docs, settings)
     index = engine._index(rows, np.ones(n, dtype=bool))
-    probe = engine._probes(rows, settings)
+    probe = engine._probes(rows, 1, settings)
     story, other = engine._candidates(probe, index, np.arange(n), n, settings)
     per_story = np.bincount(story, minlength=n)
     assert per_story.max() <= cap
@@ -403,3 +405,30 @@ def test_counting_terms_in_forked_processes_changes_nothing(
     monkeypatch.setattr(engine.sys, "platform", "linux")
     assert engine._processes(3, len(docs)) == 3
     assert related(docs, Settings(processes=3)) == alone
+
+
+def test_same_lists_whatever_the_string_hash_seed() -> None:
+    """Builds run in fresh processes: nothing may depend on str hashing (set order)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, random\n"
+        "from tests.related.test_engine import filler, doc, RU, TG, BLOCK\n"
+        "from newsarchive.related import related\n"
+        "docs = filler(200, seed=7) + [doc(f'r{i}', i, entities=[RU, TG], types=[BLOCK],"
+        " body='telegram blocked ' * (i % 3) + 'roskomnadzor block order') for i in range(30)]\n"
+        "print(json.dumps({k: [list(m) for m in v] for k, v in related(docs).items()}))\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
