@@ -8,9 +8,11 @@ item and writes nothing. Nothing here prints: the commands do.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from newsarchive.store import Store
 
 SAVED_KINDS = frozenset({"html", "text", "markdown"})
 SKIP_NAMES = ("README", "readme", ".")
+MIN_PARALLEL_SOURCES = 4  # below this, forking workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -184,42 +187,107 @@ def inspect(sources: Iterable[Source], settings: IngestSettings,
             yield record_json(record, source.location, settings.relevance_threshold)
 
 
+@dataclass
+class Prepared:
+    """One source read and scored, ready for the store (or the reason it could not be)."""
+
+    result: SourceResult | None = None
+    error: str = ""
+    not_modified: bool = False
+    state: dict[str, str] | None = None  # the feed's new conditional-GET state
+
+
+_JOB_SCORER: Scorer | None = None  # inherited by forked workers
+
+
+def prepare(source: Source, settings: IngestSettings, scorer: Scorer | None,
+            known: dict[str, str] | None) -> Prepared:
+    """Read one source and score its records; never raises (a bug costs one source)."""
+    state = {source.location: known} if known else {}
+    try:
+        result = read_source(source, settings, state)
+    except (SourceError, FetchError) as err:
+        return Prepared(error=str(err), state=state.get(source.location))
+    except Exception as err:  # a reader bug must cost one source, not the run
+        return Prepared(error=f"internal error: {type(err).__name__}: {err}")
+    if result is None:
+        return Prepared(not_modified=True, state=state.get(source.location))
+    for record in result.records:
+        if scorer is not None and record.title and (record.text or record.summary):
+            scorer.score(record)
+    return Prepared(result=result, state=state.get(source.location))
+
+
+def _prepare_in_worker(source: Source, settings: IngestSettings,
+                       known: dict[str, str] | None) -> Prepared:
+    return prepare(source, settings, _JOB_SCORER, known)
+
+
+def prepared_stream(sources: list[Source], settings: IngestSettings, scorer: Scorer,
+                    feed_state: dict[str, dict[str, str]],
+                    jobs: int = 1) -> Iterator[tuple[Source, Prepared]]:
+    """Every source prepared, in source order; with ``jobs`` > 1, read and scored by forked
+    worker processes while the caller stores (at most 2 x jobs sources in flight, so memory
+    stays flat)."""
+    if jobs <= 1 or len(sources) < MIN_PARALLEL_SOURCES:
+        for source in sources:
+            yield source, prepare(source, settings, scorer, feed_state.get(source.location))
+        return
+    global _JOB_SCORER
+    _JOB_SCORER = scorer
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending: deque[tuple[Source, Future[Prepared]]] = deque()
+        queue = iter(sources)
+        for source in queue:
+            pending.append((source, pool.submit(_prepare_in_worker, source, settings,
+                                                feed_state.get(source.location))))
+            if len(pending) >= 2 * jobs:
+                break
+        while pending:
+            source, future = pending.popleft()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(
+                    _prepare_in_worker, following, settings, feed_state.get(following.location))))
+            try:
+                yield source, future.result()
+            except Exception as err:  # a worker that died (killed, out of memory)
+                yield source, Prepared(error=f"internal error: {type(err).__name__}: {err}")
+
+
 def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, store: Store,
-           *, on_failure: Callable[[str, str], None] | None = None,
+           *, jobs: int = 1,
+           on_failure: Callable[[str, str], None] | None = None,
            on_warning: Callable[[str, str], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None) -> Summary:
     """Read every source and store what is new, changed and on topic."""
     summary = Summary(sources=len(sources))
-    for number, source in enumerate(sources, 1):
-        try:
-            result = read_source(source, settings, store.feed_state)
-        except (SourceError, FetchError) as err:
-            _fail(summary, source.location, str(err), on_failure)
-            result = None
-        except Exception as err:  # a reader bug must cost one source, not the run
-            _fail(summary, source.location, f"internal error: {type(err).__name__}: {err}",
-                  on_failure)
-            result = None
-        else:
-            if result is None:
-                summary.counts["not-modified"] += 1
-            elif on_warning:
-                for warning in result.warnings:
+    stream = prepared_stream(sources, settings, scorer, store.feed_state, jobs)
+    for number, (source, prepared) in enumerate(stream, 1):
+        if prepared.state is not None:
+            store.feed_state[source.location] = prepared.state
+        if prepared.error:
+            _fail(summary, source.location, prepared.error, on_failure)
+        elif prepared.not_modified:
+            summary.counts["not-modified"] += 1
+        elif prepared.result is not None:
+            if on_warning:
+                for warning in prepared.result.warnings:
                     on_warning(source.location, warning)
-        for record in result.records if result else []:
-            _store_record(record, settings, scorer, store, summary)
+            for record in prepared.result.records:
+                _store_record(record, settings, store, summary)
         if on_progress:
             on_progress(number, len(sources))
     store.save()
     return summary
 
 
-def _store_record(record: Record, settings: IngestSettings, scorer: Scorer, store: Store,
+def _store_record(record: Record, settings: IngestSettings, store: Store,
                   summary: Summary) -> None:
     if not record.title or not (record.text or record.summary):
         summary.counts["skipped"] += 1
         return
-    scorer.score(record)
     if not is_relevant(record, settings.relevance_threshold):
         summary.counts["off-topic"] += 1
         return

@@ -9,6 +9,7 @@ state = "state"              # feed ETags and the dedupe cache (git-ignored)
 timeout = 20                 # seconds per HTTP request
 max_bytes = 10_000_000       # size cap per source
 fsync = false                # fsync every article written (durable against power cuts)
+jobs = 2                     # worker processes reading and scoring sources (1: none)
 
 [[feed]]
 name = "Example Outlet"
@@ -21,12 +22,18 @@ always_relevant = false
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_THRESHOLD = 0.35
 MAX_BYTES = 10 * 1024 * 1024
+
+
+def default_jobs() -> int:
+    """Two workers where there are two cores or more (the ingest is CPU-bound), else none."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 class SettingsError(ValueError):
@@ -57,6 +64,7 @@ class IngestSettings:
     timeout: float = 20.0
     max_bytes: int = MAX_BYTES
     fsync: bool = False
+    jobs: int = field(default_factory=lambda: default_jobs())
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str) -> object:
@@ -84,7 +92,8 @@ def load_settings(path: Path | None) -> IngestSettings:
     settings = IngestSettings(root=path.parent.resolve())
     table = _expect(data.get("settings", {}), dict, "[settings]")
     assert isinstance(table, dict)
-    known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes", "fsync"}
+    known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes", "fsync",
+             "jobs"}
     unknown = set(table) - known
     if unknown:
         raise SettingsError(f"{path}: unknown [settings] key(s): {', '.join(sorted(unknown))}")
@@ -100,6 +109,10 @@ def load_settings(path: Path | None) -> IngestSettings:
         settings.timeout = _number(table["timeout"], "timeout")
     if "max_bytes" in table:
         settings.max_bytes = int(_number(table["max_bytes"], "max_bytes"))
+    if "jobs" in table:
+        settings.jobs = int(_number(table["jobs"], "jobs"))
+        if settings.jobs < 1:
+            raise SettingsError(f"{path}: jobs must be at least 1")
     if "fsync" in table:
         settings.fsync = bool(_expect(table["fsync"], bool, "fsync"))
     entries = _expect(data.get("feed", []), list, "[[feed]]")

@@ -59,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="feed state and dedupe cache (default: feeds.toml, else state/)")
     parser.add_argument("--inbox", type=Path, default=None,
                         help="saved articles folder (default: feeds.toml, else inbox/)")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="worker processes reading sources (default: feeds.toml, else 2)")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only failures")
     parser.set_defaults(func=run)
@@ -135,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
     scorer = load_scorer(args.scorer)
     try:
         with Store(settings.content, settings.state, fsync=settings.fsync) as store:
-            summary = ingest(sources, settings, scorer, store, on_failure=on_failure,
+            summary = ingest(sources, settings, scorer, store, jobs=args.jobs or settings.jobs,
+                             on_failure=on_failure,
                              on_warning=on_warning, on_progress=progress.update)
     except LockedError as err:
         print(f"newsarchive ingest: {err}", file=sys.stderr)

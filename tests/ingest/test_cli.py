@@ -153,3 +153,20 @@ def test_progress_bar_only_when_asked() -> None:
     finally:
         sys.stderr = real
     assert "5/10 sources" in buffer.getvalue() and "#" * 15 in buffer.getvalue()
+
+
+def test_worker_processes_give_the_same_archive(tmp_path: Path, fixtures: Path) -> None:
+    from newsarchive.pipeline import expand_sources, ingest
+    from newsarchive.relevance import load_scorer
+    from newsarchive.settings import IngestSettings
+
+    scorer = load_scorer()
+    archives = []
+    for jobs in (1, 2):
+        settings = IngestSettings(root=tmp_path, content=tmp_path / f"c{jobs}",
+                                  state=tmp_path / f"s{jobs}")
+        with Store(settings.content, settings.state) as store:
+            summary = ingest(expand_sources([str(fixtures)]), settings, scorer, store, jobs=jobs)
+        archives.append((snapshot(settings.content), dict(summary.counts), summary.failures))
+    assert archives[0] == archives[1]
+    assert archives[0][1]["new"] >= 8 and len(archives[0][2]) == 4
