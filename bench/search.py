@@ -22,6 +22,7 @@ over ``PAGEFIND_MAX_SHARD_PAGES`` pages are, and measured the same way.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import math
 import os
@@ -61,6 +62,7 @@ CHROMIUM_ARGS = [
 SEARCH_PATH = "/search/"
 READY = "[data-facets]:not([hidden])"
 SETTLE_MS = 200
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 # Put the words in the box without an input event (no preload), submit the form, and
 # resolve when the status line gives the outcome (search.js fills the list in the same task).
@@ -97,6 +99,7 @@ class Served:
     at: float
     path: str
     bytes: int
+    gzipped: int | None = None  # a text file's size gzipped, as most hosts would send it
 
     @property
     def kind(self) -> str:
@@ -151,6 +154,11 @@ def kb(files: Iterable[Served]) -> float:
     return sum(f.bytes for f in files) / 1024
 
 
+def gzip_kb(files: Iterable[Served]) -> float:
+    """KB if the host gzipped text files (Pagefind's chunks and WebAssembly are gzipped)."""
+    return sum(f.bytes if f.gzipped is None else f.gzipped for f in files) / 1024
+
+
 def by_kind(files: Iterable[Served]) -> dict[str, float]:
     """KB per kind of file, largest first."""
     totals: Counter[str] = Counter()
@@ -177,13 +185,16 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
     log: list[Served]
 
     def do_GET(self) -> None:
-        arrived, self.sent = time.perf_counter(), 0
+        arrived, self.sent, self.gzipped = time.perf_counter(), 0, None
         super().do_GET()
-        self.log.append(Served(arrived, self.path, self.sent))
+        self.log.append(Served(arrived, self.path, self.sent, self.gzipped))
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
         super().copyfile(source, outputfile)
         self.sent = source.tell()
+        if Path(getattr(source, "name", "")).suffix in TEXT_SUFFIXES:
+            source.seek(0)
+            self.gzipped = len(gzip.compress(source.read(), compresslevel=6))
 
     def log_message(self, *args: object) -> None:
         pass
@@ -246,8 +257,11 @@ def search_once(page: Any, server: Server, query: str) -> QueryRun:
     page.wait_for_timeout(SETTLE_MS)
     late = server.between(answered, time.perf_counter())
     if late:
-        print(f"bench: search '{query}': {len(late)} files served after the outcome "
-              f"({kb(late):.1f} KB), not counted", file=sys.stderr)
+        print(
+            f"bench: search '{query}': {len(late)} files served after the outcome "
+            f"({kb(late):.1f} KB), not counted",
+            file=sys.stderr,
+        )
     return QueryRun(
         query,
         outcome["ms"],
@@ -259,8 +273,9 @@ def search_once(page: Any, server: Server, query: str) -> QueryRun:
     )
 
 
-def measure_queries(server: Server, queries: list[str]) -> tuple[list[QueryRun], list[QueryRun],
-                                                                 float]:
+def measure_queries(
+    server: Server, queries: list[str]
+) -> tuple[list[QueryRun], list[QueryRun], float]:
     """Each query ``REPEATS`` times: cold (fresh context), then warm (new page, same context).
     Returns the cold runs, the warm runs and the renderers' peak memory in MB."""
     from playwright.sync_api import sync_playwright
@@ -309,7 +324,8 @@ def report(cold: list[QueryRun], warm: list[QueryRun], peak: float, label: str =
             peak,
             f"{statistics.median(firsts):.0f} KB median, {max(firsts):.0f} max = page load "
             f"{statistics.median(kb(run.load) for run in cold):.0f} KB once "
-            f"({describe_kinds(by_kind(sample.load))}) + the query; "
+            f"({describe_kinds(by_kind(sample.load))}) + the query; with gzip on the host "
+            f"{statistics.median(gzip_kb(run.load + run.fetched) for run in cold):.0f} KB; "
             f"{verdict(max(firsts) < AIM_KB)} the {AIM_KB} KB aim",
         ),
         Row(

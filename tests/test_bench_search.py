@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bench.search import QueryRun, Served, by_kind, file_kind, firsts_of, kb, report, serve
+from bench.search import (
+    QueryRun,
+    Served,
+    by_kind,
+    file_kind,
+    firsts_of,
+    gzip_kb,
+    kb,
+    report,
+    serve,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,12 +80,20 @@ def test_report_rows() -> None:
 def test_server_counts_the_bytes_it_sends(tmp_path: Path) -> None:
     (tmp_path / "pagefind").mkdir()
     (tmp_path / "pagefind" / "a.pf_index").write_bytes(b"x" * 5000)
+    (tmp_path / "app.js").write_text("let x = 1;\n" * 500)
     with serve(tmp_path) as server:
         with urllib.request.urlopen(server.base + "/pagefind/a.pf_index") as response:
             assert len(response.read()) == 5000
+        with urllib.request.urlopen(server.base + "/app.js") as response:
+            assert len(response.read()) == 5500
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(server.base + "/missing.pf_index")
     assert [(s.path, s.bytes) for s in server.served] == [
         ("/pagefind/a.pf_index", 5000),
+        ("/app.js", 5500),
         ("/missing.pf_index", 0),
     ]
+    pf_index, app, _ = server.served
+    assert pf_index.gzipped is None  # Pagefind's chunks are gzipped already
+    assert app.gzipped is not None and app.gzipped < 200
+    assert gzip_kb(server.served) < kb(server.served)
