@@ -60,7 +60,8 @@ from newsarchive.record import Record
 
 INDEX_VERSION = 2
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~:-])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
+_BLOCK_START = re.compile(r"^(\d*)([#+-]|(?<=\d)\.)")
 
 
 class LockedError(RuntimeError):
@@ -85,8 +86,13 @@ def escape_html_line(value: str) -> str:
 
 
 def escape_markdown_line(value: str) -> str:
-    """A metadata value Pelican renders as Markdown (the Summary): inert text."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_html_line(value))
+    """A metadata value Pelican renders as Markdown (the Summary): inert text.
+
+    HTML is escaped; the characters that start inline Markdown are backslash-escaped, and so
+    is a first character that would start a block (heading, quote, list, rule).
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", escape_html_line(value))
+    return _BLOCK_START.sub(r"\1\\\2", text)
 
 
 def _names(values: list[str]) -> str:
