@@ -23,9 +23,10 @@ body)::
 The body stays HTML: Python-Markdown passes block-level HTML through byte for byte, so what
 the sanitiser allowed is exactly what reaches the page, tables and figures included; a
 conversion to Markdown would lose structure and add a second parser (that could make links
-from text) after the sanitiser. Every header value is one line; values Pelican inserts into
-pages unescaped (Title, Source, names) are HTML-escaped, and the Summary, which Pelican renders
-as Markdown, is escaped for Markdown as well.
+from text) after the sanitiser. Every header value is one line. The Title is HTML (Pelican's
+convention: its feeds and the theme apply ``striptags``), so it is HTML-escaped; the Summary,
+which Pelican renders as Markdown, is escaped for HTML and for Markdown; Source, Authors and
+Tags are plain text the theme escapes itself (they lose any ``<`` or ``>``).
 
 Safety: every write goes to a temporary file in the same folder and is renamed over the
 target (``os.replace``), so a killed ingest leaves each file whole; a lock file under
@@ -95,8 +96,13 @@ def escape_markdown_line(value: str) -> str:
     return _BLOCK_START.sub(r"\1\\\2", text)
 
 
+def plain_line(value: str) -> str:
+    """A metadata value the theme escapes itself (Source, names): one line, no < or >."""
+    return clean_line(value).replace("<", "").replace(">", "")
+
+
 def _names(values: list[str]) -> str:
-    names = [escape_html_line(v).replace(";", ",") for v in values if clean_line(v)]
+    names = [plain_line(v).replace(";", ",") for v in values if plain_line(v)]
     return ("; " if any("," in n for n in names) else ", ").join(names)
 
 
@@ -113,7 +119,7 @@ def render_article(record: Record, slug: str, *, seen_at: list[str], modified: d
     if record.date_estimated:
         headers.append(("Date-Source", record.date_source))
     headers += [
-        ("Source", escape_html_line(record.source_name)),
+        ("Source", plain_line(record.source_name)),
         ("Source-URL", record.canonical_url or clean_line(record.url)),
         ("Summary", escape_markdown_line(record.summary)),
         ("Lang", record.language),
@@ -161,7 +167,7 @@ def entry_from_file(key: str, text: str) -> Entry:
         slug=headers.get("slug") or Path(key).stem,
         urls=[u for u in dict.fromkeys(urls) if u],
         guid=headers.get("guid", ""),
-        source_name=htmllib.unescape(headers.get("source", "")),
+        source_name=headers.get("source", ""),
         content_hash=headers.get("ingest-hash") or content_hash(title, body_text.strip()),
         title=title,
         date=parse_date(headers.get("date")),
