@@ -37,7 +37,7 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORE
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
 _HEAD_TAGS = bs4.SoupStrainer(["meta", "link", "script", "time", "title", "h1", "base"])
 _MD = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-_SENTENCE_END = tuple(".!?:;,…\"'”’»)]0123456789")
+_SENTENCE_END = tuple(".!?:;,…\"'”’»)]")
 
 
 # --- HTML -----------------------------------------------------------------------------------

@@ -149,3 +149,20 @@ def test_size_cap_and_missing_file(tmp_path: Path, fixtures: Path) -> None:
         read_path(tmp_path / "missing.xml")
     with pytest.raises(SourceError, match="empty"):
         read_bytes(b"", "empty")
+
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "saved-article.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
+def test_the_archives_first_saved_article() -> None:
+    record = read_path(SEED).records[0]
+    assert record.title == ("Russia Tightens Grip on Messaging Apps Amid Digital Sovereignty "
+                            "Drive")
+    headings = [line for line in record.html.split("\n\n") if line.startswith("<h2>")]
+    assert headings[0] == ("<h2>State-Russian Messaging: The Kremlin's Digital Sovereignty "
+                           "Ambition</h2>")
+    assert headings[-1] == "<h2>Editor’s Note</h2>" and len(headings) == 7
+    assert record.html.count("<p>") == 12  # every other line of the file is a paragraph
+    assert record.language == "en" and record.date_source == "file"
+    assert record.summary.startswith("In a decisive move")
