@@ -35,6 +35,7 @@ input always gives the same lists.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import multiprocessing as mp
@@ -86,7 +87,7 @@ class Settings:
     text_terms: int = 12
     posting_cap: int = 20
     shortlist: int = 12
-    probe_keys: int = 10
+    probe_keys: int = 8
     body_chars: int = 2000
     processes: int = 0
 
@@ -102,7 +103,7 @@ def settings_from(raw: Mapping[str, object]) -> Settings:
     RELATED_STORIES_PROBE_KEYS (keys per story that find candidates), all ints >= 1, and
     RELATED_STORIES_BODY_CHARS (int >= 0, how much of the body the text score reads),
     RELATED_STORIES_PROCESSES (int >= 0: processes that tokenise big archives, 0 = one per
-    core up to 4, 1 = never fork).
+    idle core up to 4, 1 = never fork).
     Raises ValueError naming the bad (or misspelt) setting.
     """
     base = Settings()
@@ -510,12 +511,18 @@ def _count_terms_apart(conn: Any, docs: Sequence[Document], limit: int) -> None:
 
 
 def _processes(wanted: int, n_docs: int) -> int:
-    """How many processes count terms: forked helpers only on Linux, for big archives."""
+    """How many processes count terms: forked helpers only on Linux, for big archives.
+
+    ``wanted`` 0 means: as many as there are idle cores (by the load average), up to 4.
+    """
     if wanted == 1 or n_docs < PARALLEL_MIN_STORIES or sys.platform != "linux":
         return 1
     if "fork" not in mp.get_all_start_methods():
         return 1
-    return max(1, min(wanted or (os.cpu_count() or 1), 4, n_docs // (PARALLEL_MIN_STORIES // 2)))
+    if not wanted:
+        cores = os.cpu_count() or 1
+        wanted = cores - math.floor(os.getloadavg()[0] + 0.5)
+    return max(1, min(wanted, 4, n_docs // (PARALLEL_MIN_STORIES // 2)))
 
 
 def _count_all(docs: Sequence[Document], settings: Settings) -> _Counted:
@@ -683,16 +690,18 @@ def _candidates(
     probe: tuple[np.ndarray, np.ndarray, np.ndarray],
     index: _Index,
     family: np.ndarray,
-    n_docs: int,
+    days: np.ndarray,
     settings: Settings,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Shortlisted (story, candidate) pairs for the probing stories, by accumulated weight.
+    """Shortlisted (story, candidate) pairs for the probing stories, by accumulated weight
+    times nearness in time.
 
     Each probe walks its key's posting; a posting longer than ``posting_cap`` is cut to the
     ``posting_cap`` stories nearest the prober in time. Contributions are summed per pair,
     pairs within one story family dropped, and each story keeps its ``shortlist`` best.
     """
     p_doc, p_key, p_weight = probe
+    n_docs = len(days)
     cap = settings.posting_cap
     first = index.starts[p_key]
     size = index.starts[p_key + 1] - first
@@ -711,7 +720,8 @@ def _candidates(
     firsts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     code, accumulated = code[firsts], np.add.reduceat(contribution, firsts)
     story, other = code // n_docs, code % n_docs
-    # best accumulated first within each story (dot products of unit vectors lie in 0..1)
+    accumulated *= _nearness(days[story], days[other], settings)
+    # best first within each story (scores lie in 0..1)
     order = np.argsort(story + (1.0 - np.clip(accumulated, 0.0, 1.0) / 2.0), kind="stable")
     story, other = story[order], other[order]
     kept = _group_rank(story) < max(settings.shortlist, settings.max_results)
@@ -726,6 +736,13 @@ def _dot(rows: _Rows, codes: np.ndarray, starts: np.ndarray, a: np.ndarray, b: n
     hit = codes[found] == wanted
     product = np.where(hit, rows.weight[entry] * rows.weight[found], 0.0)
     return np.bincount(owner, product, minlength=len(a)), owner[hit], entry[hit], product[hit]
+
+
+def _nearness(a: np.ndarray, b: np.ndarray, settings: Settings) -> np.ndarray:
+    """The time factor (1 + wD · 0.5 ** (days apart / half-life)) / (1 + wD), in 0.5..1."""
+    w_time = settings.weights["time"]
+    halves = np.abs(a - b) / settings.half_life_days
+    return (1.0 + w_time * np.exp2(-halves)) / (1.0 + w_time)
 
 
 def _when(days: float) -> str | None:
@@ -744,8 +761,21 @@ def related(
     """Every story's related stories, best first: ``{doc.key: [Match, ...]}``.
 
     Stories are handled ``chunk`` at a time, which bounds the memory of the candidate pairs.
+    The cyclic garbage collector is paused meanwhile: the run makes no reference cycles, and
+    with a whole site's objects alive each collection would cost more than the run's own work.
     """
-    settings = settings or Settings()
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _related(docs, settings or Settings(), chunk)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _related(
+    docs: Iterable[Document], settings: Settings, chunk: int
+) -> dict[Hashable, list[Match]]:
     dated = sorted((((_timestamp(d.date), d.slug, str(d.key)), d) for d in docs), key=_first)
     stories = [d for _, d in dated]
     keys = [d.key for d in stories]
@@ -762,17 +792,15 @@ def related(
     index = _index(rows, np.array([d.target for d in stories], dtype=bool))
     p_doc, p_key, p_weight = _probes(rows, labels.count, settings)
     bounds = np.searchsorted(p_doc, np.arange(0, n + chunk, chunk))
-    w_time = settings.weights["time"]
-    decay = math.log(2) / settings.half_life_days
     for lo, hi in itertools.pairwise(bounds.tolist()):
         if lo == hi:
             continue
         probe = (p_doc[lo:hi], p_key[lo:hi], p_weight[lo:hi])
-        story, other = _candidates(probe, index, family, n, settings)
+        story, other = _candidates(probe, index, family, days, settings)
         content, *shared = _dot(rows, codes, starts, story, other)
         shared[1] = rows.key[shared[1]]
         apart = np.abs(days[story] - days[other])
-        score = content * (1.0 + w_time * np.exp(-decay * apart)) / (1.0 + w_time)
+        score = content * _nearness(days[story], days[other], settings)
         pick = np.flatnonzero(score >= max(settings.min_score, 1e-12))
         # best first; ties: newer first, then slug (story numbers follow date, then slug)
         s_, o_ = story[pick], other[pick]

@@ -385,7 +385,8 @@ def test_candidates_bounded_by_posting_cap() -> None:
     rows, _ = engine._vectors(docs, settings)
     index = engine._index(rows, np.ones(n, dtype=bool))
     probe = engine._probes(rows, 1, settings)
-    story, other = engine._candidates(probe, index, np.arange(n), n, settings)
+    days = np.arange(n, dtype=float)
+    story, other = engine._candidates(probe, index, np.arange(n), days, settings)
     per_story = np.bincount(story, minlength=n)
     assert per_story.max() <= cap
     assert np.abs(story - other).max() <= cap  # stories nearest in time
