@@ -12,12 +12,16 @@ Every article, draft, hidden article and translation gets:
   Source-URL or Seen-At URL), one story per translation group. Only published articles and
   their translations are offered; drafts and hidden articles get lists but are never in one.
 - ``more_on``: its two most salient entities, for "More on <entity>" links.
-Without the entities plugin, or without numpy, both are empty lists and a warning says why.
+Without the entities plugin, or without numpy, ``related_stories`` is empty and a warning says
+why (``more_on`` still comes from the entities, if any).
 
-Settings (validated together by :func:`newsarchive.related.settings_from`):
-RELATED_STORIES_MAX (5), RELATED_STORIES_WEIGHTS ({"entities": 1, "text": 1,
-"event_type": 0.3, "time": 1}), RELATED_STORIES_HALF_LIFE_DAYS (30),
-RELATED_STORIES_MIN_SCORE (0.05) and tuning knobs (see the engine).
+Settings (validated together, misspellings included, by
+:func:`newsarchive.related.settings_from`): RELATED_STORIES_MAX (5), RELATED_STORIES_WEIGHTS
+({"entities": 1, "text": 1, "event_type": 0.3, "time": 1}; a partial dict keeps the other
+defaults), RELATED_STORIES_HALF_LIFE_DAYS (30), RELATED_STORIES_MIN_SCORE (0.05, scores lie in
+0..1), and tuning knobs: RELATED_STORIES_TEXT_TERMS (12), RELATED_STORIES_POSTING_CAP (20),
+RELATED_STORIES_PROBE_KEYS (8), RELATED_STORIES_SHORTLIST (12), RELATED_STORIES_BODY_CHARS
+(2000), RELATED_STORIES_PROCESSES (0: fork onto idle cores for archives of 4,000+ stories).
 """
 
 from __future__ import annotations
