@@ -26,6 +26,7 @@ ROWS = BINS // BANDS
 NEAR_THRESHOLD = 0.6
 MIN_SHINGLES = 25  # shorter texts are too short to call near-duplicates
 MAX_CANDIDATES = 50  # verified per lookup, most shared bands first: bounded work per item
+BUCKET_RECENT = 64  # a crowded band bucket (boilerplate) contributes its latest keys only
 _CHANCE = 1 / 255  # two different minima agree on their low byte by chance this often
 _WORD = re.compile(r"\w+")
 
@@ -204,7 +205,7 @@ class DedupeIndex:
         if sig:
             best: Match | None = None
             shared: Counter[str] = Counter(
-                k for band in _bands(sig) for k in self._by_band.get(band, [])
+                k for band in _bands(sig) for k in self._by_band.get(band, [])[-BUCKET_RECENT:]
             )
             for key, _ in shared.most_common(MAX_CANDIDATES):
                 other = self.entries[key].sig

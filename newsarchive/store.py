@@ -60,6 +60,7 @@ from newsarchive.normalize import (
 from newsarchive.record import Record
 
 INDEX_VERSION = 2
+PENDING_SEEN_AT = 500  # articles with Seen-At additions held before they are written
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
 _BLOCK_START = re.compile(r"^(\d*)([#+-]|(?<=\d)\.)")
@@ -213,6 +214,7 @@ class Store:
         self.feed_state: dict[str, dict[str, str]] = {}
         self._lock_handle: Any = None
         self._files: dict[str, dict[str, Any]] = {}
+        self._pending_seen: dict[str, list[str]] = {}
         self._dirty = False
 
     # lifecycle
@@ -240,7 +242,8 @@ class Store:
             self._lock_handle.close()
 
     def save(self) -> None:
-        """Write the index cache and the feed state (atomically)."""
+        """Write pending Seen-At headers, the index cache and the feed state (atomically)."""
+        self.flush_seen_at()
         if self._dirty:
             atomic_write(self.state / "archive-index.json",
                          json.dumps({"version": INDEX_VERSION, "files": self._files},
@@ -368,6 +371,7 @@ class Store:
                 self._add_seen_at(entry, new_urls)
                 return Outcome("duplicate", entry.key, "hand-written article kept")
             return Outcome("unchanged", entry.key, "hand-written article kept")
+        self._pending_seen.pop(entry.key, None)  # entry.urls holds them: written below
         published = parse_date(headers.get("date")) or record.published
         modified = record.updated if record.updated and published and (
             record.updated > published) else now
@@ -386,25 +390,37 @@ class Store:
         return Outcome("updated", entry.key)
 
     def _add_seen_at(self, entry: Entry, new_urls: list[str]) -> None:
-        """Append places to an article's Seen-At header, leaving the rest of the file as is."""
-        path = self.content / entry.key
-        text = path.read_text(encoding="utf-8")
-        head, sep, body = text.partition("\n\n")
-        lines = head.split("\n")
-        existing = next((i for i, line in enumerate(lines) if line.lower().startswith("seen-at:")),
-                        None)
-        urls = _split_urls(lines[existing].split(":", 1)[1]) if existing is not None else []
-        urls = list(dict.fromkeys(urls + new_urls))
-        line = "Seen-At: " + ", ".join(urls)
-        if existing is None:
-            at = next((i for i, ln in enumerate(lines) if ln.lower().startswith(("guid:",
-                                                                                "ingest-hash:"))),
-                      len(lines))
-            lines.insert(at, line)
-        else:
-            lines[existing] = line
-        entry.urls = list(dict.fromkeys(entry.urls + new_urls))
-        self._write(entry.key, "\n".join(lines) + sep + body, entry)
+        """Note more places an article was seen; the file is rewritten once, at the next flush
+        (a run killed before it just finds the same copies again next time)."""
+        for url in new_urls:
+            self.index.add_url(entry.key, url)
+        self._pending_seen.setdefault(entry.key, []).extend(new_urls)
+        if len(self._pending_seen) >= PENDING_SEEN_AT:
+            self.flush_seen_at()
+
+    def flush_seen_at(self) -> None:
+        """Write pending Seen-At additions, touching only that header of each file."""
+        pending, self._pending_seen = self._pending_seen, {}
+        for key, new_urls in pending.items():
+            entry = self.index.entries.get(key)
+            path = self.content / key
+            if entry is None or not path.exists():
+                continue
+            text = path.read_text(encoding="utf-8")
+            head, sep, body = text.partition("\n\n")
+            lines = head.split("\n")
+            existing = next((i for i, line in enumerate(lines)
+                             if line.lower().startswith("seen-at:")), None)
+            urls = _split_urls(lines[existing].split(":", 1)[1]) if existing is not None else []
+            line = "Seen-At: " + ", ".join(dict.fromkeys(urls + new_urls))
+            if existing is None:
+                at = next((i for i, ln in enumerate(lines)
+                           if ln.lower().startswith(("guid:", "image:", "ingest-hash:"))),
+                          len(lines))
+                lines.insert(at, line)
+            else:
+                lines[existing] = line
+            self._write(key, "\n".join(lines) + sep + body, entry)
 
 
 def _summary_body(record: Record) -> str:
