@@ -43,12 +43,12 @@ import os
 import re
 import sys
 import traceback
-from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
+from operator import attrgetter
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
@@ -331,7 +331,7 @@ class _Tokenizer:
         self.vocabulary: dict[str, int] = {}
         self._cache: dict[str, dict[str, int]] = {}
 
-    def add(self, text: str, lang: str, terms: array, counts: array) -> int:
+    def add(self, text: str, lang: str, terms: list[int], counts: list[int]) -> int:
         """Append ``text``'s (term number or -1 for noise, count) entries; return how many."""
         cache = self._cache.get(lang)
         if cache is None:
@@ -466,15 +466,13 @@ def _labelled(
     """
     per_story = [getattr(d, field_name) for d in docs]
     items = list(itertools.chain.from_iterable(per_story))
-    keys = [item.key for item in items]
+    keys = list(map(attrgetter("key"), items))
     firsts = dict(zip(reversed(keys), reversed(items), strict=True))  # earliest item wins
     numbers = {key: i for i, key in enumerate(dict.fromkeys(keys))}
     names = [firsts[key].name for key in numbers]
     doc = np.repeat(np.arange(len(docs)), [len(x) for x in per_story]).astype(np.int64)
     key = np.fromiter(map(numbers.__getitem__, keys), dtype=np.int64, count=len(keys))
-    value = np.fromiter(
-        (float(getattr(item, strength)) for item in items), dtype=np.float64, count=len(items)
-    )
+    value = np.fromiter(map(attrgetter(strength), items), dtype=np.float64, count=len(items))
     value = np.clip(np.nan_to_num(value, nan=0.05), 0.05, 1.0)
     if not len(key):
         return doc, key, value, names
@@ -486,18 +484,26 @@ def _labelled(
     return code // len(numbers), code % len(numbers), value, names
 
 
-_Counted = tuple[list[str], array, array, array]  # vocabulary, term numbers, counts, sizes
+# vocabulary, then per entry: term number (-1: noise), count; then entries per story
+_Counted = tuple[list[str], np.ndarray, np.ndarray, np.ndarray]
 
 
 def _count_terms(docs: Sequence[Document], limit: int) -> _Counted:
     """Term entries of each story: title x3, summary x2, the first ``limit`` of the body."""
     tokenizer = _Tokenizer()
-    term_col, count_col, sizes = array("q"), array("q"), array("q")
+    term_col: list[int] = []
+    count_col: list[int] = []
+    sizes: list[int] = []
     for document in docs:
         title, summary = document.title[:300], document.summary[:1000]
         text = f"{title} {title} {title} {summary} {summary} {document.body[:limit]}"
         sizes.append(tokenizer.add(text, document.lang, term_col, count_col))
-    return list(tokenizer.vocabulary), term_col, count_col, sizes
+    return (
+        list(tokenizer.vocabulary),
+        np.array(term_col, dtype=np.int64),
+        np.array(count_col, dtype=np.int64),
+        np.array(sizes, dtype=np.int64),
+    )
 
 
 def _count_terms_apart(conn: Any, docs: Sequence[Document], limit: int) -> None:
@@ -547,6 +553,7 @@ def _count_all(docs: Sequence[Document], settings: Settings) -> _Counted:
         helpers.append((process, receive))
     vocabulary, term_col, count_col, sizes = _count_terms(docs[: bounds[1]], settings.body_chars)
     numbers = {term: i for i, term in enumerate(vocabulary)}
+    term_cols, count_cols, size_cols = [term_col], [count_col], [sizes]
     for process, receive in helpers:
         try:
             status, value = receive.recv()
@@ -559,10 +566,15 @@ def _count_all(docs: Sequence[Document], settings: Settings) -> _Counted:
         renumber = np.array(
             [numbers.setdefault(word, len(numbers)) for word in words] + [-1], dtype=np.int64
         )
-        term_col.frombytes(renumber[np.frombuffer(terms, dtype=np.int64)].tobytes())
-        count_col.extend(counts)
-        sizes.extend(more_sizes)
-    return list(numbers), term_col, count_col, sizes
+        term_cols.append(renumber[terms])
+        count_cols.append(counts)
+        size_cols.append(more_sizes)
+    return (
+        list(numbers),
+        np.concatenate(term_cols),
+        np.concatenate(count_cols),
+        np.concatenate(size_cols),
+    )
 
 
 def _terms(
@@ -572,11 +584,9 @@ def _terms(
 
     Weight: (1 + log tf) · idf; terms in a single story are dropped (they link nothing).
     """
-    vocabulary, term_col, count_col, sizes = _count_all(docs, settings)
+    vocabulary, term, count, sizes = _count_all(docs, settings)
     n_docs, n_terms = len(docs), max(len(vocabulary), 1)
-    doc = np.repeat(np.arange(n_docs), np.frombuffer(sizes, dtype=np.int64))
-    term = np.frombuffer(term_col, dtype=np.int64)
-    count = np.frombuffer(count_col, dtype=np.int64)
+    doc = np.repeat(np.arange(n_docs), sizes)
     real = term >= 0
     code, count = doc[real] * n_terms + term[real], count[real]
     order = np.argsort(code, kind="stable")  # merge the raw forms of a term
