@@ -525,9 +525,9 @@ def _processes(wanted: int, n_docs: int) -> int:
         return 1
     if "fork" not in mp.get_all_start_methods():
         return 1
-    if not wanted:
+    if not wanted:  # idle cores: all but those the load average says are busy, ours aside
         cores = os.cpu_count() or 1
-        wanted = cores - math.floor(os.getloadavg()[0] + 0.5)
+        wanted = min(cores, cores + 1 - math.floor(os.getloadavg()[0] + 0.5))
     return max(1, min(wanted, 4, n_docs // (PARALLEL_MIN_STORIES // 2)))
 
 
