@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsarchive.dedupe import signature
 from newsarchive.fetch import FetchError, fetch
 from newsarchive.normalize import format_date
 from newsarchive.record import Record
@@ -192,6 +193,7 @@ class Prepared:
     """One source read and scored, ready for the store (or the reason it could not be)."""
 
     result: SourceResult | None = None
+    signatures: list[bytes | None] = field(default_factory=list)  # one per record
     error: str = ""
     not_modified: bool = False
     state: dict[str, str] | None = None  # the feed's new conditional-GET state
@@ -212,10 +214,12 @@ def prepare(source: Source, settings: IngestSettings, scorer: Scorer | None,
         return Prepared(error=f"internal error: {type(err).__name__}: {err}")
     if result is None:
         return Prepared(not_modified=True, state=state.get(source.location))
+    signatures = []
     for record in result.records:
         if scorer is not None and record.title and (record.text or record.summary):
             scorer.score(record)
-    return Prepared(result=result, state=state.get(source.location))
+        signatures.append(signature(record.text))
+    return Prepared(result=result, signatures=signatures, state=state.get(source.location))
 
 
 def _prepare_in_worker(source: Source, settings: IngestSettings,
@@ -275,15 +279,15 @@ def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, stor
             if on_warning:
                 for warning in prepared.result.warnings:
                     on_warning(source.location, warning)
-            for record in prepared.result.records:
-                _store_record(record, settings, store, summary)
+            for record, sig in zip(prepared.result.records, prepared.signatures, strict=True):
+                _store_record(record, sig, settings, store, summary)
         if on_progress:
             on_progress(number, len(sources))
     store.save()
     return summary
 
 
-def _store_record(record: Record, settings: IngestSettings, store: Store,
+def _store_record(record: Record, sig: bytes | None, settings: IngestSettings, store: Store,
                   summary: Summary) -> None:
     if not record.title or not (record.text or record.summary):
         summary.counts["skipped"] += 1
@@ -291,7 +295,7 @@ def _store_record(record: Record, settings: IngestSettings, store: Store,
     if not is_relevant(record, settings.relevance_threshold):
         summary.counts["off-topic"] += 1
         return
-    outcome = store.put(record)
+    outcome = store.put(record, sig=sig)
     summary.counts[outcome.status] += 1
 
 

@@ -46,6 +46,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from newsarchive.dedupe import DedupeIndex, Entry, signature
@@ -320,13 +321,18 @@ class Store:
         self._files[key] = self._cache_item(entry, stat.st_mtime_ns, stat.st_size)
         self._dirty = True
 
-    def put(self, record: Record, *, now: datetime | None = None) -> Outcome:
-        """Store ``record``: a new article, an update, or one more place a story was seen."""
+    def put(self, record: Record, *, now: datetime | None = None,
+            sig: bytes | EllipsisType | None = ...) -> Outcome:
+        """Store ``record``: a new article, an update, or one more place a story was seen.
+
+        ``sig`` is the record text's MinHash signature when the caller has it already.
+        """
         now = (now or datetime.now(UTC)).replace(microsecond=0)
         if record.published is None:
             record.published, record.date_estimated, record.date_source = now, True, "fetched"
         urls = [u for u in dict.fromkeys([record.canonical_url, canonical_url(record.url)]) if u]
-        sig = signature(record.text)
+        if sig is ...:
+            sig = signature(record.text)
         match = self.index.match(urls=urls, guid=record.guid, source_name=record.source_name,
                                  content_hash=record.content_hash, title=record.title,
                                  date=record.published, sig=sig)
