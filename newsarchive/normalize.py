@@ -267,13 +267,23 @@ _FUNCTION_WORDS = {
 
 def _latin_language(sample: str) -> str:
     """The language whose function words make up most of a Latin-script sample (>= 8%)."""
-    words = re.findall(r"[^\W\d_]+", sample.lower())
+    words = _LATIN_WORD.findall(sample.lower())
     if len(words) < 8:
         return ""
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
-    best = max(scores, key=scores.__getitem__)
-    return best if scores[best] >= 0.08 * len(words) else ""
+    scores: Counter[str] = Counter()
+    for word in words:
+        scores.update(_WORD_LANGS.get(word, ()))
+    if not scores:
+        return ""
+    best, score = scores.most_common(1)[0]
+    return best if score >= 0.08 * len(words) else ""
+
+
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+_WORD_LANGS: dict[str, list[str]] = {}
+for _lang, _vocab in _FUNCTION_WORDS.items():
+    for _word in _vocab:
+        _WORD_LANGS.setdefault(_word, []).append(_lang)
 
 
 _LETTER = re.compile(r"[^\W\d_]")

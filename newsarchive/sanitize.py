@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import threading
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -58,6 +59,9 @@ _TOKEN = re.compile(
 )
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=\")[^>]*>")
 _VOID = frozenset({"br", "hr", "img"})
+_BLANK = re.compile(r"<br>|&nbsp;|\s")
+_WHITESPACE = re.compile(r"\s+")
+_EMPTY_P = re.compile(r"<p>\s*</p>")
 
 
 def _safe_url(value: str, base: str, *, images: bool) -> str | None:
@@ -83,22 +87,26 @@ def _deny_relative(url: str) -> None:
     return None
 
 
-@lru_cache(maxsize=256)
-def _cleaner(base: str) -> nh3.Cleaner:
-    def attribute_filter(tag: str, name: str, value: str) -> str | None:
-        if name == "href":
-            return _safe_url(value, base, images=False)
-        if name == "src":
-            return _safe_url(value, base, images=True)
-        if name in {"width", "height", "colspan", "rowspan", "start"}:
-            return value if value.isdigit() and len(value) < 6 else None
-        return value
+_current = threading.local()  # the base URL of the markup being cleaned, for the filter
 
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "href":
+        return _safe_url(value, getattr(_current, "base", ""), images=False)
+    if name == "src":
+        return _safe_url(value, getattr(_current, "base", ""), images=True)
+    if name in {"width", "height", "colspan", "rowspan", "start"}:
+        return value if value.isdigit() and len(value) < 6 else None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=attribute_filter,
+        attribute_filter=_attribute_filter,
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes={"http", "https", "mailto"},
@@ -129,7 +137,11 @@ def sanitize_html(markup: str, base_url: str = "", *, blocks: bool = True) -> st
     """Untrusted HTML made safe and (unless ``blocks`` is False) block-structured."""
     if not markup or not markup.strip():
         return ""
-    cleaned = _cleaner(_base_of(base_url)).clean(_retag_headings(markup))
+    _current.base = _base_of(base_url)
+    try:
+        cleaned = _cleaner().clean(_retag_headings(markup))
+    finally:
+        _current.base = ""
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
     return blockify(cleaned) if blocks else cleaned
 
@@ -150,15 +162,15 @@ def blockify(cleaned: str) -> str:
     def flush_loose() -> None:
         text = "".join(loose).strip()
         loose.clear()
-        if text and re.sub(r"<br>|&nbsp;|\s", "", text):
+        if text and _BLANK.sub("", text):
             blocks.append(f"<p>{text}</p>")
 
     for match in _TOKEN.finditer(cleaned):
         closing, tag, _attrs, text, stray = match.groups()
         token = match.group(0)
         if text is not None or stray is not None:
-            if not pre:
-                token = re.sub(r"\s+", " ", token)
+            if not pre and ("\n" in token or "  " in token or "\t" in token or "\r" in token):
+                token = _WHITESPACE.sub(" ", token)
             (current if depth else loose).append(token)
             continue
         tag = tag.lower()
@@ -183,7 +195,7 @@ def blockify(cleaned: str) -> str:
                 pre = max(pre - 1, 0)
             if depth == 0:
                 block = "".join(current)
-                if not re.fullmatch(r"<p>\s*</p>", block):
+                if not _EMPTY_P.fullmatch(block):
                     blocks.append(block)
                 current = []
         else:
