@@ -31,6 +31,17 @@ def threshold(value: str) -> float:
     return number
 
 
+def positive(value: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options shared by ingest and inspect."""
     parser.add_argument("sources", nargs="*", metavar="SOURCE",
@@ -59,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="feed state and dedupe cache (default: feeds.toml, else state/)")
     parser.add_argument("--inbox", type=Path, default=None,
                         help="saved articles folder (default: feeds.toml, else inbox/)")
-    parser.add_argument("--jobs", "-j", type=int, default=None,
+    parser.add_argument("--jobs", "-j", type=positive, default=None,
                         help="worker processes reading sources (default: feeds.toml, else 2)")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only failures")
