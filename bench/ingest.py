@@ -10,10 +10,10 @@ Rows:
 - ``ingest feed items (n/10)``: the first row at a tenth of the size, to show that peak memory
   stays flat in the number of items (sources are read one at a time).
 Each row runs in a forked child (``bench.common.measure``): its own peak RSS (the largest of
-the ingest process and its worker processes). The ingest runs with its default worker count
-(``jobs``: 2 on a machine with 2 cores). The note gives the rate per CPU second too (all
-processes): the machine is shared, and CPU time is what the ingest itself costs. Not timed:
-writing the synthetic sources.
+the ingest process and any worker processes). The ingest runs as ``make ingest`` does (its
+default ``jobs``, one process). The note gives the rate per CPU second too: the machine is
+shared, and CPU time is what the ingest itself costs. Not timed: writing the synthetic
+sources.
 """
 
 from __future__ import annotations

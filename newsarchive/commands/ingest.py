@@ -71,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--inbox", type=Path, default=None,
                         help="saved articles folder (default: feeds.toml, else inbox/)")
     parser.add_argument("--jobs", "-j", type=positive, default=None,
-                        help="worker processes reading sources (default: feeds.toml, else 2)")
+                        help="processes reading and scoring sources; more than 1 helps on idle "
+                             "cores (default: feeds.toml, else 1)")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only failures")
     parser.set_defaults(func=run)
