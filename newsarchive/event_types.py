@@ -21,13 +21,15 @@ import math
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ge
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.entities import TYPES as ENTITY_TYPES
 
 if TYPE_CHECKING:
-    from newsarchive.tagger import TaggedEntity, TaggedEventType
+    from newsarchive.tagger import TaggedEntity
 
 IDS: tuple[str, ...] = (
     "shutdown", "throttling", "platform-block", "content-blocking", "circumvention-restriction",
@@ -50,6 +52,15 @@ _FIELDS = frozenset(
 
 class EventTypesError(ValueError):
     """Malformed data/event_types.toml (message names the entry and the reason)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedEventType:
+    """An event type a text reports, with a score (0..1)."""
+
+    id: str
+    name: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -183,42 +194,85 @@ def score_event_types(
     kept when its sum reaches its ``min_evidence`` and its ``relative`` share of the best sum. A
     kept type drops the types it ``excludes`` when the title says more for it than for them
     (the title states the news: "lifts ban on X" is a restoration, not a block), or, when the
-    title says nothing for either, when its sum is at least theirs.
+    title says nothing for either, when its sum is at least theirs. (The tagger keeps an
+    :class:`EventScorer` instead of calling this for every text.)
     """
-    from newsarchive.tagger import TaggedEventType
+    scorer = EventScorer.of(defs)
+    evidence = sum(r for r in scorer.halved(raw, entity_types) if r > 0)
+    return scorer.choose(raw, entity_types, title), evidence
 
-    title = title or [0.0] * len(defs)
-    raw = [
-        r * 0.5 if r > 0 and d.needs and entity_types.isdisjoint(d.needs) else r
-        for d, r in zip(defs, raw, strict=True)
-    ]
-    evidence = sum(r for r in raw if r > 0)
-    top = max(raw, default=0.0)
-    chosen = {
-        d.id: (r, t)
-        for d, r, t in zip(defs, raw, title, strict=True)
-        if r > 0 and r >= max(d.min_evidence, d.relative * top)
-    }
-    dropped = set()
-    for definition in defs:
-        if definition.id not in chosen:
-            continue
-        own, own_title = chosen[definition.id]
-        for other in definition.excludes:
-            if other not in chosen:
-                continue
-            other_raw, other_title = chosen[other]
-            if (own_title > 0 and own_title >= other_title) or (
-                own_title <= 0 and other_title <= 0 and own >= other_raw
-            ):
-                dropped.add(other)
-    result = [
-        TaggedEventType(d.id, d.name, round(1.0 - math.exp(-chosen[d.id][0] / SCALE), 3))
-        for d in defs
-        if d.id in chosen and d.id not in dropped
-    ]
-    result.sort(key=lambda t: -t.score)
-    return result, evidence
+
+@dataclass(frozen=True)
+class EventScorer:
+    """:func:`score_event_types` for one list of event types, its fields laid out once."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    floors: tuple[float, ...]  # min_evidence per type
+    relative: tuple[float, ...]
+    needs: tuple[tuple[int, tuple[str, ...]], ...]  # (index, needs) of types that need some
+    excludes: tuple[tuple[int, ...], ...]  # per type, the indices of the types it excludes
+    min_evidence: float  # the lowest floor: below it no type is reported
+
+    @classmethod
+    def of(cls, defs: Sequence[EventTypeDef]) -> EventScorer:
+        """The scorer of a list of event types (ids are unique, as the loader checks)."""
+        index = {d.id: i for i, d in enumerate(defs)}
+        return cls(
+            ids=tuple(d.id for d in defs),
+            names=tuple(d.name for d in defs),
+            floors=tuple(d.min_evidence for d in defs),
+            relative=tuple(d.relative for d in defs),
+            needs=tuple((i, d.needs) for i, d in enumerate(defs) if d.needs),
+            excludes=tuple(tuple(index[x] for x in d.excludes if x in index) for d in defs),
+            min_evidence=min((d.min_evidence for d in defs), default=math.inf),
+        )
+
+    def halved(self, raw: Sequence[float], entity_types: set[str]) -> list[float]:
+        """Cue sums, halved for a type that needs an entity type the text does not name."""
+        out = list(raw)
+        for index, needs in self.needs:
+            if out[index] > 0 and entity_types.isdisjoint(needs):
+                out[index] *= 0.5
+        return out
+
+    def choose(
+        self, raw: Sequence[float], entity_types: set[str], title: Sequence[float] | None = None
+    ) -> list[TaggedEventType]:
+        """The event types reported for cue sums ``raw`` (and the title's part), best first."""
+        if max(raw, default=0.0) < self.min_evidence:
+            return []
+        raw = self.halved(raw, entity_types)
+        top = max(raw)
+        relative = self.relative
+        chosen = [
+            i
+            for i in compress(range(len(raw)), map(ge, raw, self.floors))
+            if raw[i] > 0 and raw[i] >= relative[i] * top
+        ]
+        dropped = set()
+        if len(chosen) > 1:
+            title = title or [0.0] * len(raw)
+            for i in chosen:
+                for j in self.excludes[i]:
+                    if j not in chosen:
+                        continue
+                    if (title[i] > 0 and title[i] >= title[j]) or (
+                        title[i] <= 0 and title[j] <= 0 and raw[i] >= raw[j]
+                    ):
+                        dropped.add(j)
+        result = [
+            TaggedEventType(self.ids[i], self.names[i], round(1.0 - math.exp(-raw[i] / SCALE), 3))
+            for i in chosen
+            if i not in dropped
+        ]
+        if len(result) > 1:
+            result.sort(key=_minus_score)
+        return result
+
+
+def _minus_score(scored: TaggedEventType) -> float:
+    return -scored.score
 
 
 def relevance(

@@ -23,15 +23,17 @@ Event-type cues and relevance terms ride in the same automaton (see newsarchive.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import pickle
 import re
 import sys
 import unicodedata
-from collections import Counter
+from collections import _count_elements  # the C loop behind Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -39,51 +41,55 @@ import ahocorasick
 
 from newsarchive import event_types as et
 from newsarchive.entities import TYPES, Entity, Gazetteer, data_files, hash_files, load_gazetteer
+from newsarchive.event_types import TaggedEventType
 
 log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
 _ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
-_CACHE_FORMAT = "tagger-v2"
+_CACHE_FORMAT = "tagger-v3"
 
 # --- normalisation ---------------------------------------------------------------------------
 
 _BYTE_TABLE = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
-_FOLDS = (("ё", "е"), ("ي", "ی"), ("ك", "ک"), ("ى", "ی"))
+_FOLDS = {"ё": "е", "ي": "ی", "ك": "ک", "ى": "ی"}
 _KEEP = {"\u200c", "\u200d"}  # ZWNJ and ZWJ join parts of Persian and Indic words
+_ASCII = bytes(range(128))
 
 
-def _non_word_class() -> re.Pattern[str]:
-    """A regex class of every non-ASCII BMP character that is not part of a word."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x80, 0x10000):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF or char in _KEEP:
-            continue
-        if unicodedata.category(char)[0] in "PSZC":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    parts = "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-    return re.compile(f"[{parts}]+")
+@functools.cache
+def _fold(char: str) -> str:
+    """What a non-ASCII character becomes before a text is split into words.
+
+    A space for a non-word character (a BMP punctuation mark, symbol, separator or control
+    character other than ZWNJ/ZWJ), the folded letter for ``ё`` and Arabic ``ي``/``ك``/``ى``,
+    the character itself otherwise.
+    """
+    if char in _FOLDS:
+        return _FOLDS[char]
+    code = ord(char)
+    if code > 0xFFFF or 0xD800 <= code <= 0xDFFF or char in _KEEP:
+        return char
+    return " " if unicodedata.category(char)[0] in "PSZC" else char
 
 
-_NON_WORD = _non_word_class()
+def _odd_chars(text: str) -> set[str]:
+    """The distinct non-ASCII characters of a text (found in C, not char by char)."""
+    return set(text.encode("utf-8").translate(None, _ASCII).decode("utf-8"))
+
+
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
 
 
 def _prepare(text: str) -> str:
+    """Non-word characters turned into spaces and letters folded (see :func:`_fold`)."""
     if not text.isascii():
-        text = _NON_WORD.sub(" ", text)
-        for old, new in _FOLDS:
-            if old in text:
-                text = text.replace(old, new)
+        for char in _odd_chars(text):
+            new = _fold(char)
+            if new != char:
+                text = text.replace(char, new)
     return text
 
 
@@ -100,23 +106,41 @@ def _words(text: str) -> list[bytes]:
     return _prepare(text).encode("utf-8").translate(_BYTE_TABLE).split()
 
 
+# ASCII text is lower-cased by the same byte table that blanks its non-word characters
+_LOWER_TABLE = bytes(c + 32 if 65 <= c <= 90 else b for c, b in enumerate(_BYTE_TABLE))
+
+
+def _lower_words(text: str) -> list[bytes]:
+    """``_words(text.lower())``, without the extra passes when the text is ASCII.
+
+    (The currency rule never fires on lower-cased text: it looks for capitals.)
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_LOWER_TABLE).split()
+    return _words(text.lower())
+
+
 def normalise(text: str) -> str:
     """Lower-cased words joined by single spaces, as a Latin-1 view of their UTF-8 bytes."""
-    return b" ".join(_words(text.lower())).decode("latin-1")
+    return b" ".join(_lower_words(text)).decode("latin-1")
 
 
 def scan_text(text: str) -> str:
     """A text as the automaton reads it: normalised, every space doubled, two spaces each end."""
-    return (b"  " + b"  ".join(_words(text.lower())) + b"  ").decode("latin-1")
+    return (b"  " + b"  ".join(_lower_words(text)) + b"  ").decode("latin-1")
 
 
 def _scan_text_cased(text: str, lowered_len: int) -> str:
     """Like scan_text() but keeping case; same length as the lowered form."""
     out = (b"  " + b"  ".join(_words(text)) + b"  ").decode("latin-1")
+    if text.isascii():  # ASCII letters keep their length in lower case
+        return out
     if len(out) != lowered_len:  # a letter whose lower case has another UTF-8 length
-        same = "".join(
-            c if len(c.lower().encode()) == len(c.encode()) else c.lower() for c in text
-        )
+        same = text  # ... is lower-cased (ASCII letters keep their length)
+        for char in _odd_chars(text):
+            lower = char.lower()
+            if len(lower.encode()) != len(char.encode()):
+                same = same.replace(char, lower)
         out = (b"  " + b"  ".join(_words(same)) + b"  ").decode("latin-1")
     return out
 
@@ -143,6 +167,8 @@ def _pattern(key: str) -> str:
 
 
 _SECOND = itemgetter(1)
+# between the word lists of two zones scanned as one text: a byte that UTF-8 never holds
+_ZONE_BREAK = [b"\xff"]
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -158,15 +184,6 @@ class TaggedEntity:
     salience: float
     mentions: int
     where: dict[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class TaggedEventType:
-    """An event type the text reports, with a score (0..1)."""
-
-    id: str
-    name: str
-    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +221,44 @@ class _Rule:
     entities: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What finding each pattern (by id) does, split by kind: a scan visits only what it found.
+
+    ``cues``: (event type index, weight) pairs; ``terms``: the relevance-term weight;
+    ``contexts``: the context key a pattern is; ``adds``: (entity id, demonym) of entities a
+    pattern names for sure (its one plain claim, and countries named inside it); ``claims``:
+    the claims of every other pattern naming entities (ambiguous, case-sensitive or shared
+    aliases), settled in :meth:`Tagger._claims`. ``scorer`` reports event types.
+    """
+
+    cues: dict[int, tuple[tuple[int, float], ...]]
+    terms: dict[int, float]
+    contexts: dict[int, str]
+    adds: dict[int, tuple[tuple[str, bool], ...]]
+    claims: dict[int, tuple[_Claim, ...]]
+    scorer: et.EventScorer
+
+
+def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
+    cues, terms, contexts, adds, claims = {}, {}, {}, {}, {}
+    for pid, (entity_claims, cue_weights, context, term, _key, inside) in enumerate(actions):
+        if cue_weights:
+            cues[pid] = cue_weights
+        if term:
+            terms[pid] = term
+        if context is not None:
+            contexts[pid] = context
+        named = tuple((entity_id, False) for entity_id in inside)
+        if len(entity_claims) == 1 and entity_claims[0][1] is None and not entity_claims[0][2]:
+            named += ((entity_claims[0][0], entity_claims[0][3]),)
+        elif entity_claims:
+            claims[pid] = entity_claims
+        if named:
+            adds[pid] = named
+    return _Plan(cues, terms, contexts, adds, claims, et.EventScorer.of(event_defs))
+
+
 @dataclass
 class Tagger:
     """A compiled gazetteer plus event types: call :meth:`tag` on texts."""
@@ -215,6 +270,11 @@ class Tagger:
     actions: list[_Action]  # pattern id -> what finding it does
     rules: dict[str, _Rule]
     warnings: list[str] = field(default_factory=list)
+    plan: _Plan | None = None  # derived from actions and event_defs when not given
+
+    def __post_init__(self) -> None:
+        if self.plan is None:
+            self.plan = _plan(self.actions, self.event_defs)
 
     # -- building --
 
@@ -339,12 +399,18 @@ class Tagger:
         foreign names.
         """
         del lang
-        zones = (title or "", lead or "", body or "")
+        title, lead, body = zones = (title or "", lead or "", body or "")
         entities, cue_raw, term_raw, title_raw = self._scan(zones)
-        types = {e.type for e in entities}
-        event_types, _evidence = et.score_event_types(self.event_defs, cue_raw, types, title_raw)
-        words = sum(z.count(" ") + 1 for z in zones if z)
-        relevance = et.relevance(term_raw, words, max(cue_raw, default=0.0), entities)
+        top = max(cue_raw, default=0.0)
+        scorer = self.plan.scorer
+        event_types: list[TaggedEventType] = []
+        if top >= scorer.min_evidence:
+            event_types = scorer.choose(cue_raw, {e.type for e in entities}, title_raw)
+        words = (  # words counted as spaces + 1 per non-empty zone
+            title.count(" ") + lead.count(" ") + body.count(" ") + bool(title) + bool(lead)
+            + bool(body)
+        )
+        relevance = et.relevance(term_raw, words, top, entities)
         return TagResult(entities=entities, event_types=event_types, relevance=relevance)
 
     def explain(
@@ -365,73 +431,131 @@ class Tagger:
     ) -> tuple[list[TaggedEntity], list[float], float, list[float]]:
         """One leftmost-longest pass per zone; hits counted per pattern, then rules applied.
 
+        The zones are normalised into one text, their word lists set apart by a byte that
+        UTF-8 never holds, and each zone's stretch of it is scanned on its own. Hits are
+        counted in C: per zone, in all, and weighed by zone (a title hit thrice, a lead hit
+        twice), so Python visits each pattern found once per text, not once per zone.
         Returns ranked entities, cue sums per event type (all zones, and the title's part),
         and the relevance-term sum.
         """
-        actions = self.actions
+        plan = self.plan
+        cues_of, terms_of, adds_of, claims_of = plan.cues, plan.terms, plan.adds, plan.claims
+        title, lead, body = zones
+        words = (
+            _lower_words(title) if title else [],
+            _lower_words(lead) if lead else [],
+            _lower_words(body) if body else [],
+        )
+        form = (
+            b"  " + b"  ".join(words[0] + _ZONE_BREAK + words[1] + _ZONE_BREAK + words[2]) + b"  "
+        ).decode("latin-1")
+        lead_at = form.index("\xff")
+        body_at = form.index("\xff", lead_at + 1)
         iter_long = self.automaton.iter_long
+        found = (  # pattern ids found, in order, per zone
+            list(map(_SECOND, iter_long(form, 0, lead_at))) if title else [],
+            list(map(_SECOND, iter_long(form, lead_at + 1, body_at))) if lead else [],
+            list(map(_SECOND, iter_long(form, body_at + 1, len(form)))) if body else [],
+        )
+        in_title: dict[int, int] = {}
+        _count_elements(in_title, found[0])
+        in_lead: dict[int, int] = {}
+        _count_elements(in_lead, found[1])
+        total: dict[int, int] = {}
+        _count_elements(total, chain(*found))
+        weighed = total.copy()
+        _count_elements(weighed, chain(found[0], found[0], found[1]))
         cue_raw = [0.0] * len(self.event_defs)
+        for pid in weighed.keys() & cues_of.keys():
+            n = weighed[pid]
+            for index, w in cues_of[pid]:
+                cue_raw[index] += w * n
         title_raw = [0.0] * len(self.event_defs)
+        for pid in in_title.keys() & cues_of.keys():
+            n = in_title[pid]
+            for index, w in cues_of[pid]:
+                title_raw[index] += w * 3.0 * n
         term_raw = 0.0
-        seen: set[str] = set()
-        counts: dict[str, list[int]] = {}
+        for pid in total.keys() & terms_of.keys():
+            term_raw += terms_of[pid] * total[pid]
+        counts: dict[str, list[int]] = {}  # entity id -> mentions in title, lead, body
         named: set[str] = set()  # entities named, not only referred to by a demonym
-        pending: list[tuple[tuple, int, int]] = []
-        cased_forms: list[str | None] = [None, None, None]
-        for zone, text in enumerate(zones):
-            if not text:
-                continue
-            form = scan_text(text)
-            weight = _ZONE_WEIGHTS[zone]
-            for pid, n in Counter(map(_SECOND, iter_long(form))).items():
-                entity_claims, cues, context, term, _key, nested = actions[pid]
-                for index, w in cues:
-                    cue_raw[index] += w * weight * n
-                    if zone == 0:
-                        title_raw[index] += w * weight * n
-                if term:
-                    term_raw += term * n
-                if context is not None:
-                    seen.add(context)
-                for entity_id in nested:  # the country named inside a body's name
-                    _add(counts, entity_id, zone, n)
-                    named.add(entity_id)
-                if not entity_claims:
-                    continue
-                if len(entity_claims) == 1 and entity_claims[0][1] is None:
-                    entity_id, _cased, ambiguous, weak = entity_claims[0]
-                    if ambiguous:
-                        pending.append((entity_claims, zone, n))
-                    else:
-                        _add(counts, entity_id, zone, n)
-                        if not weak:
-                            named.add(entity_id)
-                    continue
-                claims = []
-                for entity_id, cased, ambiguous, weak in entity_claims:
-                    found = n
-                    if cased is not None:
-                        if cased_forms[zone] is None:
-                            cased_forms[zone] = _scan_text_cased(text, len(form))
-                        found = min(n, cased_forms[zone].count(cased))
-                    if found:
-                        claims.append((entity_id, cased, ambiguous, weak, found))
-                if not claims:
-                    continue
-                owners = {c[0] for c in claims}
-                if len(owners) == 1 and any(not c[2] for c in claims):
-                    _add(counts, claims[0][0], zone, max(c[4] for c in claims))
-                    if not all(c[3] for c in claims):
-                        named.add(claims[0][0])
+        for pid in total.keys() & adds_of.keys():
+            t = in_title.get(pid, 0)
+            n = in_lead.get(pid, 0)
+            b = total[pid] - t - n
+            for entity_id, weak in adds_of[pid]:
+                row = counts.get(entity_id)
+                if row is None:
+                    counts[entity_id] = [t, n, b]
                 else:
-                    pending.append((tuple(claims), zone, max(c[-1] for c in claims)))
-        if pending:
-            self._resolve(pending, seen, counts, named)
+                    row[0] += t
+                    row[1] += n
+                    row[2] += b
+                if not weak:
+                    named.add(entity_id)
+        if not total.keys().isdisjoint(claims_of.keys()):
+            pending: list[tuple[tuple, int, int]] = []
+            for zone in (0, 1, 2):
+                hits = (in_title, in_lead, None)[zone]
+                if hits is None:
+                    hits = {}
+                    _count_elements(hits, found[2])
+                if not hits.keys().isdisjoint(claims_of.keys()):
+                    self._claims(zones[zone], words[zone], zone, hits, pending, counts, named)
+            if pending:  # context words matter only here
+                contexts_of = plan.contexts
+                seen = {contexts_of[p] for p in total.keys() & contexts_of.keys()}
+                self._resolve(pending, seen, counts, named)
         for entity_id in [i for i in counts if i not in named]:
-            title, lead, body = counts[entity_id]
-            if not title and not lead and body < 2:
+            t, n, b = counts[entity_id]
+            if not t and not n and b < 2:
                 del counts[entity_id]  # a passing adjective ("a Gabonese team") is no mention
         return self._rank(counts), cue_raw, term_raw, title_raw
+
+    def _claims(
+        self,
+        text: str,
+        words: list[bytes],
+        zone: int,
+        hits: dict[int, int],
+        pending: list[tuple[tuple, int, int]],
+        counts: dict[str, list[int]],
+        named: set[str],
+    ) -> None:
+        """Ambiguous, case-sensitive and shared aliases found in one zone, in order found.
+
+        Acronyms count only as often as their cased form occurs; what context must settle
+        goes to ``pending``.
+        """
+        claims_of = self.plan.claims
+        found = hits.keys() & claims_of.keys()
+        cased_form = None
+        for pid in found if len(found) == 1 else [p for p in hits if p in found]:
+            entity_claims = claims_of[pid]
+            n = hits[pid]
+            if len(entity_claims) == 1 and entity_claims[0][1] is None:  # ambiguous
+                pending.append((entity_claims, zone, n))
+                continue
+            claims = []
+            for entity_id, cased, ambiguous, weak in entity_claims:
+                times = n
+                if cased is not None:
+                    if cased_form is None:
+                        lowered_len = sum(map(len, words)) + 2 * len(words) + 2 if words else 4
+                        cased_form = _scan_text_cased(text, lowered_len)
+                    times = min(n, cased_form.count(cased))
+                if times:
+                    claims.append((entity_id, cased, ambiguous, weak, times))
+            if not claims:
+                continue
+            owners = {c[0] for c in claims}
+            if len(owners) == 1 and any(not c[2] for c in claims):
+                _add(counts, claims[0][0], zone, max(c[4] for c in claims))
+                if not all(c[3] for c in claims):
+                    named.add(claims[0][0])
+            else:
+                pending.append((tuple(claims), zone, max(c[-1] for c in claims)))
 
     def _resolve(
         self,
@@ -472,13 +596,12 @@ class Tagger:
         for entity_id, (t, lead, b) in counts.items():
             entity = entities[entity_id]
             total = t + lead + b
-            raw = (2.5 if t else 0.0) + (1.2 if lead else 0.0) + math.log1p(total)
             out.append(
                 TaggedEntity(
                     entity.id,
                     entity.type,
                     entity.name,
-                    round(raw / (raw + 2.0), 3),
+                    _salience(t > 0, lead > 0, total),
                     total,
                     {"title": t, "lead": lead, "body": b},
                 )
@@ -591,6 +714,13 @@ def _demonyms(gazetteer: Gazetteer) -> set[str]:
                 )) or (lang in {"ru", "uk", "be"} and form[:1].islower()):
                     out.add(form)
     return out
+
+
+@functools.cache
+def _salience(in_title: bool, in_lead: bool, mentions: int) -> float:
+    """Salience in 0..1: a title mention counts most, then a lead mention, then the count."""
+    raw = (2.5 if in_title else 0.0) + (1.2 if in_lead else 0.0) + math.log1p(mentions)
+    return round(raw / (raw + 2.0), 3)
 
 
 def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
