@@ -21,9 +21,12 @@ import gettext
 import hashlib
 import logging
 import re
+import struct
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,13 +247,46 @@ def _to_entity(raw: dict[str, Any], source: str, base: Entity | None) -> Entity:
 
 
 @functools.cache
-def _translation(locale: str) -> gettext.NullTranslations | None:
+def _catalog(locale: str) -> dict[str, str] | None:
+    """pycountry's ISO 3166-1 names in one locale, as ``gettext.translation(...).gettext``
+    gives them (None when no file serves the locale).
+
+    The ``.mo`` files are those gettext picks, the most specific winning; they are read in
+    bulk rather than entry by entry as gettext does (a cold load reads over a hundred).
+    """
     import pycountry
 
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
-    except OSError:
+    files = gettext.find("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], all=True)
+    if not files:
         return None
+    catalog: dict[str, str] = {}
+    for path in reversed(files):
+        catalog.update(_read_mo(Path(path).read_bytes()))
+    return catalog
+
+
+def _read_mo(data: bytes) -> dict[str, str]:
+    """The entries of a GNU ``.mo`` file (those without plural forms), decoded by its charset."""
+    order = "<" if struct.unpack_from("<I", data)[0] == 0x950412DE else ">"
+    _version, count, originals, translations = struct.unpack_from(order + "4I", data, 4)
+    entries = []
+    for table in (originals, translations):  # (length, offset) pairs
+        pairs = struct.unpack_from(f"{order}{2 * count}I", data, table)
+        starts = pairs[1::2]
+        ends = map(add, starts, pairs[::2])
+        entries.append(list(map(data.__getitem__, map(slice, starts, ends))))
+    msgids, texts = entries
+    charset = "ascii"
+    header = texts[msgids.index(b"")] if b"" in msgids else b""
+    for line in header.decode().split("\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-type" and "charset=" in value:
+            charset = value.strip().split("charset=")[1]
+    decoded = map(str, msgids, repeat(charset)), map(str, texts, repeat(charset))
+    catalog = dict(zip(*decoded, strict=True))
+    for msgid in [m for m in catalog if "\x00" in m] if b"\x00" in b"".join(msgids) else ():
+        del catalog[msgid]  # an entry with plural forms
+    return catalog
 
 
 def _official_locales(alpha_2: str) -> list[str]:
@@ -302,12 +338,12 @@ def pycountry_countries() -> dict[str, Entity]:
         english += [u for n in names if (u := _uninvert(n))]
         aliases: dict[str, tuple[str, ...]] = {"en": tuple(dict.fromkeys(english))}
         for locale in ["ru", *_official_locales(country.alpha_2)]:
-            translation = _translation(locale)
-            if translation is None:
+            catalog = _catalog(locale)
+            if catalog is None:
                 continue
             forms: list[str] = []
             for n in names:
-                text = translation.gettext(n)
+                text = catalog.get(n, n)
                 if text == n and locale != "ru":
                     continue
                 forms.append(text)

@@ -145,17 +145,19 @@ def _scan_text_cased(text: str, lowered_len: int) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def alias_key(alias: str) -> str:
     """The normalised form an alias is matched by (no padding)."""
     return normalise(alias).strip(" ")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_acronym(alias: str) -> bool:
     """All-caps aliases (at least one cased letter, none lower-case) match case-sensitively."""
-    letters = [c for c in alias if c.isalpha()]
-    return bool(letters) and any(c.isupper() for c in letters) and not any(
-        c.islower() for c in letters
-    )
+    letters = "".join(filter(str.isalpha, alias))
+    if letters.isupper():  # some upper case, no lower or title case
+        return True
+    return any(c.isupper() for c in letters) and not any(c.islower() for c in letters)
 
 
 def _pattern(key: str) -> str:
@@ -249,7 +251,7 @@ def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
             terms[pid] = term
         if context is not None:
             contexts[pid] = context
-        named = tuple((entity_id, False) for entity_id in inside)
+        named = tuple([(entity_id, False) for entity_id in inside]) if inside else ()
         if len(entity_claims) == 1 and entity_claims[0][1] is None and not entity_claims[0][2]:
             named += ((entity_claims[0][0], entity_claims[0][3]),)
         elif entity_claims:
@@ -633,13 +635,14 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
     """
-    by_first: dict[str, list[tuple[str, ...]]] = {}
+    inner: set[str] = set()  # keys that can be found inside another
+    sizes: dict[str, set[int]] = {}  # first word -> word counts of those keys
     for key, items in claims.items():
         if any(i[0] in (_ENTITY, _CONTEXT) for i in items):
-            words = tuple(key.split(" "))
-            by_first.setdefault(words[0], []).append(words)
-    for words_list in by_first.values():
-        words_list.sort(key=len, reverse=True)
+            inner.add(key)
+            words = key.split(" ")
+            sizes.setdefault(words[0], set()).add(len(words))
+    longest_first = {word: sorted(found, reverse=True) for word, found in sizes.items()}
     for key, items in claims.items():
         words = key.split(" ")
         if len(words) < 2:
@@ -650,11 +653,13 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
         position = 0
         entity_end = 0
         while position < len(words):
-            for candidate in by_first.get(words[position], ()):
-                size = len(candidate)
-                if size >= len(words) or tuple(words[position : position + size]) != candidate:
+            for size in longest_first.get(words[position], ()):
+                if size >= len(words):
                     continue
-                found = claims[" ".join(candidate)]
+                candidate = " ".join(words[position : position + size])
+                if candidate not in inner:
+                    continue
+                found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
                 if homes:
                     inherited.extend(
@@ -676,9 +681,14 @@ _INITIAL = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvjkqxz0123456789")}
 _LETTER = {c: i for i, c in enumerate(" etaoinshrdlcumwfgypbvkjxqz0123456789")}
 
 
-def _insertion_rank(key: str) -> tuple[int, ...]:
-    first = _INITIAL.get(key[:1], 100 + ord(key[:1] or " "))
-    return (first, *(_LETTER.get(c, 100 + ord(c)) for c in key[1:]))
+# the same ranks as characters, for str.translate (keys are Latin-1 views of UTF-8)
+_INITIAL_CHAR = {c: chr(_INITIAL.get(c, 100 + ord(c))) for c in map(chr, range(256))}
+_LETTER_TABLE = {code: chr(_LETTER.get(chr(code), 100 + code)) for code in range(256)}
+
+
+def _insertion_rank(key: str) -> str:
+    """Sort key: the first character ranked by _INITIAL, the others by _LETTER, others last."""
+    return _INITIAL_CHAR[key[:1] or " "] + key[1:].translate(_LETTER_TABLE)
 
 
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|sh)$")
