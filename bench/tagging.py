@@ -8,8 +8,12 @@ Rows:
 - ``tagging``: ``Tagger.tag(title, summary, body)`` over n synthetic articles; the rate is in
   articles per second and the note gives MB/s of UTF-8 text (target: at least 20 MB/s), per
   wall second and per CPU second of the process (the machine is shared: CPU time is the
-  one-core figure when other jobs compete for the cores).
-Not timed: generating the synthetic articles.
+  one-core figure when other jobs compete for the cores);
+- ``tagging (starter archive)``: the same over the articles in ``content/`` (real news text,
+  typographic quotes and other scripts included), as many passes as make about n synthetic
+  articles' worth of text.
+Each tagging row is the best of PASSES passes over its texts (other jobs on a shared machine
+only ever slow a pass down). Not timed: generating or reading the texts.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import time
 from pathlib import Path
 
 from bench.common import Row, measure
-from bench.synth import synthetic_articles
+from bench.synth import CONTENT, synthetic_articles
 from newsarchive.entities import DEFAULT_DATA_DIR
+
+PASSES = 3
 
 
 def _load(data_dir: Path, cache_dir: Path) -> tuple[float, int]:
@@ -34,28 +40,53 @@ def _load(data_dir: Path, cache_dir: Path) -> tuple[float, int]:
 def _tag_all(
     data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]]
 ) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) to tag every text."""
+    """(wall seconds, CPU seconds of this process) of the fastest of PASSES passes over texts."""
     from newsarchive.tagger import Tagger
 
     tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
-    started, cpu = time.perf_counter(), time.process_time()
-    for title, summary, body in texts:
-        tagger.tag(title, summary, body)
-    return time.perf_counter() - started, time.process_time() - cpu
+    best = (float("inf"), float("inf"))
+    for _ in range(PASSES):
+        started, cpu = time.perf_counter(), time.process_time()
+        for title, summary, body in texts:
+            tagger.tag(title, summary, body)
+        best = min(best, (time.perf_counter() - started, time.process_time() - cpu), key=_second)
+    return best
+
+
+def _second(pair: tuple[float, float]) -> float:
+    return pair[1]
+
+
+def _starter_texts() -> list[tuple[str, str, str]]:
+    """(title, summary, body) of every article in content/ (Markdown body as written)."""
+    out = []
+    for path in sorted(CONTENT.glob("**/*.md")):
+        head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        meta = dict(line.partition(":")[::2] for line in head.splitlines())
+        out.append((meta.get("Title", "").strip(), meta.get("Summary", "").strip(), body))
+    return out
+
+
+def _size_mb(texts: list[tuple[str, str, str]]) -> float:
+    return sum(len("".join(t).encode("utf-8")) for t in texts) / 1e6
+
+
+def _rate(size_mb: float, seconds: float, cpu: float) -> str:
+    return f"{size_mb / seconds:.1f} MB/s of text wall, {size_mb / cpu:.1f} MB/s per CPU second"
 
 
 def run(n: int, workdir: Path) -> list[Row]:
-    """Load the gazetteer cold and warm, then tag n synthetic articles."""
+    """Load the gazetteer cold and warm, then tag n synthetic articles and the starter archive."""
     cache_dir = workdir / "tagger-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     cold = measure(_load, DEFAULT_DATA_DIR, cache_dir)
     warm = measure(_load, DEFAULT_DATA_DIR, cache_dir)
     texts = [(a.title, a.summary, a.body) for a in synthetic_articles(n)]
-    size_mb = sum(len("".join(t).encode("utf-8")) for t in texts) / 1e6
+    size_mb = _size_mb(texts)
     tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, texts)
     seconds, cpu = tagged.value
     patterns = cold.value[1]
-    return [
+    rows = [
         Row("gazetteer load (cold)", 1, cold.value[0], cold.peak_mb, f"{patterns} patterns"),
         Row("gazetteer load (cached)", 1, warm.value[0], warm.peak_mb, "target < 0.5 s"),
         Row(
@@ -63,10 +94,25 @@ def run(n: int, workdir: Path) -> list[Row]:
             n,
             seconds,
             tagged.peak_mb,
-            f"{size_mb / seconds:.1f} MB/s of text wall, {size_mb / cpu:.1f} MB/s per CPU second "
-            f"({size_mb:.1f} MB; target >= 20)",
+            f"{_rate(size_mb, seconds, cpu)} ({size_mb:.1f} MB; target >= 20; best of {PASSES})",
         ),
     ]
+    starter = _starter_texts()
+    if starter:
+        starter *= max(1, round(size_mb / _size_mb(starter)))
+        real_mb = _size_mb(starter)
+        tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, starter)
+        seconds, cpu = tagged.value
+        rows.append(
+            Row(
+                "tagging (starter archive)",
+                len(starter),
+                seconds,
+                tagged.peak_mb,
+                f"{_rate(real_mb, seconds, cpu)} ({real_mb:.1f} MB; best of {PASSES})",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -145,6 +145,17 @@ def _scan_text_cased(text: str, lowered_len: int) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _cased_regex(cased: str) -> re.Pattern[bytes]:
+    """An ASCII acronym's words (``cased`` as scanned) as whole words of ASCII text.
+
+    In ASCII text, counting its matches counts what ``_scan_text_cased(text).count(cased)``
+    counts, without building that text.
+    """
+    words = (re.escape(word.encode("ascii")) for word in cased.split())
+    return re.compile(rb"(?<![A-Za-z0-9])" + rb"[^A-Za-z0-9]+".join(words) + rb"(?![A-Za-z0-9])")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def alias_key(alias: str) -> str:
     """The normalised form an alias is matched by (no padding)."""
@@ -227,13 +238,15 @@ class _Rule:
 class _Plan:
     """What finding each pattern (by id) does, split by kind: a scan visits only what it found.
 
-    ``cues``: (event type index, weight) pairs; ``terms``: the relevance-term weight;
+    ``cue``: the (event type index, weight) of a pattern that is one cue, ``cues``: those of a
+    pattern that is several; ``terms``: the relevance-term weight;
     ``contexts``: the context key a pattern is; ``adds``: (entity id, demonym) of entities a
     pattern names for sure (its one plain claim, and countries named inside it); ``claims``:
     the claims of every other pattern naming entities (ambiguous, case-sensitive or shared
     aliases), settled in :meth:`Tagger._claims`. ``scorer`` reports event types.
     """
 
+    cue: dict[int, tuple[int, float]]
     cues: dict[int, tuple[tuple[int, float], ...]]
     terms: dict[int, float]
     contexts: dict[int, str]
@@ -243,9 +256,11 @@ class _Plan:
 
 
 def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
-    cues, terms, contexts, adds, claims = {}, {}, {}, {}, {}
+    cue, cues, terms, contexts, adds, claims = {}, {}, {}, {}, {}, {}
     for pid, (entity_claims, cue_weights, context, term, _key, inside) in enumerate(actions):
-        if cue_weights:
+        if len(cue_weights) == 1:
+            cue[pid] = cue_weights[0]
+        elif cue_weights:
             cues[pid] = cue_weights
         if term:
             terms[pid] = term
@@ -258,7 +273,7 @@ def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
             claims[pid] = entity_claims
         if named:
             adds[pid] = named
-    return _Plan(cues, terms, contexts, adds, claims, et.EventScorer.of(event_defs))
+    return _Plan(cue, cues, terms, contexts, adds, claims, et.EventScorer.of(event_defs))
 
 
 @dataclass
@@ -441,7 +456,8 @@ class Tagger:
         and the relevance-term sum.
         """
         plan = self.plan
-        cues_of, terms_of, adds_of, claims_of = plan.cues, plan.terms, plan.adds, plan.claims
+        cue_of, cues_of, terms_of = plan.cue, plan.cues, plan.terms
+        adds_of, claims_of = plan.adds, plan.claims
         title, lead, body = zones
         words = (
             _lower_words(title) if title else [],
@@ -468,11 +484,17 @@ class Tagger:
         weighed = total.copy()
         _count_elements(weighed, chain(found[0], found[0], found[1]))
         cue_raw = [0.0] * len(self.event_defs)
+        for pid in weighed.keys() & cue_of.keys():
+            index, w = cue_of[pid]
+            cue_raw[index] += w * weighed[pid]
         for pid in weighed.keys() & cues_of.keys():
             n = weighed[pid]
             for index, w in cues_of[pid]:
                 cue_raw[index] += w * n
         title_raw = [0.0] * len(self.event_defs)
+        for pid in in_title.keys() & cue_of.keys():
+            index, w = cue_of[pid]
+            title_raw[index] += w * 3.0 * in_title[pid]
         for pid in in_title.keys() & cues_of.keys():
             n = in_title[pid]
             for index, w in cues_of[pid]:
@@ -507,7 +529,7 @@ class Tagger:
                     self._claims(zones[zone], words[zone], zone, hits, pending, counts, named)
             if pending:  # context words matter only here
                 contexts_of = plan.contexts
-                seen = {contexts_of[p] for p in total.keys() & contexts_of.keys()}
+                seen = set(map(contexts_of.__getitem__, total.keys() & contexts_of.keys()))
                 self._resolve(pending, seen, counts, named)
         for entity_id in [i for i in counts if i not in named]:
             t, n, b = counts[entity_id]
@@ -533,7 +555,7 @@ class Tagger:
         claims_of = self.plan.claims
         found = hits.keys() & claims_of.keys()
         cased_form = None
-        for pid in found if len(found) == 1 else [p for p in hits if p in found]:
+        for pid in found if len(found) == 1 else sorted(found, key=list(hits).index):
             entity_claims = claims_of[pid]
             n = hits[pid]
             if len(entity_claims) == 1 and entity_claims[0][1] is None:  # ambiguous
@@ -542,7 +564,10 @@ class Tagger:
             claims = []
             for entity_id, cased, ambiguous, weak in entity_claims:
                 times = n
-                if cased is not None:
+                if cased is not None and text.isascii() and cased.isascii():
+                    plain = _CURRENCY.sub(" ", text) if "$" in text else text
+                    times = min(n, len(_cased_regex(cased).findall(plain.encode("ascii"))))
+                elif cased is not None:
                     if cased_form is None:
                         lowered_len = sum(map(len, words)) + 2 * len(words) + 2 if words else 4
                         cased_form = _scan_text_cased(text, lowered_len)
@@ -592,24 +617,27 @@ class Tagger:
         return any(other in accepted for other in rule.entities if other != entity_id)
 
     def _rank(self, counts: dict[str, list[int]]) -> list[TaggedEntity]:
-        """Salience from where and how often an entity is mentioned: title, lead, then count."""
-        out = []
+        """Salience from where and how often an entity is mentioned: title, lead, then count.
+
+        Ranked by salience, mentions, type and id (sorting keyed tuples: no call per entity).
+        """
         entities = self.gazetteer.entities
+        ranked = []
         for entity_id, (t, lead, b) in counts.items():
             entity = entities[entity_id]
             total = t + lead + b
-            out.append(
-                TaggedEntity(
-                    entity.id,
-                    entity.type,
-                    entity.name,
-                    _salience(t > 0, lead > 0, total),
-                    total,
-                    {"title": t, "lead": lead, "body": b},
-                )
+            salience = _salience(t > 0, lead > 0, total)
+            tagged = TaggedEntity(
+                entity.id,
+                entity.type,
+                entity.name,
+                salience,
+                total,
+                {"title": t, "lead": lead, "body": b},
             )
-        out.sort(key=lambda e: (-e.salience, -e.mentions, _TYPE_ORDER[e.type], e.id))
-        return out
+            ranked.append((-salience, -total, _TYPE_ORDER[entity.type], entity.id, tagged))
+        ranked.sort()  # ids are unique: the entities themselves are never compared
+        return [r[4] for r in ranked]
 
     def entity(self, entity_id: str) -> Entity | None:
         """A gazetteer entry by id."""
