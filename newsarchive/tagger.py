@@ -147,13 +147,31 @@ def _scan_text_cased(text: str, lowered_len: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _cased_regex(cased: str) -> re.Pattern[bytes]:
-    """An ASCII acronym's words (``cased`` as scanned) as whole words of ASCII text.
+    """An ASCII acronym's words (``cased`` as scanned) joined by non-word bytes, ending a word.
 
-    In ASCII text, counting its matches counts what ``_scan_text_cased(text).count(cased)``
-    counts, without building that text.
+    It starts with the acronym's letters, so a search skips ahead in C; that a match also
+    starts a word is :func:`_count_cased`'s check.
     """
     words = (re.escape(word.encode("ascii")) for word in cased.split())
-    return re.compile(rb"(?<![A-Za-z0-9])" + rb"[^A-Za-z0-9]+".join(words) + rb"(?![A-Za-z0-9])")
+    return re.compile(rb"[^A-Za-z0-9]+".join(words) + rb"(?![A-Za-z0-9])")
+
+
+_ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _count_cased(cased: str, text: bytes) -> int:
+    """Whole-word occurrences of an ASCII acronym in ASCII text, as
+    ``_scan_text_cased(text).count(cased)`` counts them (non-overlapping, leftmost first)."""
+    search = _cased_regex(cased).search
+    count = position = 0
+    while (found := search(text, position)) is not None:
+        start = found.start()
+        if start and text[start - 1] in _ALNUM:  # inside a word: try one byte further on
+            position = start + 1
+        else:
+            count += 1
+            position = found.end()
+    return count
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -566,7 +584,7 @@ class Tagger:
                 times = n
                 if cased is not None and text.isascii() and cased.isascii():
                     plain = _CURRENCY.sub(" ", text) if "$" in text else text
-                    times = min(n, len(_cased_regex(cased).findall(plain.encode("ascii"))))
+                    times = min(n, _count_cased(cased, plain.encode("ascii")))
                 elif cased is not None:
                     if cased_form is None:
                         lowered_len = sum(map(len, words)) + 2 * len(words) + 2 if words else 4
