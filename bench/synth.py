@@ -72,7 +72,7 @@ def _starter_sentences() -> list[str]:
     for path in sorted(CONTENT.glob("**/*.md")):
         text = path.read_text(encoding="utf-8")
         _, _, body = text.partition("\n\n")
-        if re.search(r"^Lang:\s*(?!en)", text, re.MULTILINE):
+        if re.search(r"^Lang:[ \t]*(?!en\b)\w", text, re.MULTILINE):
             continue
         sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if len(s.split()) > 5]
     return sentences or FALLBACK_SENTENCES
