@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.common import Row
 
-STAGES = ("ingest", "tagging", "related", "build")
+STAGES = ("ingest", "tagging", "related", "build", "search")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
-    rows: list[Row] = []
+    tables: dict[str, str] = {}
     try:
         for stage in args.stages.split(","):
             try:
@@ -67,29 +67,45 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {stage} at {args.articles:,} articles ...", file=sys.stderr, flush=True)
             stage_dir = workdir / stage
             stage_dir.mkdir()
-            rows += module.run(args.articles, stage_dir)
+            rows = module.run(args.articles, stage_dir)
+            tables[stage] = table(rows)
+            print(tables[stage], flush=True)
+            if not args.no_write:  # written stage by stage: a long run keeps what it measured
+                RESULTS.write_text(_merge(stage, args.articles, tables[stage]), encoding="utf-8")
+            shutil.rmtree(stage_dir, ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    report = table(rows)
-    print(report)
-    if not args.no_write:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-        section = f"## {args.articles:,} articles — {stamp}\n\nMachine: {machine()}\n\n{report}\n"
-        RESULTS.write_text(_merge(section, args.articles), encoding="utf-8")
     return 0
 
 
-def _merge(section: str, articles: int) -> str:
-    """Replace this archive size's section of RESULTS.md, keep the others."""
-    head = "# Benchmark results\n\nWritten by `make bench` (`python -m bench --articles N`).\n"
-    sections: dict[str, str] = {}
+_HEAD = "# Benchmark results\n\nWritten by `make bench` (`python -m bench --articles N`).\n"
+
+
+def _merge(stage: str, articles: int, report: str) -> str:
+    """RESULTS.md with this stage's table at this archive size replaced, the others kept.
+
+    Sections are ``## N articles``, one ``### stage`` each, stamped with date and machine.
+    """
+    sizes: dict[int, dict[str, str]] = {}
     if RESULTS.exists():
         for chunk in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
-            sections[chunk.split(" articles", 1)[0]] = "## " + chunk.rstrip() + "\n"
-    sections[f"{articles:,}"] = section
-    ordered = sorted(sections.items(), key=lambda kv: int(kv[0].replace(",", "")))
-    return head + "\n" + "\n".join(text for _, text in ordered)
+            head, _, rest = chunk.partition("\n")
+            size = int(head.split(" articles", 1)[0].replace(",", ""))
+            for part in rest.split("\n### ")[1:]:
+                name, _, body = part.partition("\n")
+                sizes.setdefault(size, {})[name.split(" ", 1)[0]] = f"{name}\n\n{body.strip()}"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    sizes.setdefault(articles, {})[stage] = (
+        f"{stage} — {stamp}\n\nMachine: {machine()}\n\n{report}"
+    )
+    out = [_HEAD]
+    for size in sorted(sizes):
+        out.append(f"## {size:,} articles\n")
+        stages = sizes[size]
+        for name in sorted(stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES)):
+            out.append(f"### {stages[name]}\n")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ it has more than ``PAGEFIND_MAX_SHARD_PAGES`` articles: Pagefind holds a whole i
 (about 250 KB a page), so a large archive is indexed in bounded shards of whole years, which
 the search page merges (``pagefind/shards.json`` lists them).
 Only elements marked ``data-pagefind-body`` are indexed (the theme marks article bodies).
+
+At ``generator_init`` it gives templates the ``search_facets`` filter
+(``articles|search_facets``): the search page's filter values with their counts, rendered at
+build time so the browser never fetches Pagefind's filter files to show them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from pelican import signals
 from pelican.log import console
 
+from newsarchive.search_facets import search_facets
 from newsarchive.search_index import SearchIndexError, index_site, index_site_sharded
 
 log = logging.getLogger(__name__)
@@ -63,6 +68,12 @@ def index_output(pelican: Any) -> None:
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
 
 
+def add_template_filter(generator: Any) -> None:
+    """Make ``search_facets`` available to every template this generator renders."""
+    generator.env.filters["search_facets"] = search_facets
+
+
 def register() -> None:
-    """Connect to Pelican's ``finalized`` signal."""
+    """Connect to Pelican's ``generator_init`` and ``finalized`` signals."""
+    signals.generator_init.connect(add_template_filter)
     signals.finalized.connect(index_output)

@@ -15,6 +15,9 @@
  * The extra searches reuse the chunks already downloaded, so they cost no bandwidth.
  *
  * A search always has words: a filter-only (null) query would download the whole index.
+ * Nothing here asks for Pagefind's filter lists (pagefind.filters() fetches every filter
+ * file): the search page gets its facet values and counts from the build, and a search
+ * fetches only the filter files of the filters it uses.
  * (Separate Pagefind instances per index are not an option: they share one WebAssembly
  * module per page and overwrite each other's memory.)
  */
@@ -65,21 +68,10 @@ async function readJson(url) {
   }
 }
 
-/** Filter counts without the synthetic index filter. */
-function facetCounts(counts) {
-  const { [INDEX_KEY]: _ignored, ...rest } = counts || {};
-  return rest;
-}
-
 class ArchiveIndex {
   constructor(pagefind, keys) {
     this.pagefind = pagefind;
     this.keys = keys;
-  }
-
-  /** Every filter value of the archive with its number of pages. */
-  async filters() {
-    return facetCounts(await this.pagefind.filters());
   }
 
   /** Start loading what a search for ``term`` will need. */
@@ -92,17 +84,13 @@ class ArchiveIndex {
     if (!term || !term.trim()) throw new Error("a search needs words");
     const sort = SORTS[order] || SORTS.newest;
     const [merged, ...perIndex] = await Promise.all([
-      this.pagefind.search(term, { filters }),
+      SORTS[order] ? null : this.pagefind.search(term, { filters }),
       ...this.keys.map((key) => this.pagefind.search(
         term, { filters: { ...filters, [INDEX_KEY]: key }, sort },
       )),
     ]);
-    const counts = {
-      filters: facetCounts(merged.filters),
-      totalFilters: facetCounts(merged.totalFilters),
-    };
     const lists = perIndex.map((s) => s.results);
-    if (SORTS[order]) return new DateMerge(lists, order === "newest", counts);
+    if (!merged) return new DateMerge(lists, order === "newest");
     const recency = new Map();
     for (const list of lists) {
       const last = Math.max(list.length - 1, 1);
@@ -112,17 +100,16 @@ class ArchiveIndex {
       .map((r) => ({ r, key: r.score * (1 + RECENCY_BOOST * (recency.get(r.id) || 0)) }))
       .sort((a, b) => b.key - a.key)
       .map(({ r }) => r);
-    return new RankedList(ranked, counts);
+    return new RankedList(ranked);
   }
 }
 
 /** Results in a fixed order; their data is loaded a page at a time. */
 class RankedList {
-  constructor(results, counts) {
+  constructor(results) {
     this.results = results;
     this.total = results.length;
     this.shown = 0;
-    Object.assign(this, counts);
   }
 
   get done() {
@@ -138,12 +125,11 @@ class RankedList {
 
 /** Several date-sorted result lists merged by date, loading each fragment once, lazily. */
 class DateMerge {
-  constructor(lists, newestFirst, counts) {
+  constructor(lists, newestFirst) {
     this.lists = lists.map((results) => ({ results, at: 0, head: null }));
     this.newestFirst = newestFirst;
     this.total = lists.reduce((sum, results) => sum + results.length, 0);
     this.shown = 0;
-    Object.assign(this, counts);
   }
 
   get done() {

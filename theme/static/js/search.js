@@ -40,8 +40,10 @@ async function start(el) {
   const form = el.querySelector("[data-search-form]");
   const input = form.querySelector("input[name=q]");
   const facetBox = form.querySelector("[data-facets]");
+  // The facets' values and archive-wide counts are in the page (rendered at build time);
+  // a facet with no value anywhere has no <select>.
   const selects = Object.fromEntries(
-    FACETS.map((key) => [key, form.querySelector(`[data-facet="${key}"]`)]),
+    FACETS.map((key) => [key, form.querySelector(`[data-facet="${key}"]`)]).filter(([, s]) => s),
   );
   const sortSelect = form.querySelector("[data-sort]");
   const status = el.querySelector("[data-status]");
@@ -51,8 +53,6 @@ async function start(el) {
   const controls = { input, selects, sortSelect };
 
   const archive = await openArchive(siteRoot(el));
-  const totals = await archive.filters();
-  fillFacets(selects, totals);
   applyState(readUrl(), controls);
   facetBox.hidden = false;
 
@@ -71,7 +71,6 @@ async function start(el) {
       current = null;
       list.replaceChildren();
       more.hidden = true;
-      showCounts(selects, totals, null);
       status.textContent = hasFilters(state)
         ? "Type a word to search within these filters. To list every event of a country, "
           + "platform or kind, open its page from the menu."
@@ -93,7 +92,6 @@ async function start(el) {
     if (mine !== seq) return;
     list.replaceChildren(...items);
     more.hidden = found.done;
-    showCounts(selects, found.totalFilters, found.filters);
     status.textContent = describe(found.total, state);
   }
 
@@ -147,7 +145,7 @@ function readUrl() {
 
 function readForm({ input, selects, sortSelect }) {
   const filters = {};
-  for (const key of FACETS) filters[key] = selects[key].value;
+  for (const key of FACETS) filters[key] = selects[key] ? selects[key].value : "";
   return { q: input.value, sort: sortSelect.value, filters };
 }
 
@@ -156,6 +154,7 @@ function applyState(state, { input, selects, sortSelect }) {
   for (const key of FACETS) {
     const select = selects[key];
     const value = state.filters[key];
+    if (!select) continue;
     if (value && ![...select.options].some((o) => o.value === value)) {
       select.append(new Option(value, value)); // a shared link may name a value not indexed
       select.closest(".facet").hidden = false;
@@ -184,35 +183,6 @@ function activeFilters(state) {
   const filters = {};
   for (const key of FACETS) if (state.filters[key]) filters[key] = state.filters[key];
   return filters;
-}
-
-/** Fill each facet's <select> with its values: years newest first, the rest A to Z. */
-function fillFacets(selects, totals) {
-  for (const key of FACETS) {
-    const values = Object.keys(totals[key] || {});
-    values.sort(key === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b));
-    for (const value of values) {
-      const option = new Option(value, value);
-      option.dataset.value = value;
-      selects[key].append(option);
-    }
-    // A facet with nothing to choose (e.g. no country tagged anywhere) is left out.
-    selects[key].closest(".facet").hidden = values.length === 0;
-  }
-  showCounts(selects, totals, null);
-}
-
-/** Label each value with its number of results: within the current search and the other
- * filters, or (for a facet in use, and with no search) in the whole archive. */
-function showCounts(selects, totals, filtered) {
-  for (const key of FACETS) {
-    const select = selects[key];
-    const counts = (filtered && !select.value ? filtered[key] : totals[key]) || {};
-    for (const option of select.options) {
-      if (!option.dataset.value) continue;
-      option.textContent = `${option.value} (${counts[option.value] || 0})`;
-    }
-  }
 }
 
 function describe(count, state) {
