@@ -117,3 +117,31 @@ def test_article_page_shows_source_and_lang(built_site: Path) -> None:
         ]
         assert source_links, f"{item.path.name}: no link to its Source-URL"
         assert re.search(re.escape(item.meta["source"].split()[0]), soup.get_text()), item.path.name
+
+
+def test_search_facets_list_exactly_the_values_pagefind_indexed(built_site: Path) -> None:
+    """The search page's build-time options are the articles' Pagefind filters, with counts."""
+    from collections import Counter
+
+    indexed: dict[str, Counter[str]] = {}
+    for path in built_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in html:
+            continue
+        soup = BeautifulSoup(html, "html.parser")
+        values: dict[str, set[str]] = {}
+        for span in soup.select("[data-pagefind-filter]"):
+            values.setdefault(span["data-pagefind-filter"], set()).add(span.get_text())
+        for key, found in values.items():
+            indexed.setdefault(key, Counter()).update(found)
+    search = BeautifulSoup(
+        (built_site / "search" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    shown: dict[str, Counter[str]] = {}
+    for select in search.select("select[data-facet]"):
+        options = [o for o in select.find_all("option") if o["value"]]
+        shown[select["data-facet"]] = Counter(
+            {o["value"]: int(re.search(r"\((\d+)\)$", o.get_text()).group(1)) for o in options}
+        )
+    assert set(shown) == {"country", "platform", "type", "source", "year"}
+    assert shown == indexed
