@@ -70,13 +70,16 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+# The newest 20 stories per feed (the site-wide one and each entity's): a feed reader polls
+# for what is new; the pages hold the rest. (Pelican's default is 100 full articles.)
+FEED_MAX_ITEMS = 20
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: entities tags
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
-# pagefind_search indexes the finished output.
-PLUGINS = ["entities", "related_stories", "site_extras", "pagefind_search"]
+# pagefind_search indexes the finished output; frozen_urls computes each URL once.
+PLUGINS = ["entities", "related_stories", "site_extras", "pagefind_search", "frozen_urls"]
 
 PAGEFIND_ENABLED = True
 
