@@ -38,6 +38,9 @@ def table(rows: list[Row]) -> str:
         "|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:
+        if row.seconds <= 0:  # a measurement not taken at this size: the note says why
+            lines.append(f"| {row.stage} | {row.items:,} | – | – | – | {row.note} |")
+            continue
         lines.append(
             f"| {row.stage} | {row.items:,} | {row.seconds:.2f} | {row.rate:,.0f} "
             f"| {row.peak_mb:,.0f} | {row.note} |"

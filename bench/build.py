@@ -8,23 +8,31 @@ one new article with the files it changed in output/. The ratios go in the notes
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import Row, measure
+from bench.common import Measurement, Row, measure
 from bench.synth import SPAN_DAYS, START, SynthArticle, to_markdown, write_content
 from newsarchive.search_index import pagefind_executable
 from newsarchive.sync import sync_tree
 
 REPO = Path(__file__).resolve().parent.parent
 SHARD_PAGES = 20_000  # PAGEFIND_MAX_SHARD_PAGES's default
+# Above this size only the cold builds run (plain Pelican, then ours): each takes tens of
+# minutes at 100,000 articles. Our build without Pagefind is then the cold build less the
+# seconds the pagefind_search plugin reports.
+FULL_RUN_MAX = 20_000
 
 
-def pelican(content: Path, output: Path, cache: Path, **settings: object) -> None:
-    """One Pelican run with the project's settings, ``settings`` overriding them."""
+def pelican(content: Path, output: Path, cache: Path, **settings: object) -> float | None:
+    """One Pelican run with the project's settings, ``settings`` overriding them.
+
+    Returns the seconds Pagefind took, as the pagefind_search plugin reports them (None when
+    it did not run)."""
     command = [
         sys.executable,
         "-m",
@@ -40,7 +48,11 @@ def pelican(content: Path, output: Path, cache: Path, **settings: object) -> Non
     # One -e with every KEY=VALUE: Pelican keeps only the last of repeated -e options.
     overrides = {"CACHE_PATH": str(cache), **settings}
     command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
-    subprocess.run(command, cwd=REPO, check=True)
+    done = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
+    sys.stdout.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    found = re.search(r"pagefind_search: indexed .* in ([0-9.]+) s", done.stdout + done.stderr)
+    return float(found.group(1)) if found else None
 
 
 def plain_pagefind(site: Path) -> None:
@@ -68,6 +80,9 @@ def run(n: int, workdir: Path) -> list[Row]:
     plain_index = measure(plain_pagefind, plain) if n <= SHARD_PAGES else None
     shutil.rmtree(plain, ignore_errors=True)
     cold = measure(pelican, content, staging, workdir / "cache")
+    index_seconds = cold.value or 0.0
+    if n > FULL_RUN_MAX:
+        return _large_rows(n, pages, plain_run, cold, index_seconds)
     no_index = measure(
         pelican, content, workdir / "no-index", workdir / "cache-no-index", PAGEFIND_ENABLED=False
     )
@@ -137,5 +152,51 @@ def run(n: int, workdir: Path) -> list[Row]:
             warm.peak_mb,
             f"{warm.seconds / cold.seconds:.0%} of cold; {changed:,} files changed "
             f"of {report.unchanged + changed:,}",
+        ),
+    ]
+
+
+def _large_rows(
+    n: int, pages: int, plain_run: Measurement, cold: Measurement, index_seconds: float
+) -> list[Row]:
+    """Rows of a cold-only run (archives above FULL_RUN_MAX articles)."""
+    without = cold.seconds - index_seconds
+    return [
+        Row(
+            "build: plain Pelican (no plugins)",
+            n,
+            plain_run.seconds,
+            plain_run.peak_mb,
+            f"{pages:,} pages",
+        ),
+        Row(
+            "build: plain Pagefind CLI",
+            pages,
+            0.0,
+            0.0,
+            f"not run: one index of {pages:,} pages needs ~{pages * 0.25 / 1024:.0f} GB",
+        ),
+        Row(
+            "build: ours without Pagefind",
+            n,
+            without,
+            cold.peak_mb,
+            f"cold build less Pagefind's {index_seconds:.0f} s; plugins add "
+            f"{(without - plain_run.seconds) / plain_run.seconds:+.0%} to plain Pelican",
+        ),
+        Row(
+            "build: ours, cold (all plugins + Pagefind)",
+            n,
+            cold.seconds,
+            cold.peak_mb,
+            f"{cold.seconds / plain_run.seconds:.2f}x plain Pelican; Pagefind in shards "
+            f"of at most {SHARD_PAGES:,} pages: {index_seconds:.0f} s",
+        ),
+        Row(
+            "build: ours, warm (+1 article)",
+            n + 1,
+            0.0,
+            0.0,
+            f"not run above {FULL_RUN_MAX:,} articles (see the 10,000 row)",
         ),
     ]
