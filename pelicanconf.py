@@ -64,8 +64,9 @@ CACHE_PATH = ".cache/pelican"
 GZIP_CACHE = False
 CHECK_MODIFIED_METHOD = "sha256"
 
-# Feeds are for the published build (publishconf.py).
-FEED_ALL_ATOM = None
+# One Atom feed of all events (its newest FEED_MAX_ITEMS); publishconf.py makes its links
+# absolute. No category, author or translation feeds: entity pages have their own.
+FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None

@@ -68,6 +68,22 @@ def test_relative_links_resolve(built_site: Path) -> None:
     assert report.ok, "\n".join(report.problems[:20])
 
 
+def test_local_build_has_a_valid_feed_of_all_events(built_site: Path) -> None:
+    """The site-wide Atom feed exists in a relative build too, with absolute ids."""
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(built_site / "feeds" / "all.atom.xml").getroot()
+    entries = root.findall(f"{atom}entry")
+    assert 0 < len(entries) <= 20
+    ids = [root.findtext(f"{atom}id")] + [e.findtext(f"{atom}id") for e in entries]
+    assert all(i and ":" in i and not i.startswith(("/", "tag:None")) for i in ids), ids
+    from datetime import datetime
+
+    dates = [datetime.fromisoformat(e.findtext(f"{atom}published")) for e in entries]
+    assert dates == sorted(dates, reverse=True), "newest first"
+
+
 def test_subpath_siteurl_yields_working_links(tmp_path: Path) -> None:
     siteurl = "https://example.org/archive"
     output = tmp_path / "published"

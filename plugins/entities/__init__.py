@@ -32,6 +32,7 @@ from typing import Any
 
 from pelican import signals
 
+from newsarchive.atom_ids import make_ids_absolute
 from newsarchive.entities import TYPE_LABELS, TYPES, GazetteerError, load_tagger
 from newsarchive.event_types import EventTypesError
 from newsarchive.tagger import Tagger
@@ -203,26 +204,10 @@ _FEED_PREFIXES = tuple(f"{kind}/" for kind in (*TYPES, "type"))
 
 
 def absolute_feed_ids(context: dict[str, Any], feed: Any) -> None:
-    """Give this plugin's feeds absolute ids in a local build (empty SITEURL).
-
-    Published builds (SITEURL set) already have absolute ids and links. Locally Pelican's writer
-    uses the relative SITEURL, so the feed id would be "/" and entry ids "tag:None,...", which
-    are not valid Atom ids: they become ``tag:newsarchive.invalid,2016:<path>`` URIs (the
-    links stay relative, which Atom allows).
-    """
+    """Valid Atom ids for this plugin's feeds in a local build (see newsarchive.atom_ids)."""
     feed_url = str(feed.feed.get("feed_url") or "")
-    if not feed_url.endswith("/feed.atom.xml") or not feed_url.lstrip("/").startswith(
-        _FEED_PREFIXES
-    ):
-        return
-    if "://" in str(feed.feed.get("id") or feed.feed.get("link") or ""):
-        return
-    authority = "tag:newsarchive.invalid,2016:"
-    feed.feed["id"] = authority + feed_url.lstrip("/")
-    for item in feed.items:
-        unique = str(item.get("unique_id") or "")
-        if unique.startswith("tag:None,"):
-            item["unique_id"] = authority + unique.split(":", 2)[-1].lstrip("/")
+    if feed_url.endswith("/feed.atom.xml") and feed_url.lstrip("/").startswith(_FEED_PREFIXES):
+        make_ids_absolute(feed)
 
 
 def register() -> None:

@@ -7,6 +7,7 @@ Signals:
 - ``finalized`` (everything written): ``sitemap.xml`` lists every HTML page found in the
   output, entity pages included whichever plugin wrote them, and ``robots.txt`` gets its
   ``Sitemap:`` line when SITEURL is absolute.
+- ``feed_generated``: the site-wide Atom feed gets absolute ids in a local build.
 
 The rows and the XML come from the pure functions of ``newsarchive.open_data``.
 Settings: SITE_EXTRAS_DATA (bool, default True), SITE_EXTRAS_SITEMAP (bool, default True).
@@ -23,6 +24,7 @@ from typing import Any
 from markupsafe import Markup
 from pelican import signals
 
+from newsarchive.atom_ids import make_ids_absolute
 from newsarchive.open_data import Entry, Place, Platform, sitemap_xml, to_csv, to_json
 
 log = logging.getLogger(__name__)
@@ -151,7 +153,15 @@ def write_sitemap(pelican: Any) -> None:
     log.info("site_extras: sitemap.xml lists %d pages", len(pages))
 
 
+def site_feed_ids(context: dict[str, Any], feed: Any) -> None:
+    """Valid Atom ids for the site-wide feed in a local build (see newsarchive.atom_ids)."""
+    wanted = str(context.get("FEED_ALL_ATOM") or "")
+    if wanted and str(feed.feed.get("feed_url") or "").lstrip("/").endswith(wanted):
+        make_ids_absolute(feed)
+
+
 def register() -> None:
     """Connect the exports to Pelican's signals (see the module docstring for the order)."""
     signals.article_writer_finalized.connect(write_open_data)
     signals.finalized.connect(write_sitemap)
+    signals.feed_generated.connect(site_feed_ids)
