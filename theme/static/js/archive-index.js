@@ -9,10 +9,11 @@
  *
  * - by date: each index sorts its own results (search(q, {sort})), and the lists are merged
  *   lazily by date, loading only the fragments shown plus one per index;
- * - relevance ("Best match"): Pagefind's merged score, with a small freshness boost (at
- *   most RECENCY_BOOST, from the result's date rank within its index): it reorders
- *   near-ties, newest first, and never lifts a weak match over a strong one.
- * The extra searches reuse the chunks already downloaded, so they cost no bandwidth.
+ * - relevance ("Best match"): one search of the merged indexes in Pagefind's order, whose
+ *   best RERANK matches get a small freshness boost (at most RECENCY_BOOST, from where their
+ *   date lies in the archive's span): it reorders near-ties newest first and never lifts a
+ *   weak match over a strong one. Those matches' fragments are loaded once, for both the
+ *   boost and the list. (A second, date-sorted search would double the search time.)
  *
  * A search always has words: a filter-only (null) query would download the whole index.
  * Nothing here asks for Pagefind's filter lists (pagefind.filters() fetches every filter
@@ -23,11 +24,13 @@
  */
 
 export const RECENCY_BOOST = 0.1;
+const RERANK = 20;
 const INDEX_KEY = "archive_index";
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 
-/** Open every bundle and language of the archive whose root is the URL ``site``. */
-export async function openArchive(site) {
+/** Open every bundle and language of the archive whose root is the URL ``site``;
+ * ``span`` is the archive's {oldest, newest} date (YYYY-MM-DD) for the freshness boost. */
+export async function openArchive(site, span = {}) {
   const primary = new URL("pagefind/", site);
   const pagefind = await import(new URL("pagefind.js", primary).href);
   await pagefind.options({
@@ -56,7 +59,7 @@ export async function openArchive(site) {
     }
   }
   await Promise.all(merges);
-  return new ArchiveIndex(pagefind, keys);
+  return new ArchiveIndex(pagefind, keys, span);
 }
 
 async function readJson(url) {
@@ -69,9 +72,10 @@ async function readJson(url) {
 }
 
 class ArchiveIndex {
-  constructor(pagefind, keys) {
+  constructor(pagefind, keys, span) {
     this.pagefind = pagefind;
     this.keys = keys;
+    this.span = span;
   }
 
   /** Start loading what a search for ``term`` will need. */
@@ -82,26 +86,46 @@ class ArchiveIndex {
   /** Search for ``term`` (never empty); ``order`` is "", "newest" or "oldest". */
   async search(term, filters, order) {
     if (!term || !term.trim()) throw new Error("a search needs words");
-    const sort = SORTS[order] || SORTS.newest;
-    const [merged, ...perIndex] = await Promise.all([
-      SORTS[order] ? null : this.pagefind.search(term, { filters }),
-      ...this.keys.map((key) => this.pagefind.search(
-        term, { filters: { ...filters, [INDEX_KEY]: key }, sort },
-      )),
-    ]);
-    const lists = perIndex.map((s) => s.results);
-    if (!merged) return new DateMerge(lists, order === "newest");
-    const recency = new Map();
-    for (const list of lists) {
-      const last = Math.max(list.length - 1, 1);
-      list.forEach((r, i) => recency.set(r.id, 1 - i / last));
+    const sort = SORTS[order];
+    if (!sort) {
+      const found = await this.pagefind.search(term, { filters });
+      return new RankedList(await freshFirst(found.results, this.span));
     }
-    const ranked = merged.results
-      .map((r) => ({ r, key: r.score * (1 + RECENCY_BOOST * (recency.get(r.id) || 0)) }))
-      .sort((a, b) => b.key - a.key)
-      .map(({ r }) => r);
-    return new RankedList(ranked);
+    const perIndex = await Promise.all(this.keys.map((key) => this.pagefind.search(
+      term, { filters: { ...filters, [INDEX_KEY]: key }, sort },
+    )));
+    return new DateMerge(perIndex.map((s) => s.results), order === "newest");
   }
+}
+
+/** A result whose fragment is fetched at most once. */
+function loadOnce(result) {
+  let fragment = null;
+  return { ...result, data: () => (fragment ??= result.data()) };
+}
+
+function dayNumber(date) {
+  const time = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(time) ? null : time / 86400000;
+}
+
+/** Pagefind's results with the best RERANK re-ordered by score and freshness. */
+async function freshFirst(results, span) {
+  const head = results.slice(0, RERANK).map(loadOnce);
+  const fragments = await Promise.all(head.map((r) => r.data()));
+  const days = fragments.map((f) => dayNumber((f.meta || {}).date || ""));
+  const known = days.filter((d) => d !== null);
+  const oldest = dayNumber(span.oldest || "") ?? Math.min(...known);
+  const newest = dayNumber(span.newest || "") ?? Math.max(...known);
+  const width = Math.max(newest - oldest, 1);
+  const ranked = head
+    .map((r, i) => {
+      const recency = days[i] === null ? 0 : Math.min(Math.max((days[i] - oldest) / width, 0), 1);
+      return { r, key: r.score * (1 + RECENCY_BOOST * recency), i };
+    })
+    .sort((a, b) => b.key - a.key || a.i - b.i)
+    .map(({ r }) => r);
+  return ranked.concat(results.slice(RERANK));
 }
 
 /** Results in a fixed order; their data is loaded a page at a time. */

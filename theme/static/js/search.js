@@ -52,7 +52,8 @@ async function start(el) {
   const clear = form.querySelector("[data-clear]");
   const controls = { input, selects, sortSelect };
 
-  const archive = await openArchive(siteRoot(el));
+  const span = { oldest: el.dataset.oldest, newest: el.dataset.newest };
+  const archive = await openArchive(siteRoot(el), span);
   applyState(readUrl(), controls);
   facetBox.hidden = false;
 
