@@ -185,16 +185,29 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
     log: list[Served]
 
     def do_GET(self) -> None:
-        arrived, self.sent, self.gzipped = time.perf_counter(), 0, None
+        self.arrived, self.recorded = time.perf_counter(), False
         super().do_GET()
-        self.log.append(Served(arrived, self.path, self.sent, self.gzipped))
+        if not self.recorded:  # a 304 or a listing: nothing counted sent
+            self.record(0, None)
+
+    def record(self, sent: int, gzipped: int | None) -> None:
+        """Log this request before its last byte leaves, so the log keeps the client's order."""
+        self.log.append(Served(self.arrived, self.path, sent, gzipped))
+        self.recorded = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        self.record(0, None)
+        super().send_error(code, message, explain)
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
-        super().copyfile(source, outputfile)
-        self.sent = source.tell()
+        start = source.tell()
+        body = source.read()
+        source.seek(start)
+        gzipped = None
         if Path(getattr(source, "name", "")).suffix in TEXT_SUFFIXES:
-            source.seek(0)
-            self.gzipped = len(gzip.compress(source.read(), compresslevel=6))
+            gzipped = len(gzip.compress(body, compresslevel=6))
+        self.record(len(body), gzipped)
+        super().copyfile(source, outputfile)
 
     def log_message(self, *args: object) -> None:
         pass
