@@ -3,7 +3,9 @@
 Only entities with at least one published story get a page. A page lists the stories newest
 first (paginated like tags: ``<page>/page/<n>/``), the count, the description, a stories-per-
 month chart (inline SVG built here), the most co-mentioned entities, and links its feed
-``<page>/feed.atom.xml``.
+``<page>/feed.atom.xml``, whose entries carry each story's summary and link (the full text is in
+the story's page and the site-wide feed; hundreds of feeds each repeating it would multiply the
+site's size and build time).
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ class Index:
     )
 
 
+class SummaryEntry:
+    """An article as an entity feed carries it: its summary stands for its content."""
+
+    def __init__(self, article: Any) -> None:
+        self._article = article
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._article, name)
+
+    def get_content(self, siteurl: str) -> str:
+        return self._article.get_summary(siteurl)
+
+
 def build_index(articles: Iterable[Any], co_mention_top: int) -> Index:
     """Group published articles by the entities and event types they carry."""
     index = Index()
@@ -56,6 +71,7 @@ def write_pages(
 ) -> int:
     """Write every entity and event-type page (and feed) plus the index pages."""
     settings = generator.settings
+    feed_items = settings.get("FEED_MAX_ITEMS") or None
     relative = settings["RELATIVE_URLS"]
     template = generator.get_template("entity")
     written = 0
@@ -79,7 +95,7 @@ def write_pages(
         )
         if feeds:
             writer.write_feed(
-                stories,
+                [SummaryEntry(story) for story in stories[:feed_items]],
                 generator.context,
                 page.feed_url,
                 page.feed_url,

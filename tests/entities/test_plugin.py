@@ -126,7 +126,12 @@ def test_entity_page_lists_stories_newest_first_with_chart_and_feed(site: Path) 
     assert any(h.endswith("country/ru/") for h in co)
     assert any(h.endswith("country/ir/") for h in co)
     feed = ET.parse(site / "platform/whatsapp/feed.atom.xml").getroot()
-    assert feed.tag == f"{ATOM}feed" and len(feed.findall(f"{ATOM}entry")) == 2
+    entries = feed.findall(f"{ATOM}entry")
+    assert feed.tag == f"{ATOM}feed" and len(entries) == 2
+    contents = [entry.findtext(f"{ATOM}content") or "" for entry in entries]
+    # an entity feed carries each story's summary and link; the full text is on the story page
+    assert any("partially restricted calls" in content for content in contents)
+    assert not any("regulator said" in content for content in contents)
 
 
 def test_no_page_without_a_published_story(site: Path) -> None:
