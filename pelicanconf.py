@@ -76,6 +76,14 @@ AUTHOR_FEED_RSS = None
 FEED_MAX_ITEMS = 20
 
 THEME = "theme"
+# Pelican's defaults, plus no template freshness check: each build (make devserver included)
+# makes a new Jinja environment, so re-reading templates' mtimes on every use only costs stats.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+}
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: entities tags
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
