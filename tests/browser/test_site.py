@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -249,7 +250,9 @@ def test_axe_finds_no_serious_or_critical_violation(site, new_page, scheme) -> N
     if not AXE.is_file():
         pytest.skip("axe-core is not installed: run npm ci at the repository root")
     problems = {}
-    for path in _reader_pages(site):
+    impacts: Counter[str] = Counter()
+    pages = _all_page_kinds(site)
+    for path in pages:
         # bypass_csp: the page's CSP rightly refuses the injected axe script.
         page = new_page(scheme=scheme, bypass_csp=True).page
         page.goto(site.url(path))
@@ -261,7 +264,13 @@ def test_axe_finds_no_serious_or_critical_violation(site, new_page, scheme) -> N
             ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,"
             " example: v.nodes[0] && v.nodes[0].target.join(' ')}))"
         )
+        impacts.update(f"{v['impact']} ({v['id']})" for v in result)
         bad = [v for v in result if v["impact"] in {"serious", "critical"}]
         if bad:
             problems[path] = bad
+    version = json.loads((AXE.parent / "package.json").read_text())["version"]
+    print(
+        f"\n[axe-core {version}] {scheme} scheme: {len(pages)} pages, violations by impact: "
+        f"{dict(impacts) or 'none'}"
+    )
     assert problems == {}, json.dumps(problems, indent=1)
