@@ -24,7 +24,9 @@
  */
 
 export const RECENCY_BOOST = 0.1;
-const RERANK = 20;
+// One page of results: the boost needs their fragments, which the page shows anyway, so the
+// first results cost no fragment more than Pagefind's own order would.
+const RERANK = 10;
 const INDEX_KEY = "archive_index";
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 
@@ -38,7 +40,7 @@ export async function openArchive(site, span = {}) {
     bundlePath: primary.pathname,
     mergeFilter: { [INDEX_KEY]: "0" },
   });
-  pagefind.init();
+  const ready = pagefind.init(); // the WebAssembly and the metadata, while the rest is read
   const manifest = await readJson(new URL("shards.json", primary));
   const bundles = [primary, ...((manifest && manifest.bundles) || []).map(
     (path) => new URL(`${String(path).replace(/^\/+|\/+$/g, "")}/`, site),
@@ -58,7 +60,7 @@ export async function openArchive(site, span = {}) {
       }));
     }
   }
-  await Promise.all(merges);
+  await Promise.all([ready, ...merges]);
   return new ArchiveIndex(pagefind, keys, span);
 }
 
