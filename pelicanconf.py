@@ -88,14 +88,14 @@ PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: entities tags
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
-# period_archives groups the year archives in linear time (Pelican's grouping is quadratic).
+# linear_grouping replaces two groupings of Pelican that are quadratic in the archive.
 PLUGINS = [
     "entities",
     "related_stories",
     "site_extras",
     "pagefind_search",
     "frozen_urls",
-    "period_archives",
+    "linear_grouping",
 ]
 
 PAGEFIND_ENABLED = True

@@ -1,4 +1,4 @@
-"""The linear period-archive grouping returns what Pelican's own grouping returns."""
+"""The linear groupings return what Pelican's own (quadratic) ones return."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pelican.utils
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 
-from plugins.period_archives import build_period_archives
+from plugins.linear_grouping import build_period_archives, split_translations
 
 PELICANS_OWN = ArticlesGenerator.__dict__["_build_period_archives"]
+PELICANS_TRANSLATIONS = pelican.utils.process_translations
 
 
 @dataclass(eq=False)  # compared by identity, as Pelican's articles are
@@ -48,12 +50,12 @@ def test_same_archives_as_pelican_for_years_months_and_days() -> None:
     assert set(ours) == set(theirs) == {"year", "month", "day"}
     for granularity in ("year", "month", "day"):
         assert len(ours[granularity]) == len(theirs[granularity]) > 1
-        for mine, pelican in zip(ours[granularity], theirs[granularity], strict=True):
-            assert mine.keys() == pelican.keys()
+        for mine, pelicans in zip(ours[granularity], theirs[granularity], strict=True):
+            assert mine.keys() == pelicans.keys()
             for key in mine:
-                assert mine[key] == pelican[key], (granularity, key)
+                assert mine[key] == pelicans[key], (granularity, key)
             # the same objects in the same order, not merely equal ones
-            assert [id(a) for a in mine["articles"]] == [id(a) for a in pelican["articles"]]
+            assert [id(a) for a in mine["articles"]] == [id(a) for a in pelicans["articles"]]
 
 
 def test_only_the_granularities_that_are_saved() -> None:
@@ -63,3 +65,40 @@ def test_only_the_granularities_that_are_saved() -> None:
     ours = build_period_archives(newest_first, by_title, settings)
     assert list(ours) == ["year"]
     assert sum(len(a["dates"]) for a in ours["year"]) == 50
+
+
+@dataclass(eq=False)
+class Item:
+    """What Pelican's translation split reads of an article."""
+
+    title: str
+    slug: str
+    lang: str
+    in_default_lang: bool
+    metadata: dict
+    source_path: str = ""
+    translations: list | None = None
+
+
+def _items() -> list[Item]:
+    rng = random.Random(11)
+    out = []
+    for n in range(300):
+        slug = f"s{rng.randrange(120)}"  # many slugs shared: groups of 1 to ~6
+        lang = rng.choice(["en", "en", "ru", "fa"])
+        translation = rng.choice(["false", "false", "true"])
+        out.append(Item(f"t{n}", slug, lang, lang == "en", {"translation": translation}))
+    return out
+
+
+def test_same_originals_and_translations_as_pelican() -> None:
+    mine, theirs = _items(), _items()
+    originals, translations = split_translations(mine, "slug")
+    their_originals, their_translations = PELICANS_TRANSLATIONS(theirs, "slug")
+    assert [i.title for i in originals] == [i.title for i in their_originals]
+    assert [i.title for i in translations] == [i.title for i in their_translations]
+    assert translations and len(originals) + len(translations) == 300
+    for a, b in zip(mine, theirs, strict=True):  # both sorted in place the same way
+        assert a.title == b.title
+        assert [t.title for t in a.translations] == [t.title for t in b.translations]
+    assert split_translations(mine, None) == (mine, [])
