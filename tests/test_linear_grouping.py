@@ -5,12 +5,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pelican.utils
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 
-from plugins.linear_grouping import build_period_archives, split_translations
+from plugins.linear_grouping import (
+    IdentityList,
+    build_period_archives,
+    index_term_lists,
+    split_translations,
+)
 
 PELICANS_OWN = ArticlesGenerator.__dict__["_build_period_archives"]
 PELICANS_TRANSLATIONS = pelican.utils.process_translations
@@ -102,3 +108,27 @@ def test_same_originals_and_translations_as_pelican() -> None:
         assert a.title == b.title
         assert [t.title for t in a.translations] == [t.title for t in b.translations]
     assert split_translations(mine, None) == (mine, [])
+
+
+def test_term_lists_answer_in_by_identity_with_the_same_items() -> None:
+    stories = [Story(f"s{n}", datetime(2020, 1, 1, tzinfo=UTC)) for n in range(6)]
+    twin = Story("s0", stories[0].date)  # equal fields, another object: not a member
+    categories = [("events", stories[:])]
+    generator = SimpleNamespace(
+        tags={"vpn": stories[:3], "tor": stories[3:]},
+        categories=categories,
+        authors=[("staff", stories[1:2])],
+    )
+    index_term_lists(generator)
+    assert generator.categories is categories  # the context holds this very list
+    lists = [
+        *generator.tags.values(),
+        *(a for _, a in generator.categories),
+        *(a for _, a in generator.authors),
+    ]
+    assert all(isinstance(a, IdentityList) for a in lists)
+    assert [s.title for s in generator.tags["vpn"]] == ["s0", "s1", "s2"]
+    assert stories[0] in generator.tags["vpn"] and stories[3] not in generator.tags["vpn"]
+    assert twin not in generator.categories[0][1]
+    pelicans_dates = [s for s in stories if s in generator.authors[0][1]]
+    assert pelicans_dates == [stories[1]]
