@@ -73,9 +73,9 @@ def run(n: int, workdir: Path) -> list[Row]:
     shutil.copytree(REPO / "content" / "pages", content / "pages")
     plain, ours, staging = workdir / "plain", workdir / "output", workdir / "staging"
 
-    # Above FULL_RUN_MAX, Pelican 4.12 alone spends most of its time in two quadratic
-    # groupings (see plugins/linear_grouping): the baseline gets that plugin, or it would
-    # take hours and measure nothing but them.
+    # Above FULL_RUN_MAX, Pelican 4.12 alone spends most of its time in quadratic groupings
+    # (see plugins/linear_grouping): the baseline gets that plugin, or it would take hours
+    # and measure little but them.
     baseline = [] if n <= FULL_RUN_MAX else ["linear_grouping"]
     plain_run = measure(pelican, content, plain, workdir / "cache-plain", PLUGINS=baseline)
     pages = count_pages(plain)
