@@ -24,12 +24,9 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import ge
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsarchive.entities import TYPES as ENTITY_TYPES
-
-if TYPE_CHECKING:
-    from newsarchive.tagger import TaggedEntity
 
 IDS: tuple[str, ...] = (
     "shutdown", "throttling", "platform-block", "content-blocking", "circumvention-restriction",
@@ -275,20 +272,18 @@ def _minus_score(scored: TaggedEventType) -> float:
     return -scored.score
 
 
-def relevance(
-    term_raw: float, words: int, top_evidence: float, entities: Sequence[TaggedEntity]
-) -> float:
+def relevance_score(term_raw: float, words: int, top_evidence: float, platforms: float) -> float:
     """How much a text is about internet freedom (0..1).
 
-    Mostly the density of topic terms (``[relevance]`` in event_types.toml, zone-weighted) per
+    Mostly the density of topic terms (``[relevance]`` in event_types.toml, each mention once) per
     100 words, the denominator never below 100 so that one stray "online" in a short item does
     not make it relevant; plus the salience of platforms named; plus, only where the topic is
     there at all, the strength of the best event type (an arrest or a court ruling is on the
     beat only when the text is about the internet). Off-topic news scores below
-    RELEVANCE_THRESHOLD, the archive's articles well above it.
+    RELEVANCE_THRESHOLD, the archive's articles well above it. ``platforms`` is the sum of
+    the salience of the platforms the text names.
     """
     density = 100.0 * term_raw / max(words, 100)
-    platforms = sum(e.salience for e in entities if e.type == "platform")
     raw = density + 0.25 * platforms
     if density >= 1.0:
         raw += 0.03 * min(top_evidence, 20.0)

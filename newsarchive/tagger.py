@@ -25,17 +25,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import pickle
 import re
 import sys
 import unicodedata
-from collections import _count_elements  # the C loop behind Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
@@ -197,9 +194,28 @@ def _pattern(key: str) -> str:
     return f"{left}{key.replace(' ', '  ')}{right}"
 
 
-_SECOND = itemgetter(1)
-# between the word lists of two zones scanned as one text: a byte that UTF-8 never holds
-_ZONE_BREAK = [b"\xff"]
+# zones scanned as one text are joined by ZONE_MARK, which these tables turn into byte 0xFF:
+# UTF-8 never holds it and no pattern contains it, so no match crosses from zone to zone
+ZONE_MARK = "\x01"
+_LOWER_ZONES = _LOWER_TABLE[:1] + b"\xff" + _LOWER_TABLE[2:]
+_BYTE_ZONES = _BYTE_TABLE[:1] + b"\xff" + _BYTE_TABLE[2:]
+BATCH_SIZE = 256  # texts per scan in tag_many()
+
+
+def zone_form(zones: list[str]) -> bytes:
+    """Zones as the automaton reads them (see :func:`scan_text`), each followed by byte 0xFF.
+
+    The last mark also ends the text: pyahocorasick's ``iter_long`` can miss a match that
+    ends where the input ends (WojciechMula/pyahocorasick#224), and no match ends at a mark.
+    """
+    joined = f" {ZONE_MARK} ".join(zones)
+    if joined.count(ZONE_MARK) != len(zones) - 1:  # a text holds the mark itself
+        joined = f" {ZONE_MARK} ".join(zone.replace(ZONE_MARK, " ") for zone in zones)
+    if joined.isascii():
+        words = joined.encode("ascii").translate(_LOWER_ZONES).split()
+    else:  # as _lower_words(): the currency rule never fires on lower-cased text
+        words = _prepare(joined.lower()).encode("utf-8").translate(_BYTE_ZONES).split()
+    return b"  " + b"  ".join(words) + b"  \xff"
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -217,17 +233,68 @@ class TaggedEntity:
     where: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class TagResult:
-    """Entities by salience (highest first), event types by score, relevance (0..1)."""
+# (id, salience, mentions, mentions in the title, in the lead, in the body) of one entity
+EntityRow = tuple[str, float, int, int, int, int]
 
-    entities: list[TaggedEntity]
-    event_types: list[TaggedEventType]
-    relevance: float
+
+class TagResult:
+    """Entities by salience (highest first), event types by score, relevance (0..1).
+
+    ``rows`` holds the entities as plain tuples (:data:`EntityRow`), which is all a build
+    stores; ``entities`` makes :class:`TaggedEntity` objects of them on first use.
+    """
+
+    __slots__ = ("_entities", "_gazetteer", "event_types", "relevance", "rows")
+
+    def __init__(
+        self,
+        rows: list[EntityRow],
+        event_types: list[TaggedEventType],
+        relevance: float,
+        gazetteer: dict[str, Entity],
+    ) -> None:
+        self.rows = rows
+        self.event_types = event_types
+        self.relevance = relevance
+        self._gazetteer = gazetteer
+        self._entities: list[TaggedEntity] | None = None
+
+    @property
+    def entities(self) -> list[TaggedEntity]:
+        """The entities found, by salience."""
+        if self._entities is None:
+            entities = self._gazetteer
+            self._entities = [
+                TaggedEntity(
+                    entity_id,
+                    entities[entity_id].type,
+                    entities[entity_id].name,
+                    salience,
+                    mentions,
+                    {"title": title, "lead": lead, "body": body},
+                )
+                for entity_id, salience, mentions, title, lead, body in self.rows
+            ]
+        return self._entities
 
     def ids(self) -> list[str]:
         """``type:id`` of every entity, in order."""
         return [f"{e.type}:{e.id}" for e in self.entities]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TagResult):
+            return NotImplemented
+        return (self.rows, self.event_types, self.relevance) == (
+            other.rows, other.event_types, other.relevance
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"TagResult(entities={self.rows!r}, event_types={self.event_types!r}, "
+            f"relevance={self.relevance!r})"
+        )
 
 
 # --- the compiled tagger ----------------------------------------------------------------------
@@ -434,19 +501,31 @@ class Tagger:
         foreign names.
         """
         del lang
-        title, lead, body = zones = (title or "", lead or "", body or "")
-        entities, cue_raw, term_raw, title_raw = self._scan(zones)
-        top = max(cue_raw, default=0.0)
-        scorer = self.plan.scorer
-        event_types: list[TaggedEventType] = []
-        if top >= scorer.min_evidence:
-            event_types = scorer.choose(cue_raw, {e.type for e in entities}, title_raw)
-        words = (  # words counted as spaces + 1 per non-empty zone
-            title.count(" ") + lead.count(" ") + body.count(" ") + bool(title) + bool(lead)
-            + bool(body)
-        )
-        relevance = et.relevance(term_raw, words, top, entities)
-        return TagResult(entities=entities, event_types=event_types, relevance=relevance)
+        return self.tag_many([(title, lead, body)])[0]
+
+    def tag_many(
+        self, texts: Iterable[tuple[str, str, str]], batch_size: int = BATCH_SIZE
+    ) -> list[TagResult]:
+        """:meth:`tag` for many (title, lead, body) texts, a batch of them at a time."""
+        from newsarchive.tag_batch import tag_batch
+
+        results: list[TagResult] = []
+        batch: list[tuple[str, str, str]] = []
+        for title, lead, body in texts:
+            batch.append((title or "", lead or "", body or ""))
+            if len(batch) == batch_size:
+                results += tag_batch(self, batch)
+                batch = []
+        if batch:
+            results += tag_batch(self, batch)
+        return results
+
+    @functools.cached_property
+    def tables(self) -> Any:
+        """The plan laid out as arrays for batch tagging (``newsarchive.tag_batch.Tables``)."""
+        from newsarchive.tag_batch import Tables
+
+        return Tables.of(self)
 
     def explain(
         self, title: str, lead: str = "", body: str = ""
@@ -454,131 +533,38 @@ class Tagger:
         """The cue phrases found, as (event type id, phrase, zone, weight): why a type was given."""
         out = []
         for zone, text in zip(ZONES, (title, lead, body), strict=True):
-            for _end, pid in self.automaton.iter_long(scan_text(text or "")):
+            for _end, pid in self.automaton.iter_long(zone_form([text or ""]).decode("latin-1")):
                 _entities, cues, _context, _term, key, _nested = self.actions[pid]
                 phrase = key.encode("latin-1").decode("utf-8", "replace")
                 for index, weight in cues:
                     out.append((self.event_defs[index].id, phrase, zone, weight))
         return out
 
-    def _scan(
-        self, zones: tuple[str, str, str]
-    ) -> tuple[list[TaggedEntity], list[float], float, list[float]]:
-        """One leftmost-longest pass per zone; hits counted per pattern, then rules applied.
-
-        The zones are normalised into one text, their word lists set apart by a byte that
-        UTF-8 never holds, and each zone's stretch of it is scanned on its own. Hits are
-        counted in C: per zone, in all, and weighed by zone (a title hit thrice, a lead hit
-        twice), so Python visits each pattern found once per text, not once per zone.
-        Returns ranked entities, cue sums per event type (all zones, and the title's part),
-        and the relevance-term sum.
-        """
-        plan = self.plan
-        cue_of, cues_of, terms_of = plan.cue, plan.cues, plan.terms
-        adds_of, claims_of = plan.adds, plan.claims
-        title, lead, body = zones
-        words = (
-            _lower_words(title) if title else [],
-            _lower_words(lead) if lead else [],
-            _lower_words(body) if body else [],
-        )
-        form = (
-            b"  " + b"  ".join(words[0] + _ZONE_BREAK + words[1] + _ZONE_BREAK + words[2]) + b"  "
-        ).decode("latin-1")
-        lead_at = form.index("\xff")
-        body_at = form.index("\xff", lead_at + 1)
-        iter_long = self.automaton.iter_long
-        found = (  # pattern ids found, in order, per zone
-            list(map(_SECOND, iter_long(form, 0, lead_at))) if title else [],
-            list(map(_SECOND, iter_long(form, lead_at + 1, body_at))) if lead else [],
-            list(map(_SECOND, iter_long(form, body_at + 1, len(form)))) if body else [],
-        )
-        in_title: dict[int, int] = {}
-        _count_elements(in_title, found[0])
-        in_lead: dict[int, int] = {}
-        _count_elements(in_lead, found[1])
-        total: dict[int, int] = {}
-        _count_elements(total, chain(*found))
-        weighed = total.copy()
-        _count_elements(weighed, chain(found[0], found[0], found[1]))
-        cue_raw = [0.0] * len(self.event_defs)
-        for pid in weighed.keys() & cue_of.keys():
-            index, w = cue_of[pid]
-            cue_raw[index] += w * weighed[pid]
-        for pid in weighed.keys() & cues_of.keys():
-            n = weighed[pid]
-            for index, w in cues_of[pid]:
-                cue_raw[index] += w * n
-        title_raw = [0.0] * len(self.event_defs)
-        for pid in in_title.keys() & cue_of.keys():
-            index, w = cue_of[pid]
-            title_raw[index] += w * 3.0 * in_title[pid]
-        for pid in in_title.keys() & cues_of.keys():
-            n = in_title[pid]
-            for index, w in cues_of[pid]:
-                title_raw[index] += w * 3.0 * n
-        term_raw = 0.0
-        for pid in total.keys() & terms_of.keys():
-            term_raw += terms_of[pid] * total[pid]
-        counts: dict[str, list[int]] = {}  # entity id -> mentions in title, lead, body
-        named: set[str] = set()  # entities named, not only referred to by a demonym
-        for pid in total.keys() & adds_of.keys():
-            t = in_title.get(pid, 0)
-            n = in_lead.get(pid, 0)
-            b = total[pid] - t - n
-            for entity_id, weak in adds_of[pid]:
-                row = counts.get(entity_id)
-                if row is None:
-                    counts[entity_id] = [t, n, b]
-                else:
-                    row[0] += t
-                    row[1] += n
-                    row[2] += b
-                if not weak:
-                    named.add(entity_id)
-        if not total.keys().isdisjoint(claims_of.keys()):
-            pending: list[tuple[tuple, int, int]] = []
-            for zone in (0, 1, 2):
-                hits = (in_title, in_lead, None)[zone]
-                if hits is None:
-                    hits = {}
-                    _count_elements(hits, found[2])
-                if not hits.keys().isdisjoint(claims_of.keys()):
-                    self._claims(zones[zone], words[zone], zone, hits, pending, counts, named)
-            if pending:  # context words matter only here
-                contexts_of = plan.contexts
-                seen = set(map(contexts_of.__getitem__, total.keys() & contexts_of.keys()))
-                self._resolve(pending, seen, counts, named)
-        for entity_id in [i for i in counts if i not in named]:
-            t, n, b = counts[entity_id]
-            if not t and not n and b < 2:
-                del counts[entity_id]  # a passing adjective ("a Gabonese team") is no mention
-        return self._rank(counts), cue_raw, term_raw, title_raw
-
-    def _claims(
+    def _settle_claims(
         self,
-        text: str,
-        words: list[bytes],
-        zone: int,
-        hits: dict[int, int],
-        pending: list[tuple[tuple, int, int]],
-        counts: dict[str, list[int]],
-        named: set[str],
-    ) -> None:
-        """Ambiguous, case-sensitive and shared aliases found in one zone, in order found.
+        zones: tuple[str, str, str],
+        found: list[tuple[int, int, int]],
+        present: set[str],
+        contexts: Callable[[], set[str]],
+    ) -> list[tuple[int, str, int, bool]]:
+        """Ambiguous, case-sensitive and shared aliases of one text, settled.
 
-        Acronyms count only as often as their cased form occurs; what context must settle
-        goes to ``pending``.
+        ``found``: (zone, pattern id, hits) of such aliases, by zone, in the order found;
+        ``present``: the entities the text names for sure (it grows with what is accepted);
+        ``contexts``: the context keys found in the text. Acronyms count only as often as their
+        cased form occurs; an alias that context must settle counts for the one claimant whose
+        context is met. Returns (zone, entity id, mentions, named) of what is accepted.
         """
         claims_of = self.plan.claims
-        found = hits.keys() & claims_of.keys()
-        cased_form = None
-        for pid in found if len(found) == 1 else sorted(found, key=list(hits).index):
+        accepted: list[tuple[int, str, int, bool]] = []
+        pending: list[tuple[tuple, int, int]] = []
+        cased_forms: dict[int, str] = {}
+        for zone, pid, n in found:
             entity_claims = claims_of[pid]
-            n = hits[pid]
             if len(entity_claims) == 1 and entity_claims[0][1] is None:  # ambiguous
                 pending.append((entity_claims, zone, n))
                 continue
+            text = zones[zone]
             claims = []
             for entity_id, cased, ambiguous, weak in entity_claims:
                 times = n
@@ -586,28 +572,31 @@ class Tagger:
                     plain = _CURRENCY.sub(" ", text) if "$" in text else text
                     times = min(n, _count_cased(cased, plain.encode("ascii")))
                 elif cased is not None:
-                    if cased_form is None:
-                        lowered_len = sum(map(len, words)) + 2 * len(words) + 2 if words else 4
-                        cased_form = _scan_text_cased(text, lowered_len)
-                    times = min(n, cased_form.count(cased))
+                    if zone not in cased_forms:
+                        cased_forms[zone] = _scan_text_cased(text, len(scan_text(text)))
+                    times = min(n, cased_forms[zone].count(cased))
                 if times:
                     claims.append((entity_id, cased, ambiguous, weak, times))
             if not claims:
                 continue
             owners = {c[0] for c in claims}
             if len(owners) == 1 and any(not c[2] for c in claims):
-                _add(counts, claims[0][0], zone, max(c[4] for c in claims))
-                if not all(c[3] for c in claims):
-                    named.add(claims[0][0])
+                owner = claims[0][0]
+                named = not all(c[3] for c in claims)
+                accepted.append((zone, owner, max(c[4] for c in claims), named))
+                present.add(owner)
             else:
                 pending.append((tuple(claims), zone, max(c[-1] for c in claims)))
+        if pending:  # context words matter only here
+            self._resolve(pending, contexts(), present, accepted)
+        return accepted
 
     def _resolve(
         self,
         pending: list[tuple[tuple, int, int]],
         seen: set[str],
-        counts: dict[str, list[int]],
-        named: set[str],
+        present: set[str],
+        accepted: list[tuple[int, str, int, bool]],
     ) -> None:
         """Ambiguous or shared aliases: accepted for the one claimant whose context is met."""
         changed = True
@@ -615,47 +604,24 @@ class Tagger:
             changed = False
             still = []
             for claims, zone, n in pending:
-                winners = {c[0] for c in claims if self._context_met(c[0], seen, counts)}
+                winners = {c[0] for c in claims if self._context_met(c[0], seen, present)}
                 if len(winners) == 1:
                     winner = winners.pop()
-                    _add(counts, winner, zone, n)
-                    if any(c[0] == winner and not c[3] for c in claims):
-                        named.add(winner)
+                    named = any(c[0] == winner and not c[3] for c in claims)
+                    accepted.append((zone, winner, n, named))
+                    present.add(winner)
                     changed = True
                 else:
                     still.append((claims, zone, n))
             pending = still
 
-    def _context_met(self, entity_id: str, seen: set[str], accepted: dict[str, list]) -> bool:
+    def _context_met(self, entity_id: str, seen: set[str], present: set[str]) -> bool:
         rule = self.rules.get(entity_id)
         if rule is None:
             return False
         if not rule.keys.isdisjoint(seen):
             return True
-        return any(other in accepted for other in rule.entities if other != entity_id)
-
-    def _rank(self, counts: dict[str, list[int]]) -> list[TaggedEntity]:
-        """Salience from where and how often an entity is mentioned: title, lead, then count.
-
-        Ranked by salience, mentions, type and id (sorting keyed tuples: no call per entity).
-        """
-        entities = self.gazetteer.entities
-        ranked = []
-        for entity_id, (t, lead, b) in counts.items():
-            entity = entities[entity_id]
-            total = t + lead + b
-            salience = _salience(t > 0, lead > 0, total)
-            tagged = TaggedEntity(
-                entity.id,
-                entity.type,
-                entity.name,
-                salience,
-                total,
-                {"title": t, "lead": lead, "body": b},
-            )
-            ranked.append((-salience, -total, _TYPE_ORDER[entity.type], entity.id, tagged))
-        ranked.sort()  # ids are unique: the entities themselves are never compared
-        return [r[4] for r in ranked]
+        return any(other in present for other in rule.entities if other != entity_id)
 
     def entity(self, entity_id: str) -> Entity | None:
         """A gazetteer entry by id."""
@@ -770,20 +736,6 @@ def _demonyms(gazetteer: Gazetteer) -> set[str]:
                 )) or (lang in {"ru", "uk", "be"} and form[:1].islower()):
                     out.add(form)
     return out
-
-
-@functools.cache
-def _salience(in_title: bool, in_lead: bool, mentions: int) -> float:
-    """Salience in 0..1: a title mention counts most, then a lead mention, then the count."""
-    raw = (2.5 if in_title else 0.0) + (1.2 if in_lead else 0.0) + math.log1p(mentions)
-    return round(raw / (raw + 2.0), 3)
-
-
-def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
-    row = counts.get(entity_id)
-    if row is None:
-        row = counts[entity_id] = [0, 0, 0]
-    row[zone] += n
 
 
 def _action(key: str, items: Iterable[tuple]) -> _Action:

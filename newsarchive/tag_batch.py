@@ -1,0 +1,355 @@
+"""Tagging many texts at once: one automaton pass per batch, then counts and scores in numpy.
+
+A batch's zones (title, lead, body of each text) are normalised as one string, joined by a
+marker that becomes byte 0xFF, which UTF-8 never holds and no pattern contains, so no match
+crosses from one zone into the next. After one leftmost-longest scan, every hit is placed in
+its zone by the markers' offsets, and everything that is only arithmetic is done for the whole
+batch at once:
+
+- hits are counted per (zone, pattern) with ``np.unique``;
+- event-type cue sums and topic-term sums are sparse products of those counts with tables
+  laid out per pattern (:class:`Tables`);
+- entities that a pattern names for sure are counted per (text, entity, zone);
+- salience, ranking, the passing-mention rule and the event-type choice are vectorised.
+
+Only ambiguous, case-sensitive and shared aliases, which depend on the text's case and on
+context, go back to Python, text by text (``Tagger._settle_claims``). The results are the
+ones the text-by-text rules give; the tests compare them over thousands of texts.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+
+from newsarchive import event_types as et
+from newsarchive.entities import TYPES
+from newsarchive.event_types import TaggedEventType
+from newsarchive.tagger import Tagger, TagResult, zone_form
+
+ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
+
+
+@dataclass(frozen=True)
+class Tables:
+    """A tagger's per-pattern effects as arrays (CSR lists where a pattern has several)."""
+
+    cue_start: np.ndarray  # pattern -> its slice of cue_type/cue_weight
+    cue_type: np.ndarray
+    cue_weight: np.ndarray
+    term_weight: np.ndarray  # pattern -> relevance-term weight
+    add_start: np.ndarray  # pattern -> its slice of add_entity/add_named
+    add_entity: np.ndarray  # entity indices (into entity_ids)
+    add_named: np.ndarray  # False where the entity is only referred to (a demonym)
+    is_claim: np.ndarray  # pattern -> settled in Python
+    context: np.ndarray  # pattern -> index into context_keys, or -1
+    context_keys: tuple[str, ...]
+    entity_ids: np.ndarray  # every entity id, sorted (objects)
+    entity_index: dict[str, int]
+    type_order: np.ndarray  # entity -> index of its type in TYPES
+    is_platform: np.ndarray
+
+    @classmethod
+    def of(cls, tagger: Tagger) -> Tables:
+        """Lay out a tagger's plan."""
+        plan = tagger.plan
+        n = len(tagger.actions)
+        ids = sorted(tagger.gazetteer.entities)
+        index = {entity_id: i for i, entity_id in enumerate(ids)}
+        cues = {pid: (cue,) for pid, cue in plan.cue.items()} | plan.cues
+        cue_start, cue_entries = _csr(n, cues)
+        add_start, add_entries = _csr(n, plan.adds)
+        contexts = sorted(set(plan.contexts.values()))
+        context = np.full(n, -1, dtype=np.int64)
+        for pid, key in plan.contexts.items():
+            context[pid] = contexts.index(key)
+        term = np.zeros(n)
+        for pid, weight in plan.terms.items():
+            term[pid] = weight
+        is_claim = np.zeros(n, dtype=bool)
+        is_claim[list(plan.claims)] = True
+        entities = tagger.gazetteer.entities
+        types = [entities[i].type for i in ids]
+        return cls(
+            cue_start=cue_start,
+            cue_type=np.array([c[0] for c in cue_entries], dtype=np.int64),
+            cue_weight=np.array([c[1] for c in cue_entries], dtype=np.float64),
+            term_weight=term,
+            add_start=add_start,
+            add_entity=np.array([index[a[0]] for a in add_entries], dtype=np.int64),
+            add_named=np.array([not a[1] for a in add_entries], dtype=bool),
+            is_claim=is_claim,
+            context=context,
+            context_keys=tuple(contexts),
+            entity_ids=np.array(ids, dtype=object),
+            entity_index=index,
+            type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
+            is_platform=np.array([t == "platform" for t in types], dtype=bool),
+        )
+
+
+def _csr(n: int, lists: dict[int, tuple]) -> tuple[np.ndarray, list]:
+    """Offsets (n + 1) and the concatenated entries of per-pattern lists."""
+    sizes = np.zeros(n + 1, dtype=np.int64)
+    entries: list = []
+    for pid in sorted(lists):
+        sizes[pid + 1] = len(lists[pid])
+        entries.extend(lists[pid])
+    return np.cumsum(sizes), entries
+
+
+def _expand(start: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows with CSR keys: (row of each entry, entry index), rows in order."""
+    low = start[keys]
+    sizes = start[keys + 1] - low
+    row = np.repeat(np.arange(len(keys)), sizes)
+    first = np.cumsum(sizes) - sizes
+    entry = np.arange(len(row)) - first[row] + low[row]
+    return row, entry
+
+
+@dataclass
+class _Hits:
+    """Hits of one batch counted per (zone, pattern); zones are numbered text * 3 + zone."""
+
+    zone: np.ndarray
+    pid: np.ndarray
+    count: np.ndarray
+    first: np.ndarray  # position of the first hit, for the order aliases were found in
+
+    @property
+    def doc(self) -> np.ndarray:
+        return self.zone // 3
+
+
+def scan(tagger: Tagger, zones: list[str]) -> _Hits:
+    """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
+    form = zone_form(zones)
+    marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
+    if len(marks) != len(zones):
+        raise AssertionError("tag_batch: zone markers lost in normalisation")
+    found = tagger.automaton.iter_long(form.decode("latin-1"))
+    hits = np.fromiter(chain.from_iterable(found), dtype=np.int64)
+    ends, pids = hits[0::2], hits[1::2]
+    n = len(tagger.actions)
+    keys, first, count = np.unique(
+        np.searchsorted(marks, ends) * n + pids, return_index=True, return_counts=True
+    )
+    return _Hits(keys // n, keys % n, count, first)
+
+
+def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
+    """Tag a batch of (title, lead, body) texts; the results of ``Tagger.tag`` for each."""
+    tables: Tables = tagger.tables
+    size = len(texts)
+    hits = scan(tagger, [zone for text in texts for zone in text])
+    cue_raw, title_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
+    term_raw = np.bincount(
+        hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
+    ).tolist()
+    ranked = _ranked(tables, *_entity_rows(tagger, tables, hits, texts))
+    platforms = np.bincount(
+        ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
+    ).tolist()
+    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, ranked)
+    top = cue_raw.max(axis=1).tolist() if cue_raw.shape[1] else [0.0] * size
+    rows = list(
+        zip(
+            tables.entity_ids[ranked.entity].tolist(),
+            ranked.salience.tolist(),
+            ranked.total.tolist(),
+            ranked.title.tolist(),
+            ranked.lead.tolist(),
+            ranked.body.tolist(),
+            strict=True,
+        )
+    )
+    bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
+    lookup = tagger.gazetteer.entities
+    results = []
+    for i, (title, lead, body) in enumerate(texts):
+        words = (  # words counted as spaces + 1 per non-empty zone
+            title.count(" ") + lead.count(" ") + body.count(" ")
+            + bool(title) + bool(lead) + bool(body)
+        )
+        relevance = et.relevance_score(term_raw[i], words, top[i], platforms[i])
+        results.append(TagResult(rows[bounds[i] : bounds[i + 1]], chosen[i], relevance, lookup))
+    return results
+
+
+def _cue_sums(
+    tables: Tables, hits: _Hits, size: int, n_types: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Zone-weighted cue sums per (text, event type), and the title's part of them."""
+    row, entry = _expand(tables.cue_start, hits.pid)
+    zone = hits.zone[row] % 3
+    key = hits.doc[row] * n_types + tables.cue_type[entry]
+    weight = tables.cue_weight[entry] * hits.count[row]
+    total = np.bincount(key, weights=weight * ZONE_FACTOR[zone], minlength=size * n_types)
+    in_title = zone == 0
+    title = np.bincount(
+        key[in_title], weights=weight[in_title] * 3.0, minlength=size * n_types
+    )
+    shape = (size, n_types)  # (bincount gives integers when there is nothing to weigh)
+    return total.reshape(shape).astype(np.float64), title.reshape(shape).astype(np.float64)
+
+
+def _entity_rows(
+    tagger: Tagger, tables: Tables, hits: _Hits, texts: list[tuple[str, str, str]]
+) -> tuple[np.ndarray, ...]:
+    """(text, entity, zone, count, named) of every entity mention the batch's hits make.
+
+    Patterns that name entities for sure are expanded in numpy; ambiguous, case-sensitive and
+    shared aliases are settled text by text, knowing which entities the text already names.
+    """
+    row, entry = _expand(tables.add_start, hits.pid)
+    doc = hits.doc[row]
+    entity = tables.add_entity[entry]
+    zone = hits.zone[row] % 3
+    count = hits.count[row]
+    named = tables.add_named[entry]
+    claim = np.flatnonzero(tables.is_claim[hits.pid])
+    if not len(claim):
+        return doc, entity, zone, count, named
+    claim = claim[np.lexsort((hits.first[claim], hits.zone[claim]))]
+    claim_doc = hits.doc[claim]
+    claim_docs = np.unique(claim_doc).tolist()
+    claim_at = np.searchsorted(claim_doc, [*claim_docs, len(texts)]).tolist()
+    entity_at = np.searchsorted(doc, claim_docs).tolist()
+    entity_at_end = np.searchsorted(doc, claim_docs, side="right").tolist()
+    claim_zone = (hits.zone[claim] % 3).tolist()
+    claim_pid = hits.pid[claim].tolist()
+    claim_count = hits.count[claim].tolist()
+    context_rows = np.flatnonzero(tables.context[hits.pid] >= 0)
+    context_doc = hits.doc[context_rows]
+    context_key = tables.context[hits.pid[context_rows]]
+    ids = tables.entity_ids
+    extra: list[tuple[int, int, int, int, bool]] = []
+    index = tables.entity_index
+    for k, d in enumerate(claim_docs):
+        present = set(ids[entity[entity_at[k] : entity_at_end[k]]])
+
+        def contexts(d: int = d) -> set[str]:
+            low, high = np.searchsorted(context_doc, [d, d + 1])
+            return {tables.context_keys[c] for c in context_key[low:high].tolist()}
+
+        span = slice(claim_at[k], claim_at[k + 1])
+        found = list(zip(claim_zone[span], claim_pid[span], claim_count[span], strict=True))
+        for z, entity_id, n, is_named in tagger._settle_claims(texts[d], found, present, contexts):
+            extra.append((d, index[entity_id], z, n, is_named))
+    if extra:
+        more = np.array(extra, dtype=np.int64).T
+        doc = np.concatenate([doc, more[0]])
+        entity = np.concatenate([entity, more[1]])
+        zone = np.concatenate([zone, more[2]])
+        count = np.concatenate([count, more[3]])
+        named = np.concatenate([named, more[4].astype(bool)])
+    return doc, entity, zone, count, named
+
+
+@dataclass
+class _Ranked:
+    """Entities per text in rank order: text, entity, mentions per zone, total, salience."""
+
+    doc: np.ndarray
+    entity: np.ndarray
+    title: np.ndarray
+    lead: np.ndarray
+    body: np.ndarray
+    total: np.ndarray
+    salience: np.ndarray
+
+
+def _ranked(
+    tables: Tables,
+    doc: np.ndarray,
+    entity: np.ndarray,
+    zone: np.ndarray,
+    count: np.ndarray,
+    named: np.ndarray,
+) -> _Ranked:
+    """Mentions summed per (text, entity); passing adjectives dropped; ranked by salience."""
+    n_entities = len(tables.entity_ids)
+    keys, group = np.unique(doc * n_entities + entity, return_inverse=True)
+    groups = len(keys)
+    per_zone = [
+        np.bincount(group[zone == z], weights=count[zone == z], minlength=groups).astype(np.int64)
+        for z in range(3)
+    ]
+    title, lead, body = per_zone
+    is_named = np.bincount(group, weights=named, minlength=groups) > 0
+    keep = is_named | (title > 0) | (lead > 0) | (body >= 2)
+    keys, title, lead, body = keys[keep], title[keep], lead[keep], body[keep]
+    doc, entity = keys // n_entities, keys % n_entities
+    total = title + lead + body
+    kinds, kind = np.unique(
+        (total * 4 + (title > 0) * 2 + (lead > 0)), return_inverse=True
+    )
+    table = np.array(
+        [salience_of(bool(k & 2), bool(k & 1), int(k // 4)) for k in kinds.tolist()],
+        dtype=np.float64,
+    )
+    salience = table[kind] if len(kinds) else np.zeros(0)
+    order = np.lexsort((entity, tables.type_order[entity], -total, -salience, doc))
+    return _Ranked(
+        doc[order], entity[order], title[order], lead[order], body[order], total[order],
+        salience[order],
+    )
+
+
+def _chosen_types(
+    tagger: Tagger, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
+) -> list[list[TaggedEventType]]:
+    """The event types reported per text: ``EventScorer.choose`` for every text at once."""
+    scorer = tagger.plan.scorer
+    size, n_types = raw.shape
+    chosen: list[list[TaggedEventType]] = [[] for _ in range(size)]
+    if not n_types:
+        return chosen
+    active = raw.max(axis=1) >= scorer.min_evidence
+    raw = raw.copy()
+    if scorer.needs:
+        present = np.zeros((size, len(TYPES)), dtype=bool)
+        present[ranked.doc, tables.type_order[ranked.entity]] = True
+        for index, needs in scorer.needs:
+            lacking = ~present[:, [TYPES.index(t) for t in needs]].any(axis=1)
+            raw[(raw[:, index] > 0) & lacking, index] *= 0.5
+    top = raw.max(axis=1)
+    keep = (
+        (raw >= np.array(scorer.floors))
+        & (raw > 0)
+        & (raw >= np.array(scorer.relative) * top[:, None])
+        & active[:, None]
+    )
+    several = keep.sum(axis=1) > 1
+    dropped = np.zeros_like(keep)
+    for i, excluded in enumerate(scorer.excludes):
+        for j in excluded:
+            both = keep[:, i] & keep[:, j] & several
+            says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
+                (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
+            )
+            dropped[:, j] |= both & says_more
+    docs, types = np.nonzero(keep & ~dropped)
+    for d, i, value in zip(docs.tolist(), types.tolist(), raw[docs, types].tolist(), strict=True):
+        score = round(1.0 - math.exp(-value / et.SCALE), 3)
+        chosen[d].append(TaggedEventType(scorer.ids[i], scorer.names[i], score))
+    for found in chosen:
+        if len(found) > 1:
+            found.sort(key=_minus_score)
+    return chosen
+
+
+def _minus_score(scored: TaggedEventType) -> float:
+    return -scored.score
+
+
+@functools.cache
+def salience_of(in_title: bool, in_lead: bool, mentions: int) -> float:
+    """Salience in 0..1: a title mention counts most, then a lead mention, then the count."""
+    raw = (2.5 if in_title else 0.0) + (1.2 if in_lead else 0.0) + math.log1p(mentions)
+    return round(raw / (raw + 2.0), 3)
