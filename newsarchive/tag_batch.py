@@ -29,7 +29,8 @@ import numpy as np
 from newsarchive import event_types as et
 from newsarchive.entities import TYPES
 from newsarchive.event_types import TaggedEventType
-from newsarchive.tagger import Tagger, TagResult, zone_form
+from newsarchive.tag_claims import ClaimTables, Found, expand, settle
+from newsarchive.tagger import Tagger, TagResult, zone_forms
 
 ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
 
@@ -45,7 +46,7 @@ class Tables:
     add_start: np.ndarray  # pattern -> its slice of add_entity/add_named
     add_entity: np.ndarray  # entity indices (into entity_ids)
     add_named: np.ndarray  # False where the entity is only referred to (a demonym)
-    is_claim: np.ndarray  # pattern -> settled in Python
+    claims: ClaimTables  # ambiguous, case-sensitive and shared aliases
     context: np.ndarray  # pattern -> index into context_keys, or -1
     context_keys: tuple[str, ...]
     entity_ids: np.ndarray  # every entity id, sorted (objects)
@@ -70,8 +71,6 @@ class Tables:
         term = np.zeros(n)
         for pid, weight in plan.terms.items():
             term[pid] = weight
-        is_claim = np.zeros(n, dtype=bool)
-        is_claim[list(plan.claims)] = True
         entities = tagger.gazetteer.entities
         types = [entities[i].type for i in ids]
         return cls(
@@ -82,7 +81,7 @@ class Tables:
             add_start=add_start,
             add_entity=np.array([index[a[0]] for a in add_entries], dtype=np.int64),
             add_named=np.array([not a[1] for a in add_entries], dtype=bool),
-            is_claim=is_claim,
+            claims=ClaimTables.of(tagger, index, tuple(contexts)),
             context=context,
             context_keys=tuple(contexts),
             entity_ids=np.array(ids, dtype=object),
@@ -102,44 +101,19 @@ def _csr(n: int, lists: dict[int, tuple]) -> tuple[np.ndarray, list]:
     return np.cumsum(sizes), entries
 
 
-def _expand(start: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows with CSR keys: (row of each entry, entry index), rows in order."""
-    low = start[keys]
-    sizes = start[keys + 1] - low
-    row = np.repeat(np.arange(len(keys)), sizes)
-    first = np.cumsum(sizes) - sizes
-    entry = np.arange(len(row)) - first[row] + low[row]
-    return row, entry
-
-
-@dataclass
-class _Hits:
-    """Hits of one batch counted per (zone, pattern); zones are numbered text * 3 + zone."""
-
-    zone: np.ndarray
-    pid: np.ndarray
-    count: np.ndarray
-    first: np.ndarray  # position of the first hit, for the order aliases were found in
-
-    @property
-    def doc(self) -> np.ndarray:
-        return self.zone // 3
-
-
-def scan(tagger: Tagger, zones: list[str]) -> _Hits:
+def scan(tagger: Tagger, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
-    form = zone_form(zones)
+    form, cased = zone_forms(zones)
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
     found = tagger.automaton.iter_long(form.decode("latin-1"))
     hits = np.fromiter(chain.from_iterable(found), dtype=np.int64)
     ends, pids = hits[0::2], hits[1::2]
+    hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
-    keys, first, count = np.unique(
-        np.searchsorted(marks, ends) * n + pids, return_index=True, return_counts=True
-    )
-    return _Hits(keys // n, keys % n, count, first)
+    keys, count = np.unique(hit_zone * n + pids, return_counts=True)
+    return Found(ends, pids, hit_zone, keys // n, keys % n, count, cased)
 
 
 def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
@@ -151,7 +125,7 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     ).tolist()
-    ranked = _ranked(tables, *_entity_rows(tagger, tables, hits, texts))
+    ranked = _ranked(tables, *_entity_rows(tables, hits, size, len(tagger.actions)))
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     ).tolist()
@@ -182,10 +156,10 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
 
 
 def _cue_sums(
-    tables: Tables, hits: _Hits, size: int, n_types: int
+    tables: Tables, hits: Found, size: int, n_types: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Zone-weighted cue sums per (text, event type), and the title's part of them."""
-    row, entry = _expand(tables.cue_start, hits.pid)
+    row, entry = expand(tables.cue_start, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
     weight = tables.cue_weight[entry] * hits.count[row]
@@ -199,56 +173,35 @@ def _cue_sums(
 
 
 def _entity_rows(
-    tagger: Tagger, tables: Tables, hits: _Hits, texts: list[tuple[str, str, str]]
+    tables: Tables, hits: Found, n_docs: int, n_patterns: int
 ) -> tuple[np.ndarray, ...]:
     """(text, entity, zone, count, named) of every entity mention the batch's hits make.
 
-    Patterns that name entities for sure are expanded in numpy; ambiguous, case-sensitive and
-    shared aliases are settled text by text, knowing which entities the text already names.
+    Patterns that name entities for sure are expanded here; the others are settled by
+    :func:`newsarchive.tag_claims.settle`, knowing which entities each text names for sure.
     """
-    row, entry = _expand(tables.add_start, hits.pid)
+    row, entry = expand(tables.add_start, hits.pid)
     doc = hits.doc[row]
     entity = tables.add_entity[entry]
     zone = hits.zone[row] % 3
     count = hits.count[row]
     named = tables.add_named[entry]
-    claim = np.flatnonzero(tables.is_claim[hits.pid])
-    if not len(claim):
+    if not tables.claims.is_claim[hits.pid].any():
         return doc, entity, zone, count, named
-    claim = claim[np.lexsort((hits.first[claim], hits.zone[claim]))]
-    claim_doc = hits.doc[claim]
-    claim_docs = np.unique(claim_doc).tolist()
-    claim_at = np.searchsorted(claim_doc, [*claim_docs, len(texts)]).tolist()
-    entity_at = np.searchsorted(doc, claim_docs).tolist()
-    entity_at_end = np.searchsorted(doc, claim_docs, side="right").tolist()
-    claim_zone = (hits.zone[claim] % 3).tolist()
-    claim_pid = hits.pid[claim].tolist()
-    claim_count = hits.count[claim].tolist()
     context_rows = np.flatnonzero(tables.context[hits.pid] >= 0)
-    context_doc = hits.doc[context_rows]
-    context_key = tables.context[hits.pid[context_rows]]
-    ids = tables.entity_ids
-    extra: list[tuple[int, int, int, int, bool]] = []
-    index = tables.entity_index
-    for k, d in enumerate(claim_docs):
-        present = set(ids[entity[entity_at[k] : entity_at_end[k]]])
-
-        def contexts(d: int = d) -> set[str]:
-            low, high = np.searchsorted(context_doc, [d, d + 1])
-            return {tables.context_keys[c] for c in context_key[low:high].tolist()}
-
-        span = slice(claim_at[k], claim_at[k + 1])
-        found = list(zip(claim_zone[span], claim_pid[span], claim_count[span], strict=True))
-        for z, entity_id, n, is_named in tagger._settle_claims(texts[d], found, present, contexts):
-            extra.append((d, index[entity_id], z, n, is_named))
-    if extra:
-        more = np.array(extra, dtype=np.int64).T
-        doc = np.concatenate([doc, more[0]])
-        entity = np.concatenate([entity, more[1]])
-        zone = np.concatenate([zone, more[2]])
-        count = np.concatenate([count, more[3]])
-        named = np.concatenate([named, more[4].astype(bool)])
-    return doc, entity, zone, count, named
+    more = settle(
+        tables.claims,
+        hits,
+        n_docs,
+        n_patterns,
+        doc * len(tables.entity_ids) + entity,
+        hits.doc[context_rows],
+        tables.context[hits.pid[context_rows]],
+    )
+    return tuple(
+        np.concatenate([mine, theirs.astype(mine.dtype)])
+        for mine, theirs in zip((doc, entity, zone, count, named), more, strict=True)
+    )
 
 
 @dataclass

@@ -29,12 +29,13 @@ import pickle
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
+import numpy as np
 
 from newsarchive import event_types as et
 from newsarchive.entities import TYPES, Entity, Gazetteer, data_files, hash_files, load_gazetteer
@@ -127,50 +128,6 @@ def scan_text(text: str) -> str:
     return (b"  " + b"  ".join(_lower_words(text)) + b"  ").decode("latin-1")
 
 
-def _scan_text_cased(text: str, lowered_len: int) -> str:
-    """Like scan_text() but keeping case; same length as the lowered form."""
-    out = (b"  " + b"  ".join(_words(text)) + b"  ").decode("latin-1")
-    if text.isascii():  # ASCII letters keep their length in lower case
-        return out
-    if len(out) != lowered_len:  # a letter whose lower case has another UTF-8 length
-        same = text  # ... is lower-cased (ASCII letters keep their length)
-        for char in _odd_chars(text):
-            lower = char.lower()
-            if len(lower.encode()) != len(char.encode()):
-                same = same.replace(char, lower)
-        out = (b"  " + b"  ".join(_words(same)) + b"  ").decode("latin-1")
-    return out
-
-
-@functools.lru_cache(maxsize=4096)
-def _cased_regex(cased: str) -> re.Pattern[bytes]:
-    """An ASCII acronym's words (``cased`` as scanned) joined by non-word bytes, ending a word.
-
-    It starts with the acronym's letters, so a search skips ahead in C; that a match also
-    starts a word is :func:`_count_cased`'s check.
-    """
-    words = (re.escape(word.encode("ascii")) for word in cased.split())
-    return re.compile(rb"[^A-Za-z0-9]+".join(words) + rb"(?![A-Za-z0-9])")
-
-
-_ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-
-
-def _count_cased(cased: str, text: bytes) -> int:
-    """Whole-word occurrences of an ASCII acronym in ASCII text, as
-    ``_scan_text_cased(text).count(cased)`` counts them (non-overlapping, leftmost first)."""
-    search = _cased_regex(cased).search
-    count = position = 0
-    while (found := search(text, position)) is not None:
-        start = found.start()
-        if start and text[start - 1] in _ALNUM:  # inside a word: try one byte further on
-            position = start + 1
-        else:
-            count += 1
-            position = found.end()
-    return count
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def alias_key(alias: str) -> str:
     """The normalised form an alias is matched by (no padding)."""
@@ -202,20 +159,93 @@ _BYTE_ZONES = _BYTE_TABLE[:1] + b"\xff" + _BYTE_TABLE[2:]
 BATCH_SIZE = 256  # texts per scan in tag_many()
 
 
-def zone_form(zones: list[str]) -> bytes:
-    """Zones as the automaton reads them (see :func:`scan_text`), each followed by byte 0xFF.
+def _joined(zones: list[str]) -> str:
+    """Zones joined by ZONE_MARK between spaces (a mark inside a text becomes a space)."""
+    joined = f" {ZONE_MARK} ".join(zones)
+    if joined.count(ZONE_MARK) != len(zones) - 1:
+        joined = f" {ZONE_MARK} ".join(zone.replace(ZONE_MARK, " ") for zone in zones)
+    return joined
+
+
+def _squeezed(text: bytes) -> bytes:
+    """A text of words and spaces with every run of spaces made two, one run at each end,
+    and a zone mark after: ``b"  " + b"  ".join(text.split()) + b"  \\xff"``, at twice the
+    speed (no object per word)."""
+    doubled = (b" " + text + b" ").replace(b" ", b"  ")
+    chars = np.frombuffer(doubled, dtype=np.uint8)
+    word = chars != 32
+    keep = word.copy()  # a word's bytes and the first two spaces after one
+    keep[1:] |= word[:-1]
+    keep[2:] |= word[:-2]
+    keep[:2] = True
+    return chars[keep].tobytes() + b"\xff"
+
+
+# lower-casing a letter at a time beats str.lower() on a batch that holds only a few such
+_FEW_CAPITALS = 12
+
+
+@functools.cache
+def _lower_folded(char: str) -> str:
+    return "".join(map(_fold, char.lower()))
+
+
+def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
+    """Zones as the automaton reads them (see :func:`scan_text`), each followed by byte 0xFF;
+    lower-cased, and as written.
 
     The last mark also ends the text: pyahocorasick's ``iter_long`` can miss a match that
     ends where the input ends (WojciechMula/pyahocorasick#224), and no match ends at a mark.
+    The two forms have the same length, byte for byte, so an acronym found in the first can
+    be checked in the second. In the second, a currency prefix ("US$", "HK$") is written in
+    lower case (it names no country), as is a letter whose lower case has another length in
+    UTF-8 ("İ").
     """
-    joined = f" {ZONE_MARK} ".join(zones)
-    if joined.count(ZONE_MARK) != len(zones) - 1:  # a text holds the mark itself
-        joined = f" {ZONE_MARK} ".join(zone.replace(ZONE_MARK, " ") for zone in zones)
+    joined = _joined(zones)
+    if "$" in joined:
+        joined = _lower_currency_prefixes(joined)
     if joined.isascii():
-        words = joined.encode("ascii").translate(_LOWER_ZONES).split()
-    else:  # as _lower_words(): the currency rule never fires on lower-cased text
-        words = _prepare(joined.lower()).encode("utf-8").translate(_BYTE_ZONES).split()
-    return b"  " + b"  ".join(words) + b"  \xff"
+        cased = _squeezed(joined.encode("ascii").translate(_BYTE_ZONES))
+        return cased.translate(_LOWER_ZONES), cased
+    capitals = []
+    for char in _odd_chars(joined):
+        lower = char.lower()
+        if len(lower.encode()) != len(char.encode()):
+            joined = joined.replace(char, lower)
+        elif lower != char:
+            capitals.append(char)
+    cased = _squeezed(_prepare(joined).encode("utf-8").translate(_BYTE_ZONES))
+    # the marks as ZONE_MARK again, so the bytes decode; folding after lower-casing keeps
+    # every letter's length, and the currency rule never fires on lower-cased text
+    text = cased.replace(b"\xff", ZONE_MARK.encode()).decode("utf-8")
+    if len(capitals) > _FEW_CAPITALS or "Σ" in capitals:  # (a final sigma depends on context)
+        text = _prepare(text.lower())
+    else:
+        for char in capitals:
+            text = text.replace(char, _lower_folded(char))
+    return text.encode("utf-8").translate(_LOWER_ZONES), cased
+
+
+def zone_form(zones: list[str]) -> bytes:
+    """The lower-cased form of :func:`zone_forms`."""
+    return zone_forms(zones)[0]
+
+
+_CURRENCY_TAIL = re.compile(r"[A-Z]{1,3}\Z")
+
+
+def _lower_currency_prefixes(text: str) -> str:
+    """``_CURRENCY`` matches ("US$") lower-cased, found from each "$" (a regex over the whole
+    text is slow)."""
+    parts = text.split("$")
+    for i, part in enumerate(parts[:-1]):
+        found = _CURRENCY_TAIL.search(part[-4:])
+        if found:
+            start = len(part) - len(found.group(0))
+            before = part[start - 1] if start else " "
+            if not (before.isalnum() or before == "_"):
+                parts[i] = part[:start] + found.group(0).lower()
+    return "$".join(parts)
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -539,89 +569,6 @@ class Tagger:
                 for index, weight in cues:
                     out.append((self.event_defs[index].id, phrase, zone, weight))
         return out
-
-    def _settle_claims(
-        self,
-        zones: tuple[str, str, str],
-        found: list[tuple[int, int, int]],
-        present: set[str],
-        contexts: Callable[[], set[str]],
-    ) -> list[tuple[int, str, int, bool]]:
-        """Ambiguous, case-sensitive and shared aliases of one text, settled.
-
-        ``found``: (zone, pattern id, hits) of such aliases, by zone, in the order found;
-        ``present``: the entities the text names for sure (it grows with what is accepted);
-        ``contexts``: the context keys found in the text. Acronyms count only as often as their
-        cased form occurs; an alias that context must settle counts for the one claimant whose
-        context is met. Returns (zone, entity id, mentions, named) of what is accepted.
-        """
-        claims_of = self.plan.claims
-        accepted: list[tuple[int, str, int, bool]] = []
-        pending: list[tuple[tuple, int, int]] = []
-        cased_forms: dict[int, str] = {}
-        for zone, pid, n in found:
-            entity_claims = claims_of[pid]
-            if len(entity_claims) == 1 and entity_claims[0][1] is None:  # ambiguous
-                pending.append((entity_claims, zone, n))
-                continue
-            text = zones[zone]
-            claims = []
-            for entity_id, cased, ambiguous, weak in entity_claims:
-                times = n
-                if cased is not None and text.isascii() and cased.isascii():
-                    plain = _CURRENCY.sub(" ", text) if "$" in text else text
-                    times = min(n, _count_cased(cased, plain.encode("ascii")))
-                elif cased is not None:
-                    if zone not in cased_forms:
-                        cased_forms[zone] = _scan_text_cased(text, len(scan_text(text)))
-                    times = min(n, cased_forms[zone].count(cased))
-                if times:
-                    claims.append((entity_id, cased, ambiguous, weak, times))
-            if not claims:
-                continue
-            owners = {c[0] for c in claims}
-            if len(owners) == 1 and any(not c[2] for c in claims):
-                owner = claims[0][0]
-                named = not all(c[3] for c in claims)
-                accepted.append((zone, owner, max(c[4] for c in claims), named))
-                present.add(owner)
-            else:
-                pending.append((tuple(claims), zone, max(c[-1] for c in claims)))
-        if pending:  # context words matter only here
-            self._resolve(pending, contexts(), present, accepted)
-        return accepted
-
-    def _resolve(
-        self,
-        pending: list[tuple[tuple, int, int]],
-        seen: set[str],
-        present: set[str],
-        accepted: list[tuple[int, str, int, bool]],
-    ) -> None:
-        """Ambiguous or shared aliases: accepted for the one claimant whose context is met."""
-        changed = True
-        while pending and changed:
-            changed = False
-            still = []
-            for claims, zone, n in pending:
-                winners = {c[0] for c in claims if self._context_met(c[0], seen, present)}
-                if len(winners) == 1:
-                    winner = winners.pop()
-                    named = any(c[0] == winner and not c[3] for c in claims)
-                    accepted.append((zone, winner, n, named))
-                    present.add(winner)
-                    changed = True
-                else:
-                    still.append((claims, zone, n))
-            pending = still
-
-    def _context_met(self, entity_id: str, seen: set[str], present: set[str]) -> bool:
-        rule = self.rules.get(entity_id)
-        if rule is None:
-            return False
-        if not rule.keys.isdisjoint(seen):
-            return True
-        return any(other in present for other in rule.entities if other != entity_id)
 
     def entity(self, entity_id: str) -> Entity | None:
         """A gazetteer entry by id."""
