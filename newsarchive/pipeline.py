@@ -182,9 +182,10 @@ def inspect(sources: Iterable[Source], settings: IngestSettings,
             yield {"source": source.location, "error": f"internal error: {type(err).__name__}: "
                                                       f"{err}"}
             continue
-        for record in result.records if result else []:
-            if scorer is not None:
-                scorer.score(record)
+        records = result.records if result else []
+        if scorer is not None and records:
+            scorer.score_all(records)
+        for record in records:
             yield record_json(record, source.location, settings.relevance_threshold)
 
 
@@ -214,11 +215,10 @@ def prepare(source: Source, settings: IngestSettings, scorer: Scorer | None,
         return Prepared(error=f"internal error: {type(err).__name__}: {err}")
     if result is None:
         return Prepared(not_modified=True, state=state.get(source.location))
-    signatures = []
-    for record in result.records:
-        if scorer is not None and record.title and (record.text or record.summary):
-            scorer.score(record)
-        signatures.append(signature(record.text))
+    scored = [r for r in result.records if r.title and (r.text or r.summary)]
+    if scorer is not None and scored:
+        scorer.score_all(scored)
+    signatures = [signature(record.text) for record in result.records]
     return Prepared(result=result, signatures=signatures, state=state.get(source.location))
 
 

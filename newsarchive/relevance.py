@@ -24,11 +24,13 @@ BODY_CHARS = 20_000  # relevance is decided on the head of very long bodies
 
 
 class Scorer(Protocol):
-    """Anything that scores a record in place."""
+    """Anything that scores records in place."""
 
     name: str
 
     def score(self, record: Record) -> float: ...
+
+    def score_all(self, records: list[Record]) -> None: ...
 
 
 class TaggerScorer:
@@ -40,19 +42,25 @@ class TaggerScorer:
         self.tagger = tagger
 
     def score(self, record: Record) -> float:
-        result = self.tagger.tag(title=record.title, lead=record.summary,
-                                 body=record.text[:BODY_CHARS], lang=record.language or "en")
-        record.entities = [
-            {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3)}
-            for e in result.entities
-        ]
-        record.event_types = [
-            {"id": e.id, "type": "event_type", "name": e.name, "salience": round(e.score, 3),
-             "score": round(e.score, 3)}
-            for e in result.event_types
-        ]
-        record.relevance = round(float(result.relevance), 3)
-        return record.relevance
+        self.score_all([record])
+        return record.relevance or 0.0
+
+    def score_all(self, records: list[Record]) -> None:
+        """Score records together: the tagger works on a batch at a time."""
+        results = self.tagger.tag_many(
+            (record.title, record.summary, record.text[:BODY_CHARS]) for record in records
+        )
+        for record, result in zip(records, results, strict=True):
+            record.entities = [
+                {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3)}
+                for e in result.entities
+            ]
+            record.event_types = [
+                {"id": e.id, "type": "event_type", "name": e.name, "salience": round(e.score, 3),
+                 "score": round(e.score, 3)}
+                for e in result.event_types
+            ]
+            record.relevance = round(float(result.relevance), 3)
 
 
 class KeywordScorer:
@@ -80,6 +88,10 @@ class KeywordScorer:
         record.relevance = round(1 - math.exp(-raw / self.scale), 3)
         record.entities, record.event_types = [], []
         return record.relevance
+
+    def score_all(self, records: list[Record]) -> None:
+        for record in records:
+            self.score(record)
 
 
 def load_scorer(kind: str = "auto") -> Scorer:

@@ -36,6 +36,37 @@ ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title,
 
 
 @dataclass(frozen=True)
+class Choice:
+    """``EventScorer``'s rules as arrays: floors, relative shares, needs and excludes."""
+
+    floors: np.ndarray
+    relative: np.ndarray
+    need_type: np.ndarray  # event types that need an entity type
+    needs: np.ndarray  # (need_type, entity types): True where it is needed
+    drops: np.ndarray  # (i, j) pairs of event type i excluding j ...
+    dropped: np.ndarray  # ... and (pair, event type): True at j
+
+    @classmethod
+    def of(cls, scorer: et.EventScorer) -> Choice:
+        n = len(scorer.ids)
+        needs = np.array(
+            [[t in wanted for t in TYPES] for _, wanted in scorer.needs], dtype=bool
+        ).reshape(len(scorer.needs), len(TYPES))
+        pairs = [(i, j) for i, excluded in enumerate(scorer.excludes) for j in excluded]
+        dropped = np.zeros((len(pairs), n), dtype=bool)
+        for k, (_, j) in enumerate(pairs):
+            dropped[k, j] = True
+        return cls(
+            floors=np.array(scorer.floors, dtype=np.float64),
+            relative=np.array(scorer.relative, dtype=np.float64),
+            need_type=np.array([i for i, _ in scorer.needs], dtype=np.int64),
+            needs=needs,
+            drops=np.array(pairs, dtype=np.int64).reshape(len(pairs), 2),
+            dropped=dropped,
+        )
+
+
+@dataclass(frozen=True)
 class Tables:
     """A tagger's per-pattern effects as arrays (CSR lists where a pattern has several)."""
 
@@ -53,6 +84,7 @@ class Tables:
     entity_index: dict[str, int]
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
+    choice: Choice  # the event scorer's rules as arrays
 
     @classmethod
     def of(cls, tagger: Tagger) -> Tables:
@@ -88,6 +120,7 @@ class Tables:
             entity_index=index,
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
+            choice=Choice.of(plan.scorer),
         )
 
 
@@ -258,36 +291,30 @@ def _chosen_types(
     tagger: Tagger, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
 ) -> list[list[TaggedEventType]]:
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
-    scorer = tagger.plan.scorer
+    scorer, rules = tagger.plan.scorer, tables.choice
     size, n_types = raw.shape
     chosen: list[list[TaggedEventType]] = [[] for _ in range(size)]
     if not n_types:
         return chosen
     active = raw.max(axis=1) >= scorer.min_evidence
     raw = raw.copy()
-    if scorer.needs:
+    if len(rules.need_type):  # halved where the text names no entity of a type it needs
         present = np.zeros((size, len(TYPES)), dtype=bool)
         present[ranked.doc, tables.type_order[ranked.entity]] = True
-        for index, needs in scorer.needs:
-            lacking = ~present[:, [TYPES.index(t) for t in needs]].any(axis=1)
-            raw[(raw[:, index] > 0) & lacking, index] *= 0.5
+        lacking = (present.astype(np.int64) @ rules.needs.T.astype(np.int64)) == 0
+        needing = raw[:, rules.need_type]
+        raw[:, rules.need_type] = np.where((needing > 0) & lacking, needing * 0.5, needing)
     top = raw.max(axis=1)
-    keep = (
-        (raw >= np.array(scorer.floors))
-        & (raw > 0)
-        & (raw >= np.array(scorer.relative) * top[:, None])
-        & active[:, None]
-    )
-    several = keep.sum(axis=1) > 1
-    dropped = np.zeros_like(keep)
-    for i, excluded in enumerate(scorer.excludes):
-        for j in excluded:
-            both = keep[:, i] & keep[:, j] & several
-            says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
-                (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
-            )
-            dropped[:, j] |= both & says_more
-    docs, types = np.nonzero(keep & ~dropped)
+    keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
+    keep &= active[:, None]
+    if len(rules.drops):  # a kept type drops the types it excludes that say less
+        i, j = rules.drops[:, 0], rules.drops[:, 1]
+        says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
+            (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
+        )
+        drop = keep[:, i] & keep[:, j] & says_more & (keep.sum(axis=1) > 1)[:, None]
+        keep &= (drop.astype(np.int64) @ rules.dropped.astype(np.int64)) == 0
+    docs, types = np.nonzero(keep)
     for d, i, value in zip(docs.tolist(), types.tolist(), raw[docs, types].tolist(), strict=True):
         score = round(1.0 - math.exp(-value / et.SCALE), 3)
         chosen[d].append(TaggedEventType(scorer.ids[i], scorer.names[i], score))

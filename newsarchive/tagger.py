@@ -414,7 +414,11 @@ class Tagger:
     def from_data(cls, data_dir: Path, cache_dir: Path | None = None) -> Tagger:
         """Load the compiled tagger from the disk cache, or build it and cache it."""
         files = data_files(data_dir)
-        sources = [Path(__file__), Path(et.__file__), Path(sys.modules[Entity.__module__].__file__)]
+        here = Path(__file__).parent  # the code that builds what the cache keeps
+        sources = [
+            Path(__file__), Path(et.__file__), Path(sys.modules[Entity.__module__].__file__),
+            here / "tag_batch.py", here / "tag_claims.py",
+        ]
         import pycountry
 
         key = hash_files([*files, *sources], _CACHE_FORMAT, f"pycountry {pycountry.__version__}")
@@ -512,7 +516,7 @@ class Tagger:
             automaton.add_word("\x00never\x00", 0)
             actions.append(((), (), None, 0.0, "", ()))
         automaton.make_automaton()
-        return cls(
+        tagger = cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
             relevance_cfg=relevance_cfg,
@@ -521,6 +525,8 @@ class Tagger:
             rules=rules,
             warnings=list(gazetteer.warnings),
         )
+        tagger.tables  # laid out now, so that the disk cache keeps it  # noqa: B018
+        return tagger
 
     # -- tagging --
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsarchive.entities import GazetteerError, load_tagger
 from newsarchive.event_types import EventTypesError
-from newsarchive.tagger import TagResult
+from newsarchive.tagger import BATCH_SIZE, Tagger, TagResult
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -82,35 +82,47 @@ def as_json(path: Path, result: TagResult) -> dict:
     }
 
 
+def _print(
+    tagger: Tagger, path: Path, text: tuple[str, str, str, str], result: TagResult,
+    args: argparse.Namespace,
+) -> None:
+    """What was found in one file, as JSON or as text."""
+    title, lead, body, _lang = text
+    if args.json:
+        print(json.dumps(as_json(path, result), ensure_ascii=False))
+        return
+    print(f"{path}\n  title: {title}")
+    print(f"  relevance: {result.relevance:.2f}")
+    types = ", ".join(f"{t.id} ({t.score:.2f})" for t in result.event_types) or "none"
+    print(f"  event types: {types}")
+    if args.explain:
+        for type_id, phrase, zone, weight in tagger.explain(title, lead, body):
+            print(f"    cue {type_id:26} {weight:+.1f} {zone:5} {phrase}")
+    if not result.entities:
+        print("  entities: none")
+    for e in result.entities:
+        where = " ".join(f"{zone} {n}" for zone, n in e.where.items() if n)
+        print(f"  {e.type:8} {e.id:32} {e.name[:34]:34} {e.salience:.2f}  {where}")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Tag each file and print what was found."""
+    """Tag each file and print what was found (files are tagged a batch at a time)."""
     try:
         tagger = load_tagger(args.data)
     except (GazetteerError, EventTypesError) as err:
         print(f"newsarchive tag: bad data: {err}", file=sys.stderr)
         return 2
     status = 0
-    for path in args.files:
+    read: list[tuple[Path, tuple[str, str, str, str]]] = []
+    for index, path in enumerate(args.files, start=1):
         try:
-            title, lead, body, lang = read_text(path)
+            read.append((path, read_text(path)))
         except OSError as err:
             print(f"newsarchive tag: {path}: {err.strerror or err}", file=sys.stderr)
             status = 1
-            continue
-        result = tagger.tag(title, lead, body, lang)
-        if args.json:
-            print(json.dumps(as_json(path, result), ensure_ascii=False))
-            continue
-        print(f"{path}\n  title: {title}")
-        print(f"  relevance: {result.relevance:.2f}")
-        types = ", ".join(f"{t.id} ({t.score:.2f})" for t in result.event_types) or "none"
-        print(f"  event types: {types}")
-        if args.explain:
-            for type_id, phrase, zone, weight in tagger.explain(title, lead, body):
-                print(f"    cue {type_id:26} {weight:+.1f} {zone:5} {phrase}")
-        if not result.entities:
-            print("  entities: none")
-        for e in result.entities:
-            where = " ".join(f"{zone} {n}" for zone, n in e.where.items() if n)
-            print(f"  {e.type:8} {e.id:32} {e.name[:34]:34} {e.salience:.2f}  {where}")
+        if len(read) == BATCH_SIZE or index == len(args.files):
+            results = tagger.tag_many(text[:3] for _, text in read)
+            for (done, text), result in zip(read, results, strict=True):
+                _print(tagger, done, text, result, args)
+            read = []
     return status

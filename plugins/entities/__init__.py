@@ -129,15 +129,14 @@ def tag_articles(generator: Any) -> None:
     cache.load()
     known_entities = set(tagger.gazetteer.entities)
     known_types = set(type_pages)
-    count = 0
-    for article in _all_articles(generator):
-        title, lead, body, lang = article_text(article)
-        result = cache.tag(tagger, title, lead, body, lang)
+    articles = list(_all_articles(generator))
+    results = cache.tag_all(tagger, [article_text(article) for article in articles])
+    for article, result in zip(articles, results, strict=True):
         result = merge_hand_set(
             result, article.metadata, known_entities, known_types, str(article.source_path)
         )
         _annotate(article, result, pages, type_pages)
-        count += 1
+    count = len(articles)
     cache.save()
     generator.entities_index = None
     generator.entities_type_pages = type_pages

@@ -90,23 +90,28 @@ class TagCache:
         except OSError as err:
             log.warning("entities: cannot write the tag cache %s (%s)", path, err)
 
-    def tag(self, tagger: Tagger, title: str, lead: str, body: str, lang: str) -> Cached:
-        """Cached tag result of one text."""
-        key = hashlib.sha256("\x00".join((lang, title, lead, body)).encode()).hexdigest()
-        found = self.entries.get(key)
-        if found is not None:
-            self.hits += 1
-            return found
-        self.misses += 1
-        result = _compact(tagger.tag(title, lead, body, lang))
-        self.entries[key] = result
-        self.dirty = True
-        return result
+    def tag_all(self, tagger: Tagger, texts: list[tuple[str, str, str, str]]) -> list[Cached]:
+        """Cached tag results of (title, lead, body, lang) texts; the others tagged in batches."""
+        keys = [
+            hashlib.sha256("\x00".join((lang, title, lead, body)).encode()).hexdigest()
+            for title, lead, body, lang in texts
+        ]
+        missing = {
+            key: text for key, text in zip(keys, texts, strict=True) if key not in self.entries
+        }
+        self.hits += len(texts) - len(missing)
+        if missing:
+            self.misses += len(missing)
+            results = tagger.tag_many(text[:3] for text in missing.values())
+            for key, result in zip(missing, results, strict=True):
+                self.entries[key] = _compact(result)
+            self.dirty = True
+        return [self.entries[key] for key in keys]
 
 
 def _compact(result: TagResult) -> Cached:
     return (
-        tuple((e.id, e.salience, e.mentions) for e in result.entities),
+        tuple(row[:3] for row in result.rows),
         tuple((t.id, t.score) for t in result.event_types),
         result.relevance,
     )
