@@ -417,7 +417,7 @@ class Tagger:
         here = Path(__file__).parent  # the code that builds what the cache keeps
         sources = [
             Path(__file__), Path(et.__file__), Path(sys.modules[Entity.__module__].__file__),
-            here / "tag_batch.py", here / "tag_claims.py",
+            here / "tag_batch.py", here / "tag_claims.py", here / "tag_one.py",
         ]
         import pycountry
 
@@ -542,18 +542,29 @@ class Tagger:
     def tag_many(
         self, texts: Iterable[tuple[str, str, str]], batch_size: int = BATCH_SIZE
     ) -> list[TagResult]:
-        """:meth:`tag` for many (title, lead, body) texts, a batch of them at a time."""
+        """:meth:`tag` for many (title, lead, body) texts, a batch of them at a time.
+
+        A batch is tagged with numpy (``newsarchive.tag_batch``); one of fewer than
+        ``SMALL_BATCH`` texts text by text in plain Python (``newsarchive.tag_one``), which
+        gives the same results without numpy's cost per call.
+        """
         from newsarchive.tag_batch import tag_batch
+        from newsarchive.tag_one import SMALL_BATCH, tag_one
+
+        def tagged(batch: list[tuple[str, str, str]]) -> list[TagResult]:
+            if len(batch) < SMALL_BATCH:
+                return [tag_one(self, *text) for text in batch]
+            return tag_batch(self, batch)
 
         results: list[TagResult] = []
         batch: list[tuple[str, str, str]] = []
         for title, lead, body in texts:
             batch.append((title or "", lead or "", body or ""))
             if len(batch) == batch_size:
-                results += tag_batch(self, batch)
+                results += tagged(batch)
                 batch = []
         if batch:
-            results += tag_batch(self, batch)
+            results += tagged(batch)
         return results
 
     @functools.cached_property

@@ -1,0 +1,200 @@
+"""Tagging one text in plain Python: the rules of ``newsarchive.tag_batch`` without numpy.
+
+A batch spreads numpy's fixed cost per call over many texts; for a single text that cost
+would be most of the work, so ``Tagger.tag_many`` sends batches of fewer than
+``SMALL_BATCH`` texts here. The results are the same, rule for rule (tests compare the two on
+every text of the starter archive): the same scan form, hits counted per zone, cue sums, sure
+entities, acronyms checked at each hit's position, ambiguous and shared aliases settled in
+rounds, the passing-mention rule, the ranking and the event-type choice.
+"""
+
+from __future__ import annotations
+
+from collections import _count_elements  # the C loop behind Counter
+from itertools import chain
+from operator import itemgetter
+
+from newsarchive import event_types as et
+from newsarchive.entities import TYPES
+from newsarchive.tag_batch import salience_of
+from newsarchive.tagger import Tagger, TagResult, zone_forms
+
+SMALL_BATCH = 8
+_TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
+_SECOND = itemgetter(1)
+
+
+def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
+    """Entities, event types and relevance of one (title, lead, body) text."""
+    plan = tagger.plan
+    lowered, cased = zone_forms([title, lead, body])
+    form = lowered.decode("latin-1")
+    lead_at = form.index("\xff") + 1
+    body_at = form.index("\xff", lead_at) + 1
+    iter_long = tagger.automaton.iter_long
+    hits = (  # (end, pattern id) per zone; each zone's stretch ends with its mark
+        list(iter_long(form, 0, lead_at)) if title else [],
+        list(iter_long(form, lead_at, body_at)) if lead else [],
+        list(iter_long(form, body_at, len(form))) if body else [],
+    )
+    per_zone: tuple[dict[int, int], ...] = ({}, {}, {})
+    for zone in range(3):
+        _count_elements(per_zone[zone], map(_SECOND, hits[zone]))
+    in_title, in_lead = per_zone[0], per_zone[1]
+    total = per_zone[2].copy()
+    _count_elements(total, chain(map(_SECOND, hits[0]), map(_SECOND, hits[1])))
+    weighed = total.copy()  # a hit counts thrice in the title, twice in the lead
+    _count_elements(weighed, chain(map(_SECOND, hits[0]), map(_SECOND, hits[0])))
+    _count_elements(weighed, map(_SECOND, hits[1]))
+
+    n_types = len(tagger.event_defs)
+    cue_raw, title_raw = [0.0] * n_types, [0.0] * n_types
+    for pid in weighed.keys() & plan.cue.keys():
+        index, weight = plan.cue[pid]
+        cue_raw[index] += weight * weighed[pid]
+    for pid in weighed.keys() & plan.cues.keys():
+        for index, weight in plan.cues[pid]:
+            cue_raw[index] += weight * weighed[pid]
+    for pid in in_title.keys() & plan.cue.keys():
+        index, weight = plan.cue[pid]
+        title_raw[index] += weight * 3.0 * in_title[pid]
+    for pid in in_title.keys() & plan.cues.keys():
+        for index, weight in plan.cues[pid]:
+            title_raw[index] += weight * 3.0 * in_title[pid]
+    term_raw = 0.0
+    for pid in total.keys() & plan.terms.keys():
+        term_raw += plan.terms[pid] * total[pid]
+
+    counts: dict[str, list[int]] = {}  # entity id -> mentions in title, lead, body
+    named: set[str] = set()
+    for pid in total.keys() & plan.adds.keys():
+        t = in_title.get(pid, 0)
+        n = in_lead.get(pid, 0)
+        b = total[pid] - t - n
+        for entity_id, weak in plan.adds[pid]:
+            row = counts.get(entity_id)
+            if row is None:
+                counts[entity_id] = [t, n, b]
+            else:
+                row[0] += t
+                row[1] += n
+                row[2] += b
+            if not weak:
+                named.add(entity_id)
+    if not total.keys().isdisjoint(plan.claims.keys()):
+        seen = {plan.contexts[pid] for pid in total.keys() & plan.contexts.keys()}
+        for zone, entity_id, n, is_named in _settle(tagger, per_zone, hits, cased, seen, counts):
+            _add(counts, entity_id, zone, n)
+            if is_named:
+                named.add(entity_id)
+
+    entities = tagger.gazetteer.entities
+    ranked = []
+    for entity_id, (t, lead_n, b) in counts.items():
+        if entity_id not in named and not t and not lead_n and b < 2:
+            continue  # a passing adjective ("a Gabonese team") is no mention
+        mentions = t + lead_n + b
+        salience = salience_of(t > 0, lead_n > 0, mentions)
+        order = _TYPE_ORDER[entities[entity_id].type]
+        ranked.append((-salience, -mentions, order, entity_id, t, lead_n, b))
+    ranked.sort()
+    rows = [(r[3], -r[0], -r[1], r[4], r[5], r[6]) for r in ranked]
+
+    top = max(cue_raw, default=0.0)
+    scorer = plan.scorer
+    types: list[et.TaggedEventType] = []
+    if top >= scorer.min_evidence:
+        present = {entities[row[0]].type for row in rows}
+        types = scorer.choose(cue_raw, present, title_raw)
+    words = (  # words counted as spaces + 1 per non-empty zone
+        title.count(" ") + lead.count(" ") + body.count(" ") + bool(title) + bool(lead) + bool(body)
+    )
+    platforms = 0.0
+    for row in rows:
+        if entities[row[0]].type == "platform":
+            platforms += row[1]
+    relevance = et.relevance_score(term_raw, words, top, platforms)
+    return TagResult(rows, types, relevance, entities)
+
+
+def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
+    row = counts.get(entity_id)
+    if row is None:
+        row = counts[entity_id] = [0, 0, 0]
+    row[zone] += n
+
+
+def _settle(
+    tagger: Tagger,
+    per_zone: tuple[dict[int, int], ...],
+    ends: tuple[list[tuple[int, int]], ...],
+    cased: bytes,
+    seen: set[str],
+    counts: dict[str, list[int]],
+) -> list[tuple[int, str, int, bool]]:
+    """(zone, entity id, mentions, named) of the claims one text settles (see tag_claims)."""
+    claims_of = tagger.plan.claims
+    present = set(counts)
+    accepted: list[tuple[int, str, int, bool]] = []
+    pending: list[tuple[list[tuple[str, bool]], int, int]] = []
+    text = cased.decode("latin-1")
+    for zone, counted in enumerate(per_zone):
+        for pid in counted.keys() & claims_of.keys():
+            entity_claims = claims_of[pid]
+            n = counted[pid]
+            if len(entity_claims) == 1 and entity_claims[0][1] is None:  # ambiguous only
+                pending.append(([(entity_claims[0][0], entity_claims[0][3])], zone, n))
+                continue
+            survivors = []
+            for entity_id, pattern, ambiguous, weak in entity_claims:
+                times = n
+                if pattern is not None:
+                    times = _cased_hits(tagger, text, ends[zone], pid, pattern)
+                if times:
+                    survivors.append((entity_id, ambiguous, weak, times))
+            if not survivors:
+                continue
+            owners = {s[0] for s in survivors}
+            best = max(s[3] for s in survivors)
+            if len(owners) == 1 and any(not s[1] for s in survivors):
+                owner = survivors[0][0]
+                accepted.append((zone, owner, best, not all(s[2] for s in survivors)))
+                present.add(owner)
+            else:
+                pending.append(([(s[0], s[2]) for s in survivors], zone, best))
+    while pending:  # rounds: each decided on what the earlier rounds accepted
+        met = {e for e in {c[0] for c in chain.from_iterable(p[0] for p in pending)}
+               if _context_met(tagger, e, seen, present)}
+        still = []
+        winners = []
+        for claimants, zone, n in pending:
+            found = {e for e, _ in claimants if e in met}
+            if len(found) == 1:
+                winner = found.pop()
+                is_named = any(e == winner and not weak for e, weak in claimants)
+                accepted.append((zone, winner, n, is_named))
+                winners.append(winner)
+            else:
+                still.append((claimants, zone, n))
+        if not winners:
+            break
+        present.update(winners)
+        pending = still
+    return accepted
+
+
+def _cased_hits(
+    tagger: Tagger, text: str, ends: list[tuple[int, int]], pid: int, pattern: str
+) -> int:
+    """Hits of a pattern whose span, as written, holds an acronym's cased form."""
+    length = tagger.tables.claims.length[pid]
+    return sum(1 for end, p in ends if p == pid and pattern in text[end - length + 1 : end + 1])
+
+
+def _context_met(tagger: Tagger, entity_id: str, seen: set[str], present: set[str]) -> bool:
+    rule = tagger.rules.get(entity_id)
+    if rule is None:
+        return False
+    if not rule.keys.isdisjoint(seen):
+        return True
+    return any(other in present for other in rule.entities if other != entity_id)
