@@ -81,10 +81,13 @@ _UNSPACED = re.compile(
 )
 
 
-def _prepare(text: str) -> str:
-    """Non-word characters turned into spaces and letters folded (see :func:`_fold`)."""
+def _prepare(text: str, odd: Iterable[str] | None = None) -> str:
+    """Non-word characters turned into spaces and letters folded (see :func:`_fold`).
+
+    ``odd``: the text's non-ASCII characters when the caller knows them.
+    """
     if not text.isascii():
-        for char in _odd_chars(text):
+        for char in _odd_chars(text) if odd is None else odd:
             new = _fold(char)
             if new != char:
                 text = text.replace(char, new)
@@ -181,8 +184,8 @@ def _squeezed(text: bytes) -> bytes:
     return chars[keep].tobytes() + b"\xff"
 
 
-# lower-casing a letter at a time beats str.lower() on a batch that holds only a few such
-_FEW_CAPITALS = 12
+# lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30
+_FEW_CAPITALS = 24
 
 
 @functools.cache
@@ -208,18 +211,23 @@ def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
         cased = _squeezed(joined.encode("ascii").translate(_BYTE_ZONES))
         return cased.translate(_LOWER_ZONES), cased
     capitals = []
-    for char in _odd_chars(joined):
+    odd = _odd_chars(joined)
+    for char in odd:
         lower = char.lower()
         if len(lower.encode()) != len(char.encode()):
             joined = joined.replace(char, lower)
         elif lower != char:
             capitals.append(char)
-    cased = _squeezed(_prepare(joined).encode("utf-8").translate(_BYTE_ZONES))
+    cased = _squeezed(_prepare(joined, odd).encode("utf-8").translate(_BYTE_ZONES))
     # the marks as ZONE_MARK again, so the bytes decode; folding after lower-casing keeps
     # every letter's length, and the currency rule never fires on lower-cased text
     text = cased.replace(b"\xff", ZONE_MARK.encode()).decode("utf-8")
     if len(capitals) > _FEW_CAPITALS or "Σ" in capitals:  # (a final sigma depends on context)
-        text = _prepare(text.lower())
+        text = text.lower()
+        for char in capitals:  # "Ё" -> "ё" -> "е"
+            for lower in char.lower():
+                if _fold(lower) != lower:
+                    text = text.replace(lower, _fold(lower))
     else:
         for char in capitals:
             text = text.replace(char, _lower_folded(char))

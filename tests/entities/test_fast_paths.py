@@ -51,6 +51,8 @@ ZONES = [
      "Шар, Эхо, Фара, Хор, Гусь, Дом"],
     ["a\x01b", "\n\n  ", "«Telegram»—ban!  Meta’s \u200cZWNJ 用户无法使用电报"],
     ["", "", ""],
+    # more capitals than are lower-cased one at a time: the whole text is lower-cased
+    [" ".join("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ") + " Ёлка", "ÉCOLE Öz", "ΣΟΦΟΣ"],
 ]
 
 
