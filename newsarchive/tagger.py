@@ -81,13 +81,10 @@ _UNSPACED = re.compile(
 )
 
 
-def _prepare(text: str, odd: Iterable[str] | None = None) -> str:
-    """Non-word characters turned into spaces and letters folded (see :func:`_fold`).
-
-    ``odd``: the text's non-ASCII characters when the caller knows them.
-    """
+def _prepare(text: str) -> str:
+    """Non-word characters turned into spaces and letters folded (see :func:`_fold`)."""
     if not text.isascii():
-        for char in _odd_chars(text) if odd is None else odd:
+        for char in _odd_chars(text):
             new = _fold(char)
             if new != char:
                 text = text.replace(char, new)
@@ -126,11 +123,6 @@ def normalise(text: str) -> str:
     return b" ".join(_lower_words(text)).decode("latin-1")
 
 
-def scan_text(text: str) -> str:
-    """A text as the automaton reads it: normalised, every space doubled, two spaces each end."""
-    return (b"  " + b"  ".join(_lower_words(text)) + b"  ").decode("latin-1")
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def alias_key(alias: str) -> str:
     """The normalised form an alias is matched by (no padding)."""
@@ -159,7 +151,7 @@ def _pattern(key: str) -> str:
 ZONE_MARK = "\x01"
 _LOWER_ZONES = _LOWER_TABLE[:1] + b"\xff" + _LOWER_TABLE[2:]
 _BYTE_ZONES = _BYTE_TABLE[:1] + b"\xff" + _BYTE_TABLE[2:]
-BATCH_SIZE = 256  # texts per scan in tag_many()
+BATCH_SIZE = 512  # texts per scan in tag_many()
 
 
 def _joined(zones: list[str]) -> str:
@@ -174,14 +166,11 @@ def _squeezed(text: bytes) -> bytes:
     """A text of words and spaces with every run of spaces made two, one run at each end,
     and a zone mark after: ``b"  " + b"  ".join(text.split()) + b"  \\xff"``, at twice the
     speed (no object per word)."""
-    doubled = (b" " + text + b" ").replace(b" ", b"  ")
-    chars = np.frombuffer(doubled, dtype=np.uint8)
+    chars = np.frombuffer(text, dtype=np.uint8)
     word = chars != 32
-    keep = word.copy()  # a word's bytes and the first two spaces after one
+    keep = word.copy()  # a word's bytes and the space after it
     keep[1:] |= word[:-1]
-    keep[2:] |= word[:-2]
-    keep[:2] = True
-    return chars[keep].tobytes() + b"\xff"
+    return b"  " + chars[keep].tobytes().strip(b" ").replace(b" ", b"  ") + b"  \xff"
 
 
 # lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30
@@ -194,8 +183,8 @@ def _lower_folded(char: str) -> str:
 
 
 def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
-    """Zones as the automaton reads them (see :func:`scan_text`), each followed by byte 0xFF;
-    lower-cased, and as written.
+    """Zones as the automaton reads them (words set apart by two spaces, see the module's
+    docstring), each followed by byte 0xFF; lower-cased, and as written.
 
     The last mark also ends the text: pyahocorasick's ``iter_long`` can miss a match that
     ends where the input ends (WojciechMula/pyahocorasick#224), and no match ends at a mark.
@@ -210,15 +199,17 @@ def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
     if joined.isascii():
         cased = _squeezed(joined.encode("ascii").translate(_BYTE_ZONES))
         return cased.translate(_LOWER_ZONES), cased
+    data = joined.encode("utf-8")
     capitals = []
-    odd = _odd_chars(joined)
-    for char in odd:
+    for char in set(data.translate(None, _ASCII).decode("utf-8")):  # (UTF-8 replaces safely)
         lower = char.lower()
         if len(lower.encode()) != len(char.encode()):
-            joined = joined.replace(char, lower)
+            data = data.replace(char.encode(), lower.encode())
+        elif (folded := _fold(char)) != char:
+            data = data.replace(char.encode(), folded.encode())
         elif lower != char:
             capitals.append(char)
-    cased = _squeezed(_prepare(joined, odd).encode("utf-8").translate(_BYTE_ZONES))
+    cased = _squeezed(data.translate(_BYTE_ZONES))
     # the marks as ZONE_MARK again, so the bytes decode; folding after lower-casing keeps
     # every letter's length, and the currency rule never fires on lower-cased text
     text = cased.replace(b"\xff", ZONE_MARK.encode()).decode("utf-8")
