@@ -136,7 +136,7 @@ def _csr(n: int, lists: dict[int, tuple]) -> tuple[np.ndarray, list]:
 
 def scan(tagger: Tagger, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
-    form, cased = zone_forms(zones)
+    form, cased, words = zone_forms(zones)
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
@@ -146,7 +146,7 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)
-    return Found(ends, pids, hit_zone, keys // n, keys % n, count, cased)
+    return Found(ends, pids, hit_zone, keys // n, keys % n, count, cased, words)
 
 
 def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
@@ -157,13 +157,15 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     cue_raw, title_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
-    ).tolist()
+    )
     ranked = _ranked(tables, *_entity_rows(tables, hits, size, len(tagger.actions)))
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
-    ).tolist()
+    )
     chosen = _chosen_types(tagger, tables, cue_raw, title_raw, ranked)
-    top = cue_raw.max(axis=1).tolist() if cue_raw.shape[1] else [0.0] * size
+    top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
+    words = hits.words.reshape(size, 3).sum(axis=1)
+    relevance = _relevance(term_raw, words, top, platforms)
     rows = list(
         zip(
             tables.entity_ids[ranked.entity].tolist(),
@@ -177,15 +179,20 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     )
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
-    results = []
-    for i, (title, lead, body) in enumerate(texts):
-        words = (  # words counted as spaces + 1 per non-empty zone
-            title.count(" ") + lead.count(" ") + body.count(" ")
-            + bool(title) + bool(lead) + bool(body)
-        )
-        relevance = et.relevance_score(term_raw[i], words, top[i], platforms[i])
-        results.append(TagResult(rows[bounds[i] : bounds[i + 1]], chosen[i], relevance, lookup))
-    return results
+    return [
+        TagResult(rows[low:high], types, score, lookup)
+        for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
+    ]
+
+
+def _relevance(
+    term_raw: np.ndarray, words: np.ndarray, top: np.ndarray, platforms: np.ndarray
+) -> list[float]:
+    """``event_types.relevance_score`` for every text: the same operations, in numpy."""
+    density = 100.0 * term_raw / np.maximum(words, 100)
+    raw = density + 0.25 * platforms
+    raw = np.where(density >= 1.0, raw + 0.03 * np.minimum(top, 20.0), raw)
+    return [round(1.0 - math.exp(-value / 1.5), 3) for value in raw.tolist()]
 
 
 def _cue_sums(

@@ -135,6 +135,7 @@ class Found:
     pid: np.ndarray
     count: np.ndarray
     cased: bytes  # the scanned form as written (see newsarchive.tagger.zone_forms)
+    words: np.ndarray  # per zone
 
     @property
     def doc(self) -> np.ndarray:

@@ -27,7 +27,7 @@ _SECOND = itemgetter(1)
 def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     """Entities, event types and relevance of one (title, lead, body) text."""
     plan = tagger.plan
-    lowered, cased = zone_forms([title, lead, body])
+    lowered, cased, words = zone_forms([title, lead, body])
     form = lowered.decode("latin-1")
     lead_at = form.index("\xff") + 1
     body_at = form.index("\xff", lead_at) + 1
@@ -106,14 +106,11 @@ def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     if top >= scorer.min_evidence:
         present = {entities[row[0]].type for row in rows}
         types = scorer.choose(cue_raw, present, title_raw)
-    words = (  # words counted as spaces + 1 per non-empty zone
-        title.count(" ") + lead.count(" ") + body.count(" ") + bool(title) + bool(lead) + bool(body)
-    )
     platforms = 0.0
     for row in rows:
         if entities[row[0]].type == "platform":
             platforms += row[1]
-    relevance = et.relevance_score(term_raw, words, top, platforms)
+    relevance = et.relevance_score(term_raw, int(words.sum()), top, platforms)
     return TagResult(rows, types, relevance, entities)
 
 

@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -182,7 +182,28 @@ def _lower_folded(char: str) -> str:
     return "".join(map(_fold, char.lower()))
 
 
-def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
+class Forms(NamedTuple):
+    """A batch of zones as scanned (see :func:`zone_forms`), and the words of each zone."""
+
+    lowered: bytes
+    cased: bytes
+    words: np.ndarray  # per zone: its spaces, plus one if it holds any text
+
+
+def _words_per_zone(data: bytes, n_zones: int) -> np.ndarray:
+    """Spaces in each zone of joined zones (UTF-8), plus one for a zone with text: the count
+    ``zone.count(" ") + bool(zone)`` of every zone, at once."""
+    chars = np.frombuffer(data, dtype=np.uint8)
+    bounds = np.concatenate(([-1], np.flatnonzero(chars == 1), [len(chars)]))
+    spaces = np.diff(np.searchsorted(np.flatnonzero(chars == 32), bounds))
+    sides = np.full(n_zones, 2)  # the spaces on each side of a mark are not the zone's
+    sides[0] -= 1
+    sides[-1] -= 1
+    length = np.diff(bounds) - 1 - sides
+    return spaces - sides + (length > 0)
+
+
+def zone_forms(zones: list[str]) -> Forms:
     """Zones as the automaton reads them (words set apart by two spaces, see the module's
     docstring), each followed by byte 0xFF; lower-cased, and as written.
 
@@ -191,15 +212,18 @@ def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
     The two forms have the same length, byte for byte, so an acronym found in the first can
     be checked in the second. In the second, a currency prefix ("US$", "HK$") is written in
     lower case (it names no country), as is a letter whose lower case has another length in
-    UTF-8 ("İ").
+    UTF-8 ("İ"). ``words`` counts words as spaces, plus one for a zone with text (a
+    ZONE_MARK inside a text counts as a space).
     """
     joined = _joined(zones)
     if "$" in joined:
         joined = _lower_currency_prefixes(joined)
     if joined.isascii():
-        cased = _squeezed(joined.encode("ascii").translate(_BYTE_ZONES))
-        return cased.translate(_LOWER_ZONES), cased
+        data = joined.encode("ascii")
+        cased = _squeezed(data.translate(_BYTE_ZONES))
+        return Forms(cased.translate(_LOWER_ZONES), cased, _words_per_zone(data, len(zones)))
     data = joined.encode("utf-8")
+    words = _words_per_zone(data, len(zones))
     capitals = []
     for char in set(data.translate(None, _ASCII).decode("utf-8")):  # (UTF-8 replaces safely)
         lower = char.lower()
@@ -222,7 +246,7 @@ def zone_forms(zones: list[str]) -> tuple[bytes, bytes]:
     else:
         for char in capitals:
             text = text.replace(char, _lower_folded(char))
-    return text.encode("utf-8").translate(_LOWER_ZONES), cased
+    return Forms(text.encode("utf-8").translate(_LOWER_ZONES), cased, words)
 
 
 def zone_form(zones: list[str]) -> bytes:
