@@ -225,14 +225,17 @@ def zone_forms(zones: list[str]) -> Forms:
     data = joined.encode("utf-8")
     words = _words_per_zone(data, len(zones))
     capitals = []
-    for char in set(data.translate(None, _ASCII).decode("utf-8")):  # (UTF-8 replaces safely)
+    changed = False
+    for char in set(data.translate(None, _ASCII).decode("utf-8")):
         lower = char.lower()
         if len(lower.encode()) != len(char.encode()):
-            data = data.replace(char.encode(), lower.encode())
-        elif (folded := _fold(char)) != char:
-            data = data.replace(char.encode(), folded.encode())
+            joined, changed = joined.replace(char, lower), True
+        elif (folded := _fold(char)) != char:  # (str.replace beats bytes.replace here)
+            joined, changed = joined.replace(char, folded), True
         elif lower != char:
             capitals.append(char)
+    if changed:
+        data = joined.encode("utf-8")
     cased = _squeezed(data.translate(_BYTE_ZONES))
     # the marks as ZONE_MARK again, so the bytes decode; folding after lower-casing keeps
     # every letter's length, and the currency rule never fires on lower-cased text
