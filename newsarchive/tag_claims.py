@@ -33,9 +33,12 @@ class ClaimTables:
     plain_ambiguous: np.ndarray  # pattern -> its only claim is an ambiguous alias
     is_claim: np.ndarray
     has_cased: np.ndarray
-    length: np.ndarray  # pattern -> its length as scanned
-    cased_of: dict[int, tuple[tuple[int, str], ...]]  # pattern -> (index, cased pattern)
+    length: list[int]  # pattern -> its length as scanned
+    cased_of: dict[int, tuple[tuple[int, bytes], ...]]  # pattern -> (index, cased pattern)
     n_cased: int
+    one_cased: np.ndarray  # pattern -> its one cased form if as long as itself, else -1
+    cased_right: np.ndarray  # (cased form, byte) right-aligned in a row of the longest's size
+    cased_pad: np.ndarray  # cased form -> bytes of padding before it in its row
     key_start: np.ndarray  # context key -> entities whose rule lists it
     key_entity: np.ndarray
     dependent_start: np.ndarray  # entity -> entities whose rule lists it as context entity
@@ -62,12 +65,23 @@ class ClaimTables:
         cased_of = {}
         for pid, found in claims.items():
             plain[pid] = len(found) == 1 and found[0][1] is None
-            cased = tuple(dict.fromkeys((cased_index[c[1]], c[1]) for c in found if c[1]))
+            cased = tuple(
+                dict.fromkeys((cased_index[c[1]], c[1].encode("latin-1")) for c in found if c[1])
+            )
             if cased:
                 cased_of[pid] = cased
         has_cased = np.zeros(n, dtype=bool)
         has_cased[list(cased_of)] = True
-        length = np.array([len(_pattern(a[4])) if a[4] else 0 for a in tagger.actions])
+        length = [len(_pattern(a[4])) if a[4] else 0 for a in tagger.actions]
+        one_cased = np.full(n, -1, dtype=np.int64)
+        for pid, cased in cased_of.items():
+            if len(cased) == 1 and len(cased[0][1]) == length[pid]:
+                one_cased[pid] = cased[0][0]
+        forms = [c.encode("latin-1") for c in cased_index]
+        widest = max(map(len, forms), default=1)
+        cased_right = np.zeros((max(len(forms), 1), widest), dtype=np.uint8)
+        for at, form in enumerate(forms):
+            cased_right[at, widest - len(form) :] = np.frombuffer(form, dtype=np.uint8)
         key_lists: dict[int, list[int]] = {}
         dependents: dict[int, list[int]] = {}
         key_number = {key: i for i, key in enumerate(context_keys)}
@@ -95,6 +109,9 @@ class ClaimTables:
             length=length,
             cased_of=cased_of,
             n_cased=max(len(cased_index), 1),
+            one_cased=one_cased,
+            cased_right=cased_right,
+            cased_pad=np.array([widest - len(f) for f in forms] or [0], dtype=np.int64),
             key_start=key_start,
             key_entity=key_entity,
             dependent_start=dependent_start,
@@ -142,22 +159,60 @@ class Found:
         return self.zone // 3
 
 
-def _cased_counts(tables: ClaimTables, found: Found, n_patterns: int) -> dict[int, int]:
-    """Hits whose span holds the cased form of an acronym, per (zone, pattern, acronym)."""
+def _cased_counts(
+    tables: ClaimTables, found: Found, n_patterns: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hits whose span holds the cased form of an acronym, counted per (zone, pattern, form):
+    sorted keys ``(zone * n_patterns + pattern) * n_cased + form``, and their counts.
+
+    A pattern with one cased form of its own length (nearly all) is checked in numpy, every
+    hit at once; the others (a form inside a longer phrase, or several forms) hit by hit.
+    """
     hits = np.flatnonzero(tables.has_cased[found.hit_pid])
-    counts: dict[int, int] = {}
-    text = found.cased.decode("latin-1")
-    length, cased_of, n_cased = tables.length, tables.cased_of, tables.n_cased
-    for end, pid, zone in zip(
-        found.end[hits].tolist(), found.hit_pid[hits].tolist(), found.hit_zone[hits].tolist(),
-        strict=True,
+    end, pid, zone = found.end[hits], found.hit_pid[hits], found.hit_zone[hits]
+    form = tables.one_cased[pid]
+    simple = form >= 0
+    keys = [_simple_keys(tables, found.cased, end[simple], pid[simple], zone[simple], n_patterns)]
+    text, length, n_cased = found.cased, tables.length, tables.n_cased
+    others = []
+    for at_end, at_pid, at_zone in zip(
+        end[~simple].tolist(), pid[~simple].tolist(), zone[~simple].tolist(), strict=True
     ):
-        span = text[end - length[pid] + 1 : end + 1]
-        for at, pattern in cased_of[pid]:
+        span = text[at_end - length[at_pid] + 1 : at_end + 1]
+        for at, pattern in tables.cased_of[at_pid]:
             if pattern in span:
-                key = (zone * n_patterns + pid) * n_cased + at
-                counts[key] = counts.get(key, 0) + 1
-    return counts
+                others.append((at_zone * n_patterns + at_pid) * n_cased + at)
+    keys.append(np.array(others, dtype=np.int64))
+    return np.unique(np.concatenate(keys), return_counts=True)
+
+
+def _simple_keys(
+    tables: ClaimTables,
+    cased: bytes,
+    end: np.ndarray,
+    pid: np.ndarray,
+    zone: np.ndarray,
+    n_patterns: int,
+) -> np.ndarray:
+    """Keys of the hits whose bytes, as written, are their pattern's one cased form."""
+    form = tables.one_cased[pid]
+    widest = tables.cased_right.shape[1]
+    at = end[:, None] + np.arange(1 - widest, 1)
+    written = np.frombuffer(cased, dtype=np.uint8)[np.maximum(at, 0)]
+    padding = np.arange(widest) < tables.cased_pad[form][:, None]
+    same = ((written == tables.cased_right[form]) | padding).all(axis=1)
+    return ((zone * n_patterns + pid) * tables.n_cased + form)[same]
+
+
+def _per_row(
+    ufunc: np.ufunc, values: np.ndarray, rows: np.ndarray, n_rows: int, empty: int
+) -> np.ndarray:
+    """``ufunc`` over the values of each row (``rows`` sorted), ``empty`` for rows without."""
+    out = np.full(n_rows, empty, dtype=np.int64)
+    if len(rows):
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        out[rows[starts]] = ufunc.reduceat(values, starts)
+    return out
 
 
 def settle(
@@ -184,20 +239,18 @@ def settle(
     cased = tables.cased[entry]
     with_case = np.flatnonzero(cased >= 0)
     if len(with_case):
-        counts = _cased_counts(tables, found, n_patterns)
+        counted, counts = _cased_counts(tables, found, n_patterns)
         keys = (zone[row[with_case]] * n_patterns + pid[row[with_case]]) * tables.n_cased
         keys += cased[with_case]
-        times[with_case] = [counts.get(k, 0) for k in keys.tolist()]
+        at = np.minimum(np.searchsorted(counted, keys), max(len(counted) - 1, 0))
+        times[with_case] = np.where(counted[at] == keys, counts[at], 0) if len(counted) else 0
     keep = times > 0
     row, entity, times = row[keep], entity[keep], times[keep]
     ambiguous, weak = tables.ambiguous[entry[keep]], tables.weak[entry[keep]]
     n_rows = len(rows)
-    owner_low = np.full(n_rows, n_entities)
-    np.minimum.at(owner_low, row, entity)
-    owner_high = np.full(n_rows, -1)
-    np.maximum.at(owner_high, row, entity)
-    best = np.zeros(n_rows, dtype=np.int64)
-    np.maximum.at(best, row, times)
+    owner_low = _per_row(np.minimum, entity, row, n_rows, n_entities)
+    owner_high = _per_row(np.maximum, entity, row, n_rows, -1)
+    best = _per_row(np.maximum, times, row, n_rows, 0)
     sure = np.bincount(row, weights=~ambiguous, minlength=n_rows) > 0
     named = np.bincount(row, weights=~weak, minlength=n_rows) > 0
     survives = owner_high >= 0
@@ -231,30 +284,38 @@ def _resolve(
     n_entities: int,
 ) -> list[tuple[np.ndarray, ...]]:
     """Pending claims (``item`` numbers the claim rows): each for its one claimant met."""
+    claimants = np.unique(entity)  # numbered 0.. for a small (text, claimant) table
+    number = np.full(n_entities + 1, len(claimants), dtype=np.int64)
+    number[claimants] = np.arange(len(claimants))
+    width = len(claimants) + 1  # the last column: entities that claim nothing here
+
+    def cells(docs: np.ndarray, entities: np.ndarray) -> np.ndarray:
+        return docs * width + number[entities]
+
     row, entry = expand(tables.key_start, context_key)
-    met_by_words = context_doc[row] * n_entities + tables.key_entity[entry]
-    key = doc[item] * n_entities + entity
+    met_by_words = cells(context_doc[row], tables.key_entity[entry])
+    key = cells(doc[item], entity)
     out = []
     n_items = len(doc)
+    holds = np.diff(tables.dependent_start) > 0  # entities that are someone's context
+    present = present[holds[present % n_entities]]
     while len(item):
-        holder = present % n_entities
-        row, entry = expand(tables.dependent_start, holder)
-        met_by_entities = (present // n_entities)[row] * n_entities + tables.dependent_entity[entry]
-        table = np.zeros(n_docs * n_entities, dtype=bool)  # (text, entity) whose context is met
+        row, entry = expand(tables.dependent_start, present % n_entities)
+        met_by_entities = cells((present // n_entities)[row], tables.dependent_entity[entry])
+        table = np.zeros(n_docs * width, dtype=bool)  # (text, claimant) whose context is met
         table[met_by_words] = True
         table[met_by_entities] = True
         met = table[key]
-        low = np.full(n_items, n_entities)
-        np.minimum.at(low, item[met], entity[met])
-        high = np.full(n_items, -1)
-        np.maximum.at(high, item[met], entity[met])
+        low = _per_row(np.minimum, entity[met], item[met], n_items, n_entities)
+        high = _per_row(np.maximum, entity[met], item[met], n_items, -1)
         settled = (high >= 0) & (low == high)
         if not settled.any():
             break
         named = np.bincount(item[met], weights=~weak[met], minlength=n_items) > 0
         done = np.flatnonzero(settled)
         out.append((doc[done], low[done], zone[done], best[done], named[done]))
-        present = np.concatenate([present, doc[done] * n_entities + low[done]])
+        accepted = low[done][holds[low[done]]]
+        present = np.concatenate([present, doc[done][holds[low[done]]] * n_entities + accepted])
         left = ~settled[item]
         item, entity, weak, key = item[left], entity[left], weak[left], key[left]
     return out

@@ -134,7 +134,7 @@ def _settle(
     present = set(counts)
     accepted: list[tuple[int, str, int, bool]] = []
     pending: list[tuple[list[tuple[str, bool]], int, int]] = []
-    text = cased.decode("latin-1")
+    text = cased
     for zone, counted in enumerate(per_zone):
         for pid in counted.keys() & claims_of.keys():
             entity_claims = claims_of[pid]
@@ -146,7 +146,7 @@ def _settle(
             for entity_id, pattern, ambiguous, weak in entity_claims:
                 times = n
                 if pattern is not None:
-                    times = _cased_hits(tagger, text, ends[zone], pid, pattern)
+                    times = _cased_hits(tagger, text, ends[zone], pid, pattern.encode("latin-1"))
                 if times:
                     survivors.append((entity_id, ambiguous, weak, times))
             if not survivors:
@@ -181,7 +181,7 @@ def _settle(
 
 
 def _cased_hits(
-    tagger: Tagger, text: str, ends: list[tuple[int, int]], pid: int, pattern: str
+    tagger: Tagger, text: bytes, ends: list[tuple[int, int]], pid: int, pattern: bytes
 ) -> int:
     """Hits of a pattern whose span, as written, holds an acronym's cased form."""
     length = tagger.tables.claims.length[pid]
