@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import ge
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsarchive.entities import TYPES as ENTITY_TYPES
 
@@ -51,8 +51,7 @@ class EventTypesError(ValueError):
     """Malformed data/event_types.toml (message names the entry and the reason)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TaggedEventType:
+class TaggedEventType(NamedTuple):
     """An event type a text reports, with a score (0..1)."""
 
     id: str
