@@ -173,8 +173,11 @@ def _squeezed(text: bytes) -> bytes:
     return b"  " + chars[keep].tobytes().strip(b" ").replace(b" ", b"  ") + b"  \xff"
 
 
-# lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30
+# lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30;
+# in the UTF-8 bytes, it beats decoding and encoding the batch for a few (bytes.replace slows
+# down where the letter's lead byte is common, as Cyrillic's is in Russian text)
 _FEW_CAPITALS = 24
+_FEW_BYTE_CAPITALS = 4
 
 
 @functools.cache
@@ -237,8 +240,17 @@ def zone_forms(zones: list[str]) -> Forms:
     if changed:
         data = joined.encode("utf-8")
     cased = _squeezed(data.translate(_BYTE_ZONES))
-    # the marks as ZONE_MARK again, so the bytes decode; folding after lower-casing keeps
-    # every letter's length, and the currency rule never fires on lower-cased text
+    return Forms(_lower_cased(cased, capitals).translate(_LOWER_ZONES), cased, words)
+
+
+def _lower_cased(cased: bytes, capitals: list[str]) -> bytes:
+    """A scan form with its non-ASCII capital letters lower-cased (ASCII ones are left to
+    translate()); folding after lower-casing keeps every letter's length."""
+    if len(capitals) <= _FEW_BYTE_CAPITALS:
+        for char in capitals:
+            cased = cased.replace(char.encode(), _lower_folded(char).encode())
+        return cased
+    # the marks as ZONE_MARK again, so the bytes decode
     text = cased.replace(b"\xff", ZONE_MARK.encode()).decode("utf-8")
     if len(capitals) > _FEW_CAPITALS or "Σ" in capitals:  # (a final sigma depends on context)
         text = text.lower()
@@ -249,7 +261,7 @@ def zone_forms(zones: list[str]) -> Forms:
     else:
         for char in capitals:
             text = text.replace(char, _lower_folded(char))
-    return Forms(text.encode("utf-8").translate(_LOWER_ZONES), cased, words)
+    return text.encode("utf-8")
 
 
 def zone_form(zones: list[str]) -> bytes:
@@ -262,16 +274,20 @@ _CURRENCY_TAIL = re.compile(r"[A-Z]{1,3}\Z")
 
 def _lower_currency_prefixes(text: str) -> str:
     """``_CURRENCY`` matches ("US$") lower-cased, found from each "$" (a regex over the whole
-    text is slow)."""
-    parts = text.split("$")
-    for i, part in enumerate(parts[:-1]):
-        found = _CURRENCY_TAIL.search(part[-4:])
-        if found:
-            start = len(part) - len(found.group(0))
-            before = part[start - 1] if start else " "
+    text is slow); the text itself when there is none."""
+    pieces = []
+    done = 0
+    at = text.find("$")
+    while at != -1:
+        found = _CURRENCY_TAIL.search(text, max(at - 4, 0), at)
+        if found and found.end() == at:
+            start = found.start()
+            before = text[start - 1] if start else " "
             if not (before.isalnum() or before == "_"):
-                parts[i] = part[:start] + found.group(0).lower()
-    return "$".join(parts)
+                pieces += (text[done:start], found.group(0).lower())
+                done = at
+        at = text.find("$", at + 1)
+    return "".join((*pieces, text[done:])) if pieces else text
 
 
 # --- results ----------------------------------------------------------------------------------
