@@ -51,6 +51,8 @@ ZONES = [
      "Шар, Эхо, Фара, Хор, Гусь, Дом"],
     ["a\x01b", "\n\n  ", "«Telegram»—ban!  Meta’s \u200cZWNJ 用户无法使用电报"],
     ["", "", ""],
+    ["Öcalan und Ümit", "", "Élysée"],  # a few capitals: lower-cased in the UTF-8 bytes
+    ["Россия Москва Дума", "Кремль Путин Лавров Шойгу", "Навальный Ельцин Горбачёв"],
     # more capitals than are lower-cased one at a time: the whole text is lower-cased
     [" ".join("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ") + " Ёлка", "ÉCOLE Öz", "ΣΟΦΟΣ"],
 ]
