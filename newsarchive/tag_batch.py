@@ -269,11 +269,8 @@ def _ranked(
     n_entities = len(tables.entity_ids)
     keys, group = np.unique(doc * n_entities + entity, return_inverse=True)
     groups = len(keys)
-    per_zone = [
-        np.bincount(group[zone == z], weights=count[zone == z], minlength=groups).astype(np.int64)
-        for z in range(3)
-    ]
-    title, lead, body = per_zone
+    per_zone = np.bincount(group * 3 + zone, weights=count, minlength=groups * 3)
+    title, lead, body = per_zone.astype(np.int64).reshape(groups, 3).T
     is_named = np.bincount(group, weights=named, minlength=groups) > 0
     keep = is_named | (title > 0) | (lead > 0) | (body >= 2)
     keys, title, lead, body = keys[keep], title[keep], lead[keep], body[keep]
@@ -287,11 +284,27 @@ def _ranked(
         dtype=np.float64,
     )
     salience = table[kind] if len(kinds) else np.zeros(0)
-    order = np.lexsort((entity, tables.type_order[entity], -total, -salience, doc))
+    rank = np.empty(len(table), dtype=np.int64)  # kinds by salience, highest first
+    rank[np.argsort(-table, kind="stable")] = np.arange(len(table))
+    order = _order(
+        doc, rank[kind], total.max(initial=0) - total, tables.type_order[entity], entity
+    )
     return _Ranked(
         doc[order], entity[order], title[order], lead[order], body[order], total[order],
         salience[order],
     )
+
+
+def _order(*keys: np.ndarray) -> np.ndarray:
+    """The order that sorts by the first key, then the next...: the keys packed into one
+    integer where they fit in 63 bits (one sort), else ``np.lexsort``."""
+    widths = [int(key.max(initial=0)).bit_length() for key in keys]
+    if sum(widths) > 63 or any(int(key.min(initial=0)) < 0 for key in keys):
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, width in zip(keys, widths, strict=True):
+        packed = (packed << width) | key
+    return np.argsort(packed, kind="stable")
 
 
 def _chosen_types(
