@@ -5,13 +5,16 @@ Rows:
   disk cache (a fresh cache folder);
 - ``gazetteer load (cached)``: a new process loading the compiled automaton from the disk cache,
   as every build after the first does (target: under 0.5 s);
-- ``tagging``: ``Tagger.tag(title, summary, body)`` over n synthetic articles; the rate is in
+- ``tagging``: ``Tagger.tag_many()`` over n synthetic (title, summary, body) articles, as the
+  build, ingest and ``newsarchive tag`` call it (batches of ``BATCH_SIZE``); the rate is in
   articles per second and the note gives MB/s of UTF-8 text (target: at least 20 MB/s), per
   wall second and per CPU second of the process (the machine is shared: CPU time is the
   one-core figure when other jobs compete for the cores);
 - ``tagging (starter archive)``: the same over the articles in ``content/`` (real news text,
   typographic quotes and other scripts included), as many passes as make about n synthetic
-  articles' worth of text.
+  articles' worth of text;
+- ``tagging, one text a call``: ``Tagger.tag()`` on each of n/10 synthetic articles, the plain
+  Python path a lone text takes.
 Each tagging row is the best of PASSES passes over its texts (other jobs on a shared machine
 only ever slow a pass down). Not timed: generating or reading the texts.
 """
@@ -48,6 +51,22 @@ def _tag_all(
     for _ in range(PASSES):
         started, cpu = time.perf_counter(), time.process_time()
         tagger.tag_many(texts)
+        best = min(best, (time.perf_counter() - started, time.process_time() - cpu), key=_second)
+    return best
+
+
+def _tag_each(
+    data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]]
+) -> tuple[float, float]:
+    """As _tag_all(), one ``tag()`` call per text."""
+    from newsarchive.tagger import Tagger
+
+    tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
+    best = (float("inf"), float("inf"))
+    for _ in range(PASSES):
+        started, cpu = time.perf_counter(), time.process_time()
+        for title, summary, body in texts:
+            tagger.tag(title, summary, body)
         best = min(best, (time.perf_counter() - started, time.process_time() - cpu), key=_second)
     return best
 
@@ -96,6 +115,19 @@ def run(n: int, workdir: Path) -> list[Row]:
             f"{_rate(size_mb, seconds, cpu)} ({size_mb:.1f} MB; target >= 20; best of {PASSES})",
         ),
     ]
+    single = texts[: max(1, n // 10)]
+    single_mb = _size_mb(single)
+    tagged = measure(_tag_each, DEFAULT_DATA_DIR, cache_dir, single)
+    seconds, cpu = tagged.value
+    rows.append(
+        Row(
+            "tagging, one text a call",
+            len(single),
+            seconds,
+            tagged.peak_mb,
+            f"{_rate(single_mb, seconds, cpu)} ({single_mb:.1f} MB; best of {PASSES})",
+        )
+    )
     starter = _starter_texts()
     if starter:
         starter *= max(1, round(size_mb / _size_mb(starter)))

@@ -12,9 +12,10 @@ batch at once:
 - entities that a pattern names for sure are counted per (text, entity, zone);
 - salience, ranking, the passing-mention rule and the event-type choice are vectorised.
 
-Only ambiguous, case-sensitive and shared aliases, which depend on the text's case and on
-context, go back to Python, text by text (``Tagger._settle_claims``). The results are the
-ones the text-by-text rules give; the tests compare them over thousands of texts.
+Ambiguous, case-sensitive and shared aliases, which depend on the text's case and on context,
+are settled in ``newsarchive.tag_claims``, also for the whole batch. ``newsarchive.tag_one``
+applies the same rules to a lone text in plain Python; the tests check that both give the same
+results.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 from newsarchive import event_types as et
 from newsarchive.entities import TYPES
 from newsarchive.event_types import TaggedEventType
-from newsarchive.tag_claims import ClaimTables, Found, expand, settle
+from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
 from newsarchive.tagger import Tagger, TagResult, zone_forms
 
 ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
@@ -48,6 +49,7 @@ class Choice:
 
     @classmethod
     def of(cls, scorer: et.EventScorer) -> Choice:
+        """Lay out an event scorer's rules."""
         n = len(scorer.ids)
         needs = np.array(
             [[t in wanted for t in TYPES] for _, wanted in scorer.needs], dtype=bool
@@ -81,7 +83,6 @@ class Tables:
     context: np.ndarray  # pattern -> index into context_keys, or -1
     context_keys: tuple[str, ...]
     entity_ids: np.ndarray  # every entity id, sorted (objects)
-    entity_index: dict[str, int]
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
     choice: Choice  # the event scorer's rules as arrays
@@ -94,12 +95,13 @@ class Tables:
         ids = sorted(tagger.gazetteer.entities)
         index = {entity_id: i for i, entity_id in enumerate(ids)}
         cues = {pid: (cue,) for pid, cue in plan.cue.items()} | plan.cues
-        cue_start, cue_entries = _csr(n, cues)
-        add_start, add_entries = _csr(n, plan.adds)
+        cue_start, cue_entries = csr(n, cues)
+        add_start, add_entries = csr(n, plan.adds)
         contexts = sorted(set(plan.contexts.values()))
+        number = {key: i for i, key in enumerate(contexts)}
         context = np.full(n, -1, dtype=np.int64)
         for pid, key in plan.contexts.items():
-            context[pid] = contexts.index(key)
+            context[pid] = number[key]
         term = np.zeros(n)
         for pid, weight in plan.terms.items():
             term[pid] = weight
@@ -117,21 +119,10 @@ class Tables:
             context=context,
             context_keys=tuple(contexts),
             entity_ids=np.array(ids, dtype=object),
-            entity_index=index,
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
             choice=Choice.of(plan.scorer),
         )
-
-
-def _csr(n: int, lists: dict[int, tuple]) -> tuple[np.ndarray, list]:
-    """Offsets (n + 1) and the concatenated entries of per-pattern lists."""
-    sizes = np.zeros(n + 1, dtype=np.int64)
-    entries: list = []
-    for pid in sorted(lists):
-        sizes[pid + 1] = len(lists[pid])
-        entries.extend(lists[pid])
-    return np.cumsum(sizes), entries
 
 
 def scan(tagger: Tagger, zones: list[str]) -> Found:

@@ -14,11 +14,15 @@ A pattern's entity claims go through here when a match alone does not settle the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from newsarchive.tagger import Tagger, _pattern
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,15 @@ class ClaimTables:
         n = len(tagger.actions)
         claims = tagger.plan.claims
         cased_index: dict[str, int] = {}
-        sizes = np.zeros(n + 1, dtype=np.int64)
-        entries = []
-        for pid in sorted(claims):
-            sizes[pid + 1] = len(claims[pid])
-            for entity_id, cased, ambiguous, weak in claims[pid]:
-                at = -1 if cased is None else cased_index.setdefault(cased, len(cased_index))
-                entries.append((index[entity_id], at, ambiguous, weak))
+        start, entries = csr(n, {
+            pid: [
+                (index[entity_id], -1 if cased is None else cased_index.setdefault(
+                    cased, len(cased_index)
+                ), ambiguous, weak)
+                for entity_id, cased, ambiguous, weak in found
+            ]
+            for pid, found in sorted(claims.items())
+        })
         is_claim = np.zeros(n, dtype=bool)
         is_claim[list(claims)] = True
         plain = np.zeros(n, dtype=bool)
@@ -94,11 +100,11 @@ class ClaimTables:
             for other in rule.entities:
                 if other != entity_id and other in index:
                     dependents.setdefault(index[other], []).append(index[entity_id])
-        key_start, key_entity = _csr(len(context_keys), key_lists)
-        dependent_start, dependent_entity = _csr(len(index), dependents)
+        key_start, key_entity = csr(len(context_keys), key_lists)
+        dependent_start, dependent_entity = csr(len(index), dependents)
         columns = list(zip(*entries, strict=True)) if entries else [(), (), (), ()]
         return cls(
-            start=np.cumsum(sizes),
+            start=start,
             entity=np.array(columns[0], dtype=np.int64),
             cased=np.array(columns[1], dtype=np.int64),
             ambiguous=np.array(columns[2], dtype=bool),
@@ -113,19 +119,20 @@ class ClaimTables:
             cased_right=cased_right,
             cased_pad=np.array([widest - len(f) for f in forms] or [0], dtype=np.int64),
             key_start=key_start,
-            key_entity=key_entity,
+            key_entity=np.array(key_entity, dtype=np.int64),
             dependent_start=dependent_start,
-            dependent_entity=dependent_entity,
+            dependent_entity=np.array(dependent_entity, dtype=np.int64),
         )
 
 
-def _csr(n: int, lists: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def csr(n: int, lists: Mapping[int, Sequence[T]]) -> tuple[np.ndarray, list[T]]:
+    """Offsets (n + 1) and the concatenated entries of the lists of keys 0..n-1."""
     sizes = np.zeros(n + 1, dtype=np.int64)
-    values: list[int] = []
+    entries: list[T] = []
     for key in sorted(lists):
         sizes[key + 1] = len(lists[key])
-        values.extend(lists[key])
-    return np.cumsum(sizes), np.array(values, dtype=np.int64)
+        entries.extend(lists[key])
+    return np.cumsum(sizes), entries
 
 
 def expand(start: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

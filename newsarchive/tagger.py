@@ -11,14 +11,19 @@ ZWNJ/ZWJ count as word characters.
 
 Rules applied to what the pass finds:
 - the longest match wins where matches overlap ("Supreme Court of India" over "India"): the
-  scan is pyahocorasick's leftmost-longest ``iter_long``, and its hits are counted per pattern
-  (in C), so Python work grows with the number of distinct patterns found, not with hits;
-- acronyms (all-caps aliases: NATO, OONI, FSB, MAX) must match the original's case exactly;
+  scan is pyahocorasick's leftmost-longest ``iter_long``;
+- acronyms (all-caps aliases: NATO, OONI, FSB, MAX) count only where the original writes
+  them in capitals;
 - an ambiguous alias counts only when one of its entity's context words occurs in the document
   or one of its ``context_entities`` is tagged; an alias two entities claim counts only for the
-  claimant whose context is met;
+  claimant whose context is met (decided in rounds, so the order of the text does not matter);
 - mentions are counted per zone (title, lead, body) and turned into a salience in 0..1.
 Event-type cues and relevance terms ride in the same automaton (see newsarchive.event_types).
+
+This module normalises text and compiles the tagger; :meth:`Tagger.tag_many` tags texts a
+batch at a time, one scan per batch and the rules in numpy (``newsarchive.tag_batch`` and
+``newsarchive.tag_claims``); a lone text goes through the same rules in plain Python
+(``newsarchive.tag_one``).
 """
 
 from __future__ import annotations

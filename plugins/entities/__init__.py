@@ -39,7 +39,7 @@ from newsarchive.tagger import Tagger
 
 from .model import PAGE_CLASSES, EntityPage, EventType, EventTypeMention, Mention, url_defaults
 from .pages import build_index, write_pages
-from .tagging import TagCache, article_text, merge_hand_set
+from .tagging import CHUNK, TagCache, article_text, merge_hand_set
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +130,14 @@ def tag_articles(generator: Any) -> None:
     known_entities = set(tagger.gazetteer.entities)
     known_types = set(type_pages)
     articles = list(_all_articles(generator))
-    results = cache.tag_all(tagger, [article_text(article) for article in articles])
-    for article, result in zip(articles, results, strict=True):
-        result = merge_hand_set(
-            result, article.metadata, known_entities, known_types, str(article.source_path)
-        )
-        _annotate(article, result, pages, type_pages)
+    for start in range(0, len(articles), CHUNK):  # texts held for a chunk of articles at a time
+        chunk = articles[start : start + CHUNK]
+        results = cache.tag_all(tagger, [article_text(article) for article in chunk])
+        for article, result in zip(chunk, results, strict=True):
+            result = merge_hand_set(
+                result, article.metadata, known_entities, known_types, str(article.source_path)
+            )
+            _annotate(article, result, pages, type_pages)
     count = len(articles)
     cache.save()
     generator.entities_index = None

@@ -25,6 +25,7 @@ from newsarchive.tagger import Tagger, TagResult
 log = logging.getLogger(__name__)
 
 _TAG_RE = re.compile(r"<[^>]+>")
+CHUNK = 4096  # texts tagged between conversions to the compact form the cache keeps
 
 # What the cache keeps per article: entities as (id, salience, mentions), event types as
 # (id, score), and relevance.
@@ -100,11 +101,13 @@ class TagCache:
             key: text for key, text in zip(keys, texts, strict=True) if key not in self.entries
         }
         self.hits += len(texts) - len(missing)
-        if missing:
-            self.misses += len(missing)
-            results = tagger.tag_many(text[:3] for text in missing.values())
-            for key, result in zip(missing, results, strict=True):
+        keys_missing = list(missing)
+        for start in range(0, len(keys_missing), CHUNK):  # full results for a chunk at a time
+            chunk = keys_missing[start : start + CHUNK]
+            results = tagger.tag_many(missing[key][:3] for key in chunk)
+            for key, result in zip(chunk, results, strict=True):
                 self.entries[key] = _compact(result)
+            self.misses += len(chunk)
             self.dirty = True
         return [self.entries[key] for key in keys]
 
