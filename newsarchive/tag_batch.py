@@ -131,9 +131,8 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
-    found = tagger.automaton.iter_long(form.decode("latin-1"))
-    hits = np.fromiter(chain.from_iterable(found), dtype=np.int64)
-    ends, pids = hits[0::2], hits[1::2]
+    hits = np.fromiter(chain.from_iterable(tagger.matches(form)), dtype=np.int64)
+    pids, ends = hits[0::3], hits[2::3] - 1  # (the index of a match's last byte)
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)

@@ -28,15 +28,11 @@ def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     """Entities, event types and relevance of one (title, lead, body) text."""
     plan = tagger.plan
     lowered, cased, words = zone_forms([title, lead, body])
-    form = lowered.decode("latin-1")
-    lead_at = form.index("\xff") + 1
-    body_at = form.index("\xff", lead_at) + 1
-    iter_long = tagger.automaton.iter_long
-    hits = (  # (end, pattern id) per zone; each zone's stretch ends with its mark
-        list(iter_long(form, 0, lead_at)) if title else [],
-        list(iter_long(form, lead_at, body_at)) if lead else [],
-        list(iter_long(form, body_at, len(form))) if body else [],
-    )
+    lead_at = lowered.index(b"\xff")
+    body_at = lowered.index(b"\xff", lead_at + 1)
+    hits: tuple[list[tuple[int, int]], ...] = ([], [], [])  # (end, pattern id) per zone
+    for pid, _start, end in tagger.matches(lowered):
+        hits[0 if end <= lead_at else 1 if end <= body_at else 2].append((end - 1, pid))
     per_zone: tuple[dict[int, int], ...] = ({}, {}, {})
     for zone in range(3):
         _count_elements(per_zone[zone], map(_SECOND, hits[zone]))

@@ -11,7 +11,7 @@ ZWNJ/ZWJ count as word characters.
 
 Rules applied to what the pass finds:
 - the longest match wins where matches overlap ("Supreme Court of India" over "India"): the
-  scan is pyahocorasick's leftmost-longest ``iter_long``;
+  scan is leftmost-longest, with the Rust ``aho-corasick`` crate (``ahocorasick_rs``);
 - acronyms (all-caps aliases: NATO, OONI, FSB, MAX) count only where the original writes
   them in capitals;
 - an ambiguous alias counts only when one of its entity's context words occurs in the document
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 
 from newsarchive import event_types as et
@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
 _ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
-_CACHE_FORMAT = "tagger-v3"
+_CACHE_FORMAT = "tagger-v4"
 
 # --- normalisation ---------------------------------------------------------------------------
 
@@ -217,9 +217,7 @@ def zone_forms(zones: list[str]) -> Forms:
     """Zones as the automaton reads them (words set apart by two spaces, see the module's
     docstring), each followed by byte 0xFF; lower-cased, and as written.
 
-    The last mark also ends the text: pyahocorasick's ``iter_long`` can miss a match that
-    ends where the input ends (WojciechMula/pyahocorasick#224), and no match ends at a mark.
-    The two forms have the same length, byte for byte, so an acronym found in the first can
+    No pattern holds the mark, so no match runs from one zone into the next. The two forms have the same length, byte for byte, so an acronym found in the first can
     be checked in the second. In the second, a currency prefix ("US$", "HK$") is written in
     lower case (it names no country), as is a letter whose lower case has another length in
     UTF-8 ("İ"). ``words`` counts words as spaces, plus one for a zone with text (a
@@ -447,7 +445,7 @@ class Tagger:
     gazetteer: Gazetteer
     event_defs: list[et.EventTypeDef]
     relevance_cfg: et.RelevanceConfig
-    automaton: ahocorasick.Automaton
+    patterns: list[bytes]  # pattern id -> the pattern as scanned
     actions: list[_Action]  # pattern id -> what finding it does
     rules: dict[str, _Rule]
     warnings: list[str] = field(default_factory=list)
@@ -456,6 +454,26 @@ class Tagger:
     def __post_init__(self) -> None:
         if self.plan is None:
             self.plan = _plan(self.actions, self.event_defs)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the disk cache keeps: all but the matcher, which cannot be pickled (it is
+        rebuilt from the patterns in a few hundredths of a second)."""
+        state = self.__dict__.copy()
+        state.pop("matcher", None)
+        return state
+
+    @functools.cached_property
+    def matcher(self) -> ahocorasick_rs.BytesAhoCorasick:
+        """The automaton over every pattern: leftmost-longest matches, no overlaps."""
+        return ahocorasick_rs.BytesAhoCorasick(
+            self.patterns,
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+
+    def matches(self, form: bytes) -> list[tuple[int, int, int]]:
+        """(pattern id, start, end) of the matches in a scan form (see :func:`zone_forms`)."""
+        return self.matcher.find_matches_as_indexes(form)
 
     # -- building --
 
@@ -552,24 +570,20 @@ class Tagger:
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
         _inherit_nested(claims, {e.id: e.country for e in gazetteer.entities.values() if e.country})
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        patterns: list[bytes] = []
         actions: list[_Action] = []
-        # pyahocorasick searches a node's children in insertion order: insert patterns so that
-        # letters common in text come first at every level (word starts above all)
-        for key, items in sorted(claims.items(), key=lambda kv: _insertion_rank(kv[0])):
-            if not items:
-                continue
-            automaton.add_word(_pattern(key), len(actions))
-            actions.append(_action(key, items))
+        for key, items in sorted(claims.items()):
+            if items:
+                patterns.append(_pattern(key).encode("latin-1"))
+                actions.append(_action(key, items))
         if not actions:
-            automaton.add_word("\x00never\x00", 0)
+            patterns.append(b"\x00never\x00")
             actions.append(((), (), None, 0.0, "", ()))
-        automaton.make_automaton()
         tagger = cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
             relevance_cfg=relevance_cfg,
-            automaton=automaton,
+            patterns=patterns,
             actions=actions,
             rules=rules,
             warnings=list(gazetteer.warnings),
@@ -630,7 +644,7 @@ class Tagger:
         """The cue phrases found, as (event type id, phrase, zone, weight): why a type was given."""
         out = []
         for zone, text in zip(ZONES, (title, lead, body), strict=True):
-            for _end, pid in self.automaton.iter_long(zone_form([text or ""]).decode("latin-1")):
+            for pid, _start, _end in self.matches(zone_form([text or ""])):
                 _entities, cues, _context, _term, key, _nested = self.actions[pid]
                 phrase = key.encode("latin-1").decode("utf-8", "replace")
                 for index, weight in cues:
@@ -715,20 +729,6 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
             position += 1
         for item in inherited:
             items.setdefault(item, None)
-
-
-_INITIAL = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvjkqxz0123456789")}
-_LETTER = {c: i for i, c in enumerate(" etaoinshrdlcumwfgypbvkjxqz0123456789")}
-
-
-# the same ranks as characters, for str.translate (keys are Latin-1 views of UTF-8)
-_INITIAL_CHAR = {c: chr(_INITIAL.get(c, 100 + ord(c))) for c in map(chr, range(256))}
-_LETTER_TABLE = {code: chr(_LETTER.get(chr(code), 100 + code)) for code in range(256)}
-
-
-def _insertion_rank(key: str) -> str:
-    """Sort key: the first character ranked by _INITIAL, the others by _LETTER, others last."""
-    return _INITIAL_CHAR[key[:1] or " "] + key[1:].translate(_LETTER_TABLE)
 
 
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|sh)$")

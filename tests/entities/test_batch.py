@@ -64,8 +64,8 @@ def test_the_zone_mark_is_only_a_separator(tagger: Tagger) -> None:
 
 
 def test_a_match_that_ends_the_text_is_found(tagger: Tagger) -> None:
-    # pyahocorasick's iter_long can drop a match reached through a failure link where the
-    # input ends (WojciechMula/pyahocorasick#224): "the block" is such a case
+    # a match reached through a failure link where the input ends: pyahocorasick's iter_long
+    # dropped "the block" here (WojciechMula/pyahocorasick#224)
     for zone in range(3):
         texts = ["", "", ""]
         texts[zone] = "Users asked for an end to the block"
