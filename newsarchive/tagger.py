@@ -217,11 +217,12 @@ def zone_forms(zones: list[str]) -> Forms:
     """Zones as the automaton reads them (words set apart by two spaces, see the module's
     docstring), each followed by byte 0xFF; lower-cased, and as written.
 
-    No pattern holds the mark, so no match runs from one zone into the next. The two forms have the same length, byte for byte, so an acronym found in the first can
-    be checked in the second. In the second, a currency prefix ("US$", "HK$") is written in
-    lower case (it names no country), as is a letter whose lower case has another length in
-    UTF-8 ("İ"). ``words`` counts words as spaces, plus one for a zone with text (a
-    ZONE_MARK inside a text counts as a space).
+    No pattern holds the mark, so no match runs from one zone into the next. The two forms
+    have the same length, byte for byte, so an acronym found in the first can be checked in
+    the second. In the second, a currency prefix ("US$", "HK$") is written in lower case (it
+    names no country), as is a letter whose lower case has another length in UTF-8 ("İ").
+    ``words`` counts words as spaces, plus one for a zone with text (a ZONE_MARK inside a
+    text counts as a space).
     """
     joined = _joined(zones)
     if "$" in joined:
