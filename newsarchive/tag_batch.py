@@ -131,7 +131,8 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
-    hits = np.fromiter(chain.from_iterable(tagger.matches(form)), dtype=np.int64)
+    found = tagger.matches(form)
+    hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
     pids, ends = hits[0::3], hits[2::3] - 1  # (the index of a match's last byte)
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
