@@ -43,32 +43,21 @@ def _load(data_dir: Path, cache_dir: Path) -> tuple[float, int]:
 
 
 def _tag_all(
-    data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]]
+    data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]], one_by_one: bool = False
 ) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) of the fastest of PASSES passes over texts."""
+    """(wall seconds, CPU seconds of this process) of the fastest of PASSES passes over texts:
+    ``tag_many(texts)``, or ``tag()`` on each text when ``one_by_one``."""
     from newsarchive.tagger import Tagger
 
     tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
     best = (float("inf"), float("inf"))
     for _ in range(PASSES):
         started, cpu = time.perf_counter(), time.process_time()
-        tagger.tag_many(texts)
-        best = min(best, (time.perf_counter() - started, time.process_time() - cpu), key=_second)
-    return best
-
-
-def _tag_each(
-    data_dir: Path, cache_dir: Path, texts: list[tuple[str, str, str]]
-) -> tuple[float, float]:
-    """As _tag_all(), one ``tag()`` call per text."""
-    from newsarchive.tagger import Tagger
-
-    tagger = Tagger.from_data(data_dir, cache_dir=cache_dir)
-    best = (float("inf"), float("inf"))
-    for _ in range(PASSES):
-        started, cpu = time.perf_counter(), time.process_time()
-        for title, summary, body in texts:
-            tagger.tag(title, summary, body)
+        if one_by_one:
+            for title, summary, body in texts:
+                tagger.tag(title, summary, body)
+        else:
+            tagger.tag_many(texts)
         best = min(best, (time.perf_counter() - started, time.process_time() - cpu), key=_second)
     return best
 
@@ -95,6 +84,16 @@ def _rate(size_mb: float, seconds: float, cpu: float) -> str:
     return f"{size_mb / seconds:.1f} MB/s of text wall, {size_mb / cpu:.1f} MB/s per CPU second"
 
 
+def _tagging_row(
+    stage: str, cache_dir: Path, texts: list[tuple[str, str, str]], note: str, one_by_one: bool
+) -> Row:
+    size_mb = _size_mb(texts)
+    tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, texts, one_by_one)
+    seconds, cpu = tagged.value
+    rate = _rate(size_mb, seconds, cpu)
+    return Row(stage, len(texts), seconds, tagged.peak_mb, f"{rate} ({size_mb:.1f} MB; {note})")
+
+
 def run(n: int, workdir: Path) -> list[Row]:
     """Load the gazetteer cold and warm, then tag n synthetic articles and the starter archive."""
     cache_dir = workdir / "tagger-cache"
@@ -102,49 +101,19 @@ def run(n: int, workdir: Path) -> list[Row]:
     cold = measure(_load, DEFAULT_DATA_DIR, cache_dir)
     warm = measure(_load, DEFAULT_DATA_DIR, cache_dir)
     texts = [(a.title, a.summary, a.body) for a in synthetic_articles(n)]
-    size_mb = _size_mb(texts)
-    tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, texts)
-    seconds, cpu = tagged.value
-    patterns = cold.value[1]
+    best = f"best of {PASSES}"
     rows = [
-        Row("gazetteer load (cold)", 1, cold.value[0], cold.peak_mb, f"{patterns} patterns"),
+        Row("gazetteer load (cold)", 1, cold.value[0], cold.peak_mb, f"{cold.value[1]} patterns"),
         Row("gazetteer load (cached)", 1, warm.value[0], warm.peak_mb, "target < 0.5 s"),
-        Row(
-            "tagging",
-            n,
-            seconds,
-            tagged.peak_mb,
-            f"{_rate(size_mb, seconds, cpu)} ({size_mb:.1f} MB; target >= 20; best of {PASSES})",
+        _tagging_row("tagging", cache_dir, texts, f"target >= 20; {best}", False),
+        _tagging_row(
+            "tagging, one text a call", cache_dir, texts[: max(1, n // 10)], best, True
         ),
     ]
-    single = texts[: max(1, n // 10)]
-    single_mb = _size_mb(single)
-    tagged = measure(_tag_each, DEFAULT_DATA_DIR, cache_dir, single)
-    seconds, cpu = tagged.value
-    rows.append(
-        Row(
-            "tagging, one text a call",
-            len(single),
-            seconds,
-            tagged.peak_mb,
-            f"{_rate(single_mb, seconds, cpu)} ({single_mb:.1f} MB; best of {PASSES})",
-        )
-    )
     starter = _starter_texts()
     if starter:
-        starter *= max(1, round(size_mb / _size_mb(starter)))
-        real_mb = _size_mb(starter)
-        tagged = measure(_tag_all, DEFAULT_DATA_DIR, cache_dir, starter)
-        seconds, cpu = tagged.value
-        rows.append(
-            Row(
-                "tagging (starter archive)",
-                len(starter),
-                seconds,
-                tagged.peak_mb,
-                f"{_rate(real_mb, seconds, cpu)} ({real_mb:.1f} MB; best of {PASSES})",
-            )
-        )
+        starter *= max(1, round(_size_mb(texts) / _size_mb(starter)))
+        rows.append(_tagging_row("tagging (starter archive)", cache_dir, starter, best, False))
     return rows
 
 
