@@ -26,7 +26,6 @@ _SECOND = itemgetter(1)
 
 def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     """Entities, event types and relevance of one (title, lead, body) text."""
-    plan = tagger.plan
     lowered, cased, words = zone_forms([title, lead, body])
     lead_at = lowered.index(b"\xff")
     body_at = lowered.index(b"\xff", lead_at + 1)
@@ -36,68 +35,17 @@ def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     per_zone: tuple[dict[int, int], ...] = ({}, {}, {})
     for zone in range(3):
         _count_elements(per_zone[zone], map(_SECOND, hits[zone]))
-    in_title, in_lead = per_zone[0], per_zone[1]
     total = per_zone[2].copy()
     _count_elements(total, chain(map(_SECOND, hits[0]), map(_SECOND, hits[1])))
-    weighed = total.copy()  # a hit counts thrice in the title, twice in the lead
-    _count_elements(weighed, chain(map(_SECOND, hits[0]), map(_SECOND, hits[0])))
-    _count_elements(weighed, map(_SECOND, hits[1]))
-
-    n_types = len(tagger.event_defs)
-    cue_raw, title_raw = [0.0] * n_types, [0.0] * n_types
-    for pid in weighed.keys() & plan.cue.keys():
-        index, weight = plan.cue[pid]
-        cue_raw[index] += weight * weighed[pid]
-    for pid in weighed.keys() & plan.cues.keys():
-        for index, weight in plan.cues[pid]:
-            cue_raw[index] += weight * weighed[pid]
-    for pid in in_title.keys() & plan.cue.keys():
-        index, weight = plan.cue[pid]
-        title_raw[index] += weight * 3.0 * in_title[pid]
-    for pid in in_title.keys() & plan.cues.keys():
-        for index, weight in plan.cues[pid]:
-            title_raw[index] += weight * 3.0 * in_title[pid]
+    cue_raw, title_raw = _cue_sums(tagger, per_zone, total)
     term_raw = 0.0
-    for pid in total.keys() & plan.terms.keys():
-        term_raw += plan.terms[pid] * total[pid]
-
-    counts: dict[str, list[int]] = {}  # entity id -> mentions in title, lead, body
-    named: set[str] = set()
-    for pid in total.keys() & plan.adds.keys():
-        t = in_title.get(pid, 0)
-        n = in_lead.get(pid, 0)
-        b = total[pid] - t - n
-        for entity_id, weak in plan.adds[pid]:
-            row = counts.get(entity_id)
-            if row is None:
-                counts[entity_id] = [t, n, b]
-            else:
-                row[0] += t
-                row[1] += n
-                row[2] += b
-            if not weak:
-                named.add(entity_id)
-    if not total.keys().isdisjoint(plan.claims.keys()):
-        seen = {plan.contexts[pid] for pid in total.keys() & plan.contexts.keys()}
-        for zone, entity_id, n, is_named in _settle(tagger, per_zone, hits, cased, seen, counts):
-            _add(counts, entity_id, zone, n)
-            if is_named:
-                named.add(entity_id)
+    for pid in total.keys() & tagger.plan.terms.keys():
+        term_raw += tagger.plan.terms[pid] * total[pid]
+    rows = _ranked(tagger, *_entity_counts(tagger, per_zone, total, hits, cased))
 
     entities = tagger.gazetteer.entities
-    ranked = []
-    for entity_id, (t, lead_n, b) in counts.items():
-        if entity_id not in named and not t and not lead_n and b < 2:
-            continue  # a passing adjective ("a Gabonese team") is no mention
-        mentions = t + lead_n + b
-        salience = salience_of(t > 0, lead_n > 0, mentions)
-        order = _TYPE_ORDER[entities[entity_id].type]
-        ranked.append((-salience, -mentions, order, entity_id, t, lead_n, b))
-    ranked.sort()
-    rows = [(r[3], -r[0], -r[1], r[4], r[5], r[6]) for r in ranked]
-
     top = max(cue_raw, default=0.0)
-    scorer = plan.scorer
+    scorer = tagger.plan.scorer
     types: list[et.TaggedEventType] = []
     if top >= scorer.min_evidence:
         present = {entities[row[0]].type for row in rows}
@@ -110,11 +58,75 @@ def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     return TagResult(rows, types, relevance, entities)
 
 
-def _add(counts: dict[str, list[int]], entity_id: str, zone: int, n: int) -> None:
-    row = counts.get(entity_id)
-    if row is None:
-        row = counts[entity_id] = [0, 0, 0]
-    row[zone] += n
+def _cue_sums(
+    tagger: Tagger, per_zone: tuple[dict[int, int], ...], total: dict[int, int]
+) -> tuple[list[float], list[float]]:
+    """Zone-weighted cue sums per event type, and the title's part of them."""
+    plan = tagger.plan
+    weighed = total.copy()  # a hit counts thrice in the title, twice in the lead
+    for pid, n in per_zone[0].items():
+        weighed[pid] += 2 * n
+    for pid, n in per_zone[1].items():
+        weighed[pid] += n
+    n_types = len(tagger.event_defs)
+    cue_raw, title_raw = [0.0] * n_types, [0.0] * n_types
+    for counted, sums, factor in ((weighed, cue_raw, 1.0), (per_zone[0], title_raw, 3.0)):
+        for pid in counted.keys() & plan.cue.keys():
+            index, weight = plan.cue[pid]
+            sums[index] += weight * factor * counted[pid]
+        for pid in counted.keys() & plan.cues.keys():
+            for index, weight in plan.cues[pid]:
+                sums[index] += weight * factor * counted[pid]
+    return cue_raw, title_raw
+
+
+def _entity_counts(
+    tagger: Tagger,
+    per_zone: tuple[dict[int, int], ...],
+    total: dict[int, int],
+    hits: tuple[list[tuple[int, int]], ...],
+    cased: bytes,
+) -> tuple[dict[str, list[int]], set[str]]:
+    """Mentions per entity in title, lead and body, and the entities named (not only
+    referred to by a demonym)."""
+    plan = tagger.plan
+    in_title, in_lead = per_zone[0], per_zone[1]
+    counts: dict[str, list[int]] = {}
+    named: set[str] = set()
+    for pid in total.keys() & plan.adds.keys():
+        t = in_title.get(pid, 0)
+        n = in_lead.get(pid, 0)
+        for entity_id, weak in plan.adds[pid]:
+            row = counts.setdefault(entity_id, [0, 0, 0])
+            row[0] += t
+            row[1] += n
+            row[2] += total[pid] - t - n
+            if not weak:
+                named.add(entity_id)
+    if not total.keys().isdisjoint(plan.claims.keys()):
+        seen = {plan.contexts[pid] for pid in total.keys() & plan.contexts.keys()}
+        for zone, entity_id, n, is_named in _settle(tagger, per_zone, hits, cased, seen, counts):
+            counts.setdefault(entity_id, [0, 0, 0])[zone] += n
+            if is_named:
+                named.add(entity_id)
+    return counts, named
+
+
+def _ranked(
+    tagger: Tagger, counts: dict[str, list[int]], named: set[str]
+) -> list[tuple[str, float, int, int, int, int]]:
+    """Rows of the entities mentioned, by salience, mentions, type and id."""
+    entities = tagger.gazetteer.entities
+    ranked = []
+    for entity_id, (t, lead, b) in counts.items():
+        if entity_id not in named and not t and not lead and b < 2:
+            continue  # a passing adjective ("a Gabonese team") is no mention
+        mentions = t + lead + b
+        salience = salience_of(t > 0, lead > 0, mentions)
+        order = _TYPE_ORDER[entities[entity_id].type]
+        ranked.append((-salience, -mentions, order, entity_id, t, lead, b))
+    ranked.sort()
+    return [(r[3], -r[0], -r[1], r[4], r[5], r[6]) for r in ranked]
 
 
 def _settle(
