@@ -86,6 +86,7 @@ class Tables:
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
     choice: Choice  # the event scorer's rules as arrays
+    pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
     def of(cls, tagger: Tagger) -> Tables:
@@ -122,18 +123,20 @@ class Tables:
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
             choice=Choice.of(plan.scorer),
+            pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
 
 
 def scan(tagger: Tagger, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
+    tables: Tables = tagger.tables
     form, cased, words = zone_forms(zones)
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
     found = tagger.matches(form)
     hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-    pids, ends = hits[0::3], hits[2::3] - 1  # (the index of a match's last byte)
+    pids, ends = tables.pattern_ids[hits[0::3]], hits[2::3] - 1  # (a match's last byte)
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)

@@ -30,8 +30,10 @@ def tag_one(tagger: Tagger, title: str, lead: str, body: str) -> TagResult:
     lead_at = lowered.index(b"\xff")
     body_at = lowered.index(b"\xff", lead_at + 1)
     hits: tuple[list[tuple[int, int]], ...] = ([], [], [])  # (end, pattern id) per zone
-    for pid, _start, end in tagger.matches(lowered):
-        hits[0 if end <= lead_at else 1 if end <= body_at else 2].append((end - 1, pid))
+    pattern_ids = tagger.pattern_ids
+    for found, _start, end in tagger.matches(lowered):
+        zone = 0 if end <= lead_at else 1 if end <= body_at else 2
+        hits[zone].append((end - 1, pattern_ids[found]))
     per_zone: tuple[dict[int, int], ...] = ({}, {}, {})
     for zone in range(3):
         _count_elements(per_zone[zone], map(_SECOND, hits[zone]))

@@ -3,11 +3,13 @@
 How a text is read (:func:`normalise`): lower-cased, Unicode punctuation and symbols turned into
 spaces, ``ё`` folded to ``е`` and Arabic ``ي``/``ك`` to Persian ``ی``/``ک``, then encoded as UTF-8
 with every ASCII non-word byte turned into a space and runs of spaces squeezed. The bytes are
-scanned as a Latin-1 string, so one automaton handles every script. For the scan every space
-is doubled and patterns are padded with one space on each side: only whole words can match, and
-two neighbouring words can both match (for scripts written without spaces, such as Chinese or
-Thai, the padding is dropped on that side). Letters, combining marks (Devanagari matras) and
-ZWNJ/ZWJ count as word characters.
+scanned as one string, so one automaton handles every script. The first byte of every word is
+written with a byte of its own (``_INITIAL``: a word-initial "a" is not an inner "a"), and
+patterns are written the same way and end with a space: so a match can only start where a word
+starts and end where one ends, and two neighbouring words can both match, one space between
+them (for scripts written without spaces, such as Chinese or Thai, a pattern also matches
+inside a run of text, and needs no space after it). Letters, combining marks (Devanagari
+matras) and ZWNJ/ZWJ count as word characters.
 
 Rules applied to what the pass finds:
 - the longest match wins where matches overlap ("Supreme Court of India" over "India"): the
@@ -52,7 +54,7 @@ log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
 _ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
-_CACHE_FORMAT = "tagger-v4"
+_CACHE_FORMAT = "tagger-v5"
 
 # --- normalisation ---------------------------------------------------------------------------
 
@@ -146,11 +148,48 @@ def is_acronym(alias: str) -> bool:
 
 
 def _pattern(key: str) -> str:
-    """A key as scanned: spaces doubled, padded with a space where its script uses spaces."""
+    """A key as scanned, before its words' first bytes are marked: followed by a space where
+    its script uses spaces."""
     text = key.encode("latin-1").decode("utf-8")
-    left = "" if _UNSPACED.match(text[0]) else " "
-    right = "" if _UNSPACED.match(text[-1]) else " "
-    return f"{left}{key.replace(' ', '  ')}{right}"
+    return key if _UNSPACED.match(text[-1]) else f"{key} "
+
+
+def _spaced_start(key: str) -> bool:
+    """Whether a key's script uses spaces where it starts (it must then start a word)."""
+    return not _UNSPACED.match(key.encode("latin-1").decode("utf-8")[0])
+
+
+# The first byte of a word, written apart: ASCII letters and digits and UTF-8 lead bytes map
+# to bytes that a scan form never holds otherwise (ASCII controls, punctuation and capitals,
+# which the lower-casing translation removes, and bytes that UTF-8 never uses).
+_STARTS = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0xC2, 0xF5))
+_FREE = (  # (not ASCII whitespace either, so that split() still sees words)
+    bytes(range(0x02, 0x09)) + bytes(range(0x0E, 0x1C)) + bytes(range(0x21, 0x30))
+    + bytes(range(0x3A, 0x61)) + bytes(range(0x7B, 0x80)) + b"\xc0\xc1" + bytes(range(0xF5, 0xFF))
+)
+assert len(_FREE) >= len(_STARTS)
+_INITIAL = bytes.maketrans(_STARTS, _FREE[: len(_STARTS)])
+_INITIAL_ARRAY = np.frombuffer(_INITIAL, dtype=np.uint8)
+
+
+def scanned(key: str) -> list[bytes]:
+    """The byte strings a key is matched as: its pattern with each word's first byte marked
+    (for a key that starts in a script without spaces, also as it is written at its start,
+    since it can start inside a run of text)."""
+    pattern = _pattern(key).encode("latin-1")
+    words = pattern.split(b" ")
+    marked = b" ".join(w[:1].translate(_INITIAL) + w[1:] for w in words)
+    if _spaced_start(key):
+        return [marked]
+    return [marked, pattern[:1] + marked[1:]]
+
+
+def _mark_word_starts(form: bytes) -> bytes:
+    """A lower-cased scan form with the first byte of every word marked (see _INITIAL)."""
+    chars = np.frombuffer(form, dtype=np.uint8).copy()
+    starts = np.flatnonzero(chars[:-1] == 32) + 1
+    chars[starts] = _INITIAL_ARRAY[chars[starts]]
+    return chars.tobytes()
 
 
 # zones scanned as one text are joined by ZONE_MARK, which these tables turn into byte 0xFF:
@@ -170,14 +209,13 @@ def _joined(zones: list[str]) -> str:
 
 
 def _squeezed(text: bytes) -> bytes:
-    """A text of words and spaces with every run of spaces made two, one run at each end,
-    and a zone mark after: ``b"  " + b"  ".join(text.split()) + b"  \\xff"``, at twice the
-    speed (no object per word)."""
+    """A text of words and spaces with every run of spaces made one, a space at each end, and
+    a zone mark after: ``b" " + b" ".join(text.split()) + b" \\xff"`` (no object per word)."""
     chars = np.frombuffer(text, dtype=np.uint8)
     word = chars != 32
     keep = word.copy()  # a word's bytes and the space after it
     keep[1:] |= word[:-1]
-    return b"  " + chars[keep].tobytes().strip(b" ").replace(b" ", b"  ") + b"  \xff"
+    return b" " + chars[keep].tobytes().strip(b" ") + b" \xff"
 
 
 # lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30;
@@ -214,8 +252,9 @@ def _words_per_zone(data: bytes, n_zones: int) -> np.ndarray:
 
 
 def zone_forms(zones: list[str]) -> Forms:
-    """Zones as the automaton reads them (words set apart by two spaces, see the module's
-    docstring), each followed by byte 0xFF; lower-cased, and as written.
+    """Zones as the automaton reads them (words set apart by one space, each word's first byte
+    marked: see the module's docstring), each followed by byte 0xFF; lower-cased and marked,
+    and as written.
 
     No pattern holds the mark, so no match runs from one zone into the next. The two forms
     have the same length, byte for byte, so an acronym found in the first can be checked in
@@ -230,7 +269,8 @@ def zone_forms(zones: list[str]) -> Forms:
     if joined.isascii():
         data = joined.encode("ascii")
         cased = _squeezed(data.translate(_BYTE_ZONES))
-        return Forms(cased.translate(_LOWER_ZONES), cased, _words_per_zone(data, len(zones)))
+        lowered = _mark_word_starts(cased.translate(_LOWER_ZONES))
+        return Forms(lowered, cased, _words_per_zone(data, len(zones)))
     data = joined.encode("utf-8")
     words = _words_per_zone(data, len(zones))
     capitals = []
@@ -246,7 +286,8 @@ def zone_forms(zones: list[str]) -> Forms:
     if changed:
         data = joined.encode("utf-8")
     cased = _squeezed(data.translate(_BYTE_ZONES))
-    return Forms(_lower_cased(cased, capitals).translate(_LOWER_ZONES), cased, words)
+    lowered = _mark_word_starts(_lower_cased(cased, capitals).translate(_LOWER_ZONES))
+    return Forms(lowered, cased, words)
 
 
 @functools.cache
@@ -472,7 +513,8 @@ class Tagger:
     gazetteer: Gazetteer
     event_defs: list[et.EventTypeDef]
     relevance_cfg: et.RelevanceConfig
-    patterns: list[bytes]  # pattern id -> the pattern as scanned
+    patterns: list[bytes]  # what the matcher looks for (see scanned()) ...
+    pattern_ids: list[int]  # ... and the pattern id each one is
     actions: list[_Action]  # pattern id -> what finding it does
     rules: dict[str, _Rule]
     warnings: list[str] = field(default_factory=list)
@@ -499,7 +541,8 @@ class Tagger:
         )
 
     def matches(self, form: bytes) -> list[tuple[int, int, int]]:
-        """(pattern id, start, end) of the matches in a scan form (see :func:`zone_forms`)."""
+        """(matcher pattern, start, end) of the matches in a scan form (see :func:`zone_forms`);
+        ``pattern_ids`` maps a matcher pattern to its pattern id."""
         return self.matcher.find_matches_as_indexes(form)
 
     # -- building --
@@ -598,19 +641,24 @@ class Tagger:
             claim(alias_key(phrase), (_TERM, weight))
         _inherit_nested(claims, {e.id: e.country for e in gazetteer.entities.values() if e.country})
         patterns: list[bytes] = []
+        pattern_ids: list[int] = []
         actions: list[_Action] = []
         for key, items in sorted(claims.items()):
             if items:
-                patterns.append(_pattern(key).encode("latin-1"))
+                for pattern in scanned(key):
+                    patterns.append(pattern)
+                    pattern_ids.append(len(actions))
                 actions.append(_action(key, items))
         if not actions:
             patterns.append(b"\x00never\x00")
+            pattern_ids.append(0)
             actions.append(((), (), None, 0.0, "", ()))
         tagger = cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
             relevance_cfg=relevance_cfg,
             patterns=patterns,
+            pattern_ids=pattern_ids,
             actions=actions,
             rules=rules,
             warnings=list(gazetteer.warnings),
@@ -671,7 +719,8 @@ class Tagger:
         """The cue phrases found, as (event type id, phrase, zone, weight): why a type was given."""
         out = []
         for zone, text in zip(ZONES, (title, lead, body), strict=True):
-            for pid, _start, _end in self.matches(zone_form([text or ""])):
+            for found, _start, _end in self.matches(zone_form([text or ""])):
+                pid = self.pattern_ids[found]
                 _entities, cues, _context, _term, key, _nested = self.actions[pid]
                 phrase = key.encode("latin-1").decode("utf-8", "replace")
                 for index, weight in cues:

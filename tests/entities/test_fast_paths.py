@@ -12,8 +12,10 @@ import pytest
 from newsarchive.entities import _catalog
 from newsarchive.tagger import (
     _CURRENCY,
+    _INITIAL,
     _lower_currency_prefixes,
     _lower_words,
+    _mark_word_starts,
     _prepare,
     normalise,
     zone_forms,
@@ -65,14 +67,16 @@ def test_zone_forms_hold_each_zones_words_and_align_with_the_cased_form(zones: l
     parts = lowered.split(b"\xff")
     assert parts[-1] == b"" and len(parts) == len(zones) + 1
     for part, zone in zip(parts, zones, strict=False):
-        assert part.split() == _lower_words(zone.replace("\x01", " "))
-        assert re.fullmatch(rb"  (?:[^ ]+  )*", part), part  # every run of spaces made two
+        words_in = _lower_words(zone.replace("\x01", " "))
+        marked = [w[:1].translate(_INITIAL) + w[1:] for w in words_in]
+        assert part.split() == marked  # the zone's words, each first byte marked
+        assert re.fullmatch(rb" (?:[^ ]+ )*", part), part  # every run of spaces made one
     assert len(cased) == len(lowered)
     assert [i for i, b in enumerate(cased) if b in b" \xff"] == [
         i for i, b in enumerate(lowered) if b in b" \xff"
     ]
-    if lowered.isascii():
-        assert cased.lower() == lowered
+    if cased.isascii():
+        assert _mark_word_starts(cased.lower()) == lowered
 
 
 @pytest.mark.parametrize(
