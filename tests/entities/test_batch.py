@@ -46,7 +46,7 @@ def tagger() -> Tagger:
     return load_tagger()
 
 
-@pytest.mark.parametrize("batch_size", [3, 64])
+@pytest.mark.parametrize("batch_size", [5, 64])
 def test_a_batch_gives_each_text_what_it_gets_alone(tagger: Tagger, batch_size: int) -> None:
     texts = _texts()
     alone = [_plain(tagger.tag(*text)) for text in texts]
