@@ -47,13 +47,12 @@ import ahocorasick_rs
 import numpy as np
 
 from newsarchive import event_types as et
-from newsarchive.entities import TYPES, Entity, Gazetteer, data_files, hash_files, load_gazetteer
+from newsarchive.entities import Entity, Gazetteer, data_files, hash_files, load_gazetteer
 from newsarchive.event_types import TaggedEventType
 
 log = logging.getLogger(__name__)
 
 ZONES = ("title", "lead", "body")
-_ZONE_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 _CACHE_FORMAT = "tagger-v5"
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -446,8 +445,6 @@ class TagResult:
 
 # claim kinds
 _ENTITY, _CUE, _CONTEXT, _TERM, _NESTED = 0, 1, 2, 3, 4
-_ZONE_WEIGHTS = tuple(_ZONE_WEIGHT[z] for z in ZONES)
-_TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
 # ...), context key or None, relevance-term weight, the key itself
 _Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
