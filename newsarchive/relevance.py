@@ -90,6 +90,7 @@ class KeywordScorer:
         return record.relevance
 
     def score_all(self, records: list[Record]) -> None:
+        """Score each record (keywords gain nothing from a batch)."""
         for record in records:
             self.score(record)
 
