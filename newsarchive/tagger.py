@@ -270,7 +270,7 @@ def zone_forms(zones: list[str]) -> Forms:
         cased = _squeezed(data.translate(_BYTE_ZONES))
         lowered = _mark_word_starts(cased.translate(_LOWER_ZONES))
         return Forms(lowered, cased, _words_per_zone(data, len(zones)))
-    data = joined.encode("utf-8")
+    data = joined.encode("utf-8", "replace")  # (a lone surrogate is no word)
     words = _words_per_zone(data, len(zones))
     capitals = []
     changed = False
@@ -283,7 +283,7 @@ def zone_forms(zones: list[str]) -> Forms:
         elif lower != char:
             capitals.append(char)
     if changed:
-        data = joined.encode("utf-8")
+        data = joined.encode("utf-8", "replace")
     cased = _squeezed(data.translate(_BYTE_ZONES))
     lowered = _mark_word_starts(_lower_cased(cased, capitals).translate(_LOWER_ZONES))
     return Forms(lowered, cased, words)

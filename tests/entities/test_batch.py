@@ -18,6 +18,7 @@ TRICKY = [
     ("ΚΥΠΡΟΣ and Россия", "Ёлка, ёлка", "ي ك ى"),  # final sigma, folded letters
     ("Telegram\x01WhatsApp", "a\x01b", "\x01"),  # the batch's zone mark inside a text
     ("用户无法使用电报发送消息", "", "Роскомнадзор ограничил Телеграм"),
+    ("\ud800 a lone surrogate, then Telegram", "\x00 NUL", "ÿ \U0001F600 Telegram"),
 ]
 
 
