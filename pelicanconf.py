@@ -88,7 +88,7 @@ PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: entities tags
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
-# linear_grouping replaces two groupings of Pelican that are quadratic in the archive.
+# linear_grouping replaces three groupings of Pelican that are quadratic in the archive.
 PLUGINS = [
     "entities",
     "related_stories",

@@ -257,10 +257,13 @@ class EventScorer:
                         title[i] <= 0 and title[j] <= 0 and raw[i] >= raw[j]
                     ):
                         dropped.add(j)
+        return self.reported([(i, raw[i]) for i in chosen if i not in dropped])
+
+    def reported(self, chosen: Sequence[tuple[int, float]]) -> list[TaggedEventType]:
+        """The event types for (type index, cue sum) pairs, scored, best first."""
         result = [
-            TaggedEventType(self.ids[i], self.names[i], round(1.0 - math.exp(-raw[i] / SCALE), 3))
-            for i in chosen
-            if i not in dropped
+            TaggedEventType(self.ids[i], self.names[i], round(1.0 - math.exp(-value / SCALE), 3))
+            for i, value in chosen
         ]
         if len(result) > 1:
             result.sort(key=_minus_score)

@@ -140,7 +140,8 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)
-    return Found(ends, pids, hit_zone, keys // n, keys % n, count, cased, words)
+    zone = keys // n
+    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words)
 
 
 def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
@@ -159,7 +160,9 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     chosen = _chosen_types(tagger, tables, cue_raw, title_raw, ranked)
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
-    relevance = _relevance(term_raw, words, top, platforms)
+    relevance = list(
+        map(et.relevance_score, term_raw.tolist(), words.tolist(), top.tolist(), platforms.tolist())
+    )
     rows = list(
         zip(
             tables.entity_ids[ranked.entity].tolist(),
@@ -177,16 +180,6 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
         TagResult(rows[low:high], types, score, lookup)
         for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
     ]
-
-
-def _relevance(
-    term_raw: np.ndarray, words: np.ndarray, top: np.ndarray, platforms: np.ndarray
-) -> list[float]:
-    """``event_types.relevance_score`` for every text: the same operations, in numpy."""
-    density = 100.0 * term_raw / np.maximum(words, 100)
-    raw = density + 0.25 * platforms
-    raw = np.where(density >= 1.0, raw + 0.03 * np.minimum(top, 20.0), raw)
-    return [round(1.0 - math.exp(-value / 1.5), 3) for value in raw.tolist()]
 
 
 def _cue_sums(
@@ -307,9 +300,8 @@ def _chosen_types(
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
     scorer, rules = tagger.plan.scorer, tables.choice
     size, n_types = raw.shape
-    chosen: list[list[TaggedEventType]] = [[] for _ in range(size)]
     if not n_types:
-        return chosen
+        return [[] for _ in range(size)]
     active = raw.max(axis=1) >= scorer.min_evidence
     raw = raw.copy()
     if len(rules.need_type):  # halved where the text names no entity of a type it needs
@@ -329,17 +321,10 @@ def _chosen_types(
         drop = keep[:, i] & keep[:, j] & says_more & (keep.sum(axis=1) > 1)[:, None]
         keep &= (drop.astype(np.int64) @ rules.dropped.astype(np.int64)) == 0
     docs, types = np.nonzero(keep)
+    pairs: list[list[tuple[int, float]]] = [[] for _ in range(size)]
     for d, i, value in zip(docs.tolist(), types.tolist(), raw[docs, types].tolist(), strict=True):
-        score = round(1.0 - math.exp(-value / et.SCALE), 3)
-        chosen[d].append(TaggedEventType(scorer.ids[i], scorer.names[i], score))
-    for found in chosen:
-        if len(found) > 1:
-            found.sort(key=_minus_score)
-    return chosen
-
-
-def _minus_score(scored: TaggedEventType) -> float:
-    return -scored.score
+        pairs[d].append((i, value))
+    return [scorer.reported(found) if found else [] for found in pairs]
 
 
 @functools.cache

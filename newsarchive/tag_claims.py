@@ -156,14 +156,11 @@ class Found:
     hit_pid: np.ndarray
     hit_zone: np.ndarray
     zone: np.ndarray  # per (zone, pattern) row, sorted
+    doc: np.ndarray  # zone // 3
     pid: np.ndarray
     count: np.ndarray
     cased: bytes  # the scanned form as written (see newsarchive.tagger.zone_forms)
     words: np.ndarray  # per zone
-
-    @property
-    def doc(self) -> np.ndarray:
-        return self.zone // 3
 
 
 def _cased_counts(

@@ -25,7 +25,7 @@ from newsarchive.tagger import Tagger, TagResult
 log = logging.getLogger(__name__)
 
 _TAG_RE = re.compile(r"<[^>]+>")
-CHUNK = 4096  # texts tagged between conversions to the compact form the cache keeps
+CHUNK = 4096  # articles tagged at once: their texts and full results are held until compacted
 
 # What the cache keeps per article: entities as (id, salience, mentions), event types as
 # (id, score), and relevance.
@@ -92,7 +92,8 @@ class TagCache:
             log.warning("entities: cannot write the tag cache %s (%s)", path, err)
 
     def tag_all(self, tagger: Tagger, texts: list[tuple[str, str, str, str]]) -> list[Cached]:
-        """Cached tag results of (title, lead, body, lang) texts; the others tagged in batches."""
+        """Cached tag results of (title, lead, body, lang) texts; the others tagged in one
+        ``tag_many()`` call (callers pass at most CHUNK texts, whose full results are held)."""
         keys = [
             hashlib.sha256("\x00".join((lang, title, lead, body)).encode()).hexdigest()
             for title, lead, body, lang in texts
@@ -101,13 +102,11 @@ class TagCache:
             key: text for key, text in zip(keys, texts, strict=True) if key not in self.entries
         }
         self.hits += len(texts) - len(missing)
-        keys_missing = list(missing)
-        for start in range(0, len(keys_missing), CHUNK):  # full results for a chunk at a time
-            chunk = keys_missing[start : start + CHUNK]
-            results = tagger.tag_many(missing[key][:3] for key in chunk)
-            for key, result in zip(chunk, results, strict=True):
+        if missing:
+            results = tagger.tag_many(text[:3] for text in missing.values())
+            for key, result in zip(missing, results, strict=True):
                 self.entries[key] = _compact(result)
-            self.misses += len(chunk)
+            self.misses += len(missing)
             self.dirty = True
         return [self.entries[key] for key in keys]
 
