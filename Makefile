@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PELICAN := $(BIN)/pelican
 INPUTDIR := content
 OUTPUTDIR := output
@@ -25,11 +26,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) ## Create .venv and install the project with its dev tools
+install: $(STAMP) $(NODE_STAMP) ## Create .venv and install the project with its dev tools
+
+# node_modules: the world map's boundaries (world-atlas) and the browser tests' axe-core, from
+# package-lock.json. Without npm the site still builds, with a warning and without maps.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "make: npm not found: maps are left out (install Node.js to draw them)"; fi
 
 # Pelican renders into a staging folder; sync then writes into output/ only the files whose
 # bytes changed, so unchanged pages keep their mtime and deploys stay small.
-html: $(STAMP) ## Build the site into output/ and index it with Pagefind
+html: $(STAMP) $(NODE_STAMP) ## Build the site into output/ and index it with Pagefind
 	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(CONFFILE) --delete-output-directory $(PELICANOPTS)
 	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
@@ -45,7 +53,7 @@ serve: $(STAMP) ## Serve output/ on http://localhost:$(PORT)
 devserver: $(STAMP) ## Rebuild on change and serve on http://localhost:$(PORT)
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
-publish: $(STAMP) ## Build for deployment (SITEURL from the environment, feeds on)
+publish: $(STAMP) $(NODE_STAMP) ## Build for deployment (SITEURL from the environment, feeds on)
 	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(PUBLISHCONF) --delete-output-directory $(PELICANOPTS)
 	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
@@ -57,7 +65,7 @@ ingest: $(STAMP) ## Ingest feeds.toml and inbox/ (INGEST_ALLOW_PARTIAL=1: failed
 	  echo "make ingest: some sources failed (listed above); the others were ingested"; rc=0; \
 	fi; exit $$rc
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) $(NODE_STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## ruff over the code

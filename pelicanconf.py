@@ -88,7 +88,8 @@ PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: entities tags
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
-# linear_grouping replaces three groupings of Pelican that are quadratic in the archive.
+# linear_grouping replaces three groupings of Pelican that are quadratic in the archive;
+# world_map gives templates `world_map(counts, SITEURL, ...)` (boundaries from npm world-atlas).
 PLUGINS = [
     "entities",
     "related_stories",
@@ -96,6 +97,7 @@ PLUGINS = [
     "pagefind_search",
     "frozen_urls",
     "linear_grouping",
+    "world_map",
 ]
 
 PAGEFIND_ENABLED = True
