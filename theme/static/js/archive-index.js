@@ -16,9 +16,9 @@
  *   boost and the list. (A second, date-sorted search would double the search time.)
  *
  * A search always has words: a filter-only (null) query would download the whole index.
- * Nothing here asks for Pagefind's filter lists (pagefind.filters() fetches every filter
- * file): the search page gets its facet values and counts from the build, and a search
- * fetches only the filter files of the filters it uses.
+ * The search page gets its facet values and archive-wide counts from the build; only after a
+ * first search does facetCounts() load Pagefind's filter files (pagefind.filters()), once,
+ * so that the counts can follow the query.
  * (Separate Pagefind instances per index are not an option: they share one WebAssembly
  * module per page and overwrite each other's memory.)
  */
@@ -97,6 +97,30 @@ class ArchiveIndex {
       term, { filters: { ...filters, [INDEX_KEY]: key }, sort },
     )));
     return new DateMerge(perIndex.map((s) => s.results), order === "newest");
+  }
+
+  /** How many results ``term`` has for each value of each facet in ``facets``.
+   *
+   * A facet with no chosen value is counted within all the chosen filters (Pagefind returns
+   * those counts with every search). A facet with a chosen value is counted within the
+   * *other* filters, so its list shows the alternatives a reader can switch to: one more
+   * search per chosen facet, over indexes already loaded. */
+  async facetCounts(term, filters, facets) {
+    // Pagefind counts only the filters whose files it has loaded; filters() loads them all,
+    // once (a few KB a facet; only after a first search, never on opening the page).
+    this.filtersLoaded ??= this.pagefind.filters();
+    await this.filtersLoaded;
+    const counts = {};
+    const found = await this.pagefind.search(term, { filters });
+    for (const key of facets) counts[key] = (found.filters || {})[key] || {};
+    const chosen = facets.filter((key) => filters[key]);
+    await Promise.all(chosen.map(async (key) => {
+      const others = { ...filters };
+      delete others[key];
+      const wider = await this.pagefind.search(term, { filters: others });
+      counts[key] = (wider.filters || {})[key] || {};
+    }));
+    return { counts, unfiltered: found.unfilteredResultCount };
   }
 }
 
