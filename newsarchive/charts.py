@@ -1,4 +1,5 @@
-"""Small inline SVG charts drawn at build time (no JavaScript): stories per month.
+"""Small inline SVG charts drawn at build time (no JavaScript): stories per month, and
+incidents as duration bars along the years (:func:`duration_chart`).
 
 The SVG is self-contained markup for a page: ``role="img"`` with a title and a description for
 screen readers, one ``<rect>`` per month that has stories (with a ``<title>`` tooltip), year
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from html import escape
 
 WIDTH = 640
@@ -76,3 +78,85 @@ def month_chart(dates: Iterable[date | datetime], label: str) -> str:
 
 def _name(month: int) -> str:
     return f"{_MONTHS[month % 12]} {month // 12}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One incident on a duration chart: its label, first and last day, and its page."""
+
+    label: str
+    start: date
+    end: date | None  # None: still on (drawn up to the chart's ``as_of`` day)
+    url: str = ""
+
+
+_ROW = 30  # px per incident: a 12 px label above a 10 px bar
+_AXIS = 22  # px for the year labels under the rows
+_MIN_BAR = 0.4  # % of the width: a one-day shutdown stays visible
+
+
+def duration_chart(spans: Iterable[Span], as_of: date, label: str, max_rows: int = 40) -> str:
+    """An SVG of incidents as bars along a time axis of whole years, one row each (its label
+    from the left edge, its bar under it).
+
+    Sizes are in CSS pixels and x positions in percent of the width (the SVG has no view
+    box), so the labels and the year axis keep a readable size on a 390 px phone while the
+    bars stretch with the column. An ongoing incident's bar runs to ``as_of`` and is marked.
+    """
+    rows = sorted(spans, key=lambda s: (s.start, s.label))[-max_rows:][::-1]
+    if not rows:
+        return ""
+    first = min(s.start for s in rows).year
+    last = max((s.end or as_of).year for s in rows)
+    origin = date(first, 1, 1)
+    days = (date(last + 1, 1, 1) - origin).days
+
+    def pct(day: date) -> float:
+        return 100 * (day - origin).days / days
+
+    height = len(rows) * _ROW + _AXIS
+    ongoing = sum(1 for s in rows if s.end is None)
+    summary = (
+        f"{len(rows)} incident{'s' if len(rows) != 1 else ''} in {escape(label)}, "
+        f"{first}–{last}; {ongoing} still on as of {as_of.isoformat()}."
+    )
+    parts = [
+        f'<svg class="chart durations" xmlns="http://www.w3.org/2000/svg" width="100%" '
+        f'height="{height}" role="img" aria-labelledby="durations-title durations-desc">',
+        f'<title id="durations-title">Incidents over time: {escape(label)}</title>',
+        f'<desc id="durations-desc">{summary}</desc>',
+    ]
+    axis_y = len(rows) * _ROW + 4
+    every = -(-(last - first + 1) // 10)  # at most about ten year labels: readable at 390 px
+    for year in range(first, last + 2):
+        x = pct(date(year, 1, 1)) if year <= last else 100.0
+        parts.append(
+            f'<line class="grid" x1="{x:.2f}%" y1="0" x2="{x:.2f}%" y2="{axis_y}" '
+            f'stroke="currentColor" stroke-width="1"/>'
+        )
+        if year <= last and (last - year) % every == 0:
+            mid = pct(date(year, 7, 1))
+            parts.append(
+                f'<text class="tick" x="{mid:.2f}%" y="{axis_y + 14}" font-size="12" '
+                f'text-anchor="middle" fill="currentColor">{year}</text>'
+            )
+    for i, span in enumerate(rows):
+        end = span.end or as_of
+        x = pct(span.start)
+        width = max(pct(end + timedelta(days=1)) - x, _MIN_BAR)
+        top = i * _ROW
+        state = "ongoing" if span.end is None else "ended"
+        period = f"{span.start.isoformat()} to {span.end.isoformat() if span.end else 'ongoing'}"
+        name = span.label if len(span.label) <= 48 else span.label[:47].rstrip() + "…"
+        bar = (
+            f'<text class="label" x="0" y="{top + 12}" font-size="12" '
+            f'fill="currentColor">{escape(name)}</text>'
+            f'<rect class="bar {state}" x="{x:.2f}%" y="{top + 16}" width="{width:.2f}%" '
+            f'height="10" rx="2" fill="currentColor"><title>{escape(span.label)}: '
+            f"{period}</title></rect>"
+        )
+        if span.url:
+            bar = f'<a href="{escape(span.url)}">{bar}</a>'
+        parts.append(bar)
+    parts.append("</svg>")
+    return "".join(parts)
