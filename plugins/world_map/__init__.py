@@ -1,12 +1,12 @@
 """Pelican plugin: a world map of the archive, drawn at build time (``newsarchive.worldmap``).
 
-Templates get one function, ``world_map(counts, SITEURL, noun, nouns, label)``: ``counts``
-maps a country's gazetteer id (ISO alpha-2, lower case) to a number, and the result is inline
-SVG markup in which every country with a count links to its page (``COUNTRY_URL``, as the
-entities plugin writes it) and carries a ``<title>``. It returns ""
-when the boundaries are missing (``npm ci`` installs the ``world-atlas`` package), after one
-warning, so a build without Node still works; the templates' table stays the accessible
-alternative either way.
+Templates get a filter and a function: ``items|country_counts`` counts stories (their main
+countries) or incidents per country (:class:`CountryCount` rows, most first: also the map's
+table alternative), and ``world_map(rows, SITEURL, noun, nouns, label)`` draws them as inline
+SVG markup in which every country with a count links to its page and carries a ``<title>``.
+``world_map`` returns "" when the boundaries are missing (``npm ci`` installs the package
+``world-atlas``), after one warning, so a build without Node still works; the templates'
+table stays the accessible alternative either way.
 
 Settings: WORLD_MAP_TOPOLOGY (path of ``countries-110m.json``; default: the one ``npm ci`` put
 under ``node_modules/world-atlas/`` of the working folder).
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,22 +47,24 @@ def _world(settings: Mapping[str, Any]) -> World | None:
 def map_function(settings: Mapping[str, Any]):
     """The ``world_map`` template function for one build's settings."""
     world = _world(settings)
-    url_pattern = settings.get("COUNTRY_URL", "country/{slug}/")
 
     def world_map(
-        counts: Mapping[str, int],
+        counts: Iterable[CountryCount],
         siteurl: str,
         noun: str = "story",
         nouns: str = "stories",
         label: str = "World map",
     ) -> Markup:
-        """The map for ``counts``; ``siteurl`` is the page's SITEURL (relative in local builds)."""
-        if world is None or not counts:
+        """The map of ``counts`` (from ``country_counts``); ``siteurl`` is the page's SITEURL
+        (relative in local builds)."""
+        rows = {row.code: row for row in counts}
+        if world is None or not rows:
             return Markup("")
         svg = world_map_svg(
             world,
-            counts,
-            href=lambda code: f"{siteurl}/{url_pattern.format(slug=code)}",
+            {code: row.count for code, row in rows.items()},
+            href=lambda code: f"{siteurl}/{rows[code].url}" if rows[code].url else None,
+            names={code: row.name for code, row in rows.items()},
             noun=(noun, nouns),
             label=label,
         )
@@ -69,9 +73,44 @@ def map_function(settings: Mapping[str, Any]):
     return world_map
 
 
+@dataclass(frozen=True, slots=True)
+class CountryCount:
+    """A country with how many items happen there, and its page (relative URL)."""
+
+    code: str
+    name: str
+    url: str
+    count: int
+
+
+def country_counts(items: Iterable[Any]) -> list[CountryCount]:
+    """How many items happen in each country, most first: a story counts for its main
+    countries (``main_countries`` when the tagger gives them, else its most salient country),
+    an incident for its ``countries``, each an object with ``id``, ``name`` and ``url``."""
+    counts: Counter[str] = Counter()
+    known: dict[str, Any] = {}
+    for item in items:
+        main = getattr(item, "main_countries", None)
+        if main is None:
+            main = (getattr(item, "countries", None) or [])[:1]
+        codes = set()
+        for country in main:
+            code = str(getattr(country, "id", "") or "").lower()
+            if code:
+                known.setdefault(code, country)
+                codes.add(code)
+        counts.update(codes)
+    rows = [
+        CountryCount(code, str(known[code].name), str(getattr(known[code], "url", "")), n)
+        for code, n in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.count, row.name))
+
+
 def add_function(generator: Any) -> None:
-    """Give every generator's Jinja environment the ``world_map`` function."""
+    """Give every generator's Jinja environment ``world_map`` and ``country_counts``."""
     generator.env.globals["world_map"] = map_function(generator.settings)
+    generator.env.filters["country_counts"] = country_counts
 
 
 def register() -> None:
