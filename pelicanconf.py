@@ -89,10 +89,13 @@ PLUGIN_PATHS = ["plugins"]
 # articles, related_stories reads the tags, site_extras writes data files and the sitemap,
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
 # linear_grouping replaces three groupings of Pelican that are quadratic in the archive;
-# world_map gives templates `world_map(counts, SITEURL, ...)` (boundaries from npm world-atlas).
+# world_map gives templates `world_map(counts, SITEURL, ...)` (boundaries from npm world-atlas);
+# incidents groups the tagged articles into incidents (newsarchive.incidents) and writes their
+# pages and feed; site_extras writes their open data.
 PLUGINS = [
     "entities",
     "related_stories",
+    "incidents",
     "site_extras",
     "pagefind_search",
     "frozen_urls",
@@ -101,6 +104,10 @@ PLUGINS = [
 ]
 
 PAGEFIND_ENABLED = True
+
+# Incidents (plugins/incidents): 100 rows a page of the index table; their own Atom feed.
+INCIDENTS_PER_PAGE = 100
+INCIDENTS_FEED = "incidents/feed.atom.xml"
 
 MARKDOWN = {
     "extension_configs": {

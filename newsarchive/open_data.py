@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from newsarchive.incidents.model import FIELDS as INCIDENT_FIELDS
+
 LIST_SEPARATOR = "; "
 
 # STOP's per-service columns and the gazetteer platform id each one reads.
@@ -187,3 +189,92 @@ def sitemap_xml(pages: Iterable[tuple[str, str | None]]) -> str:
         lines.append(f"<url><loc>{escape(loc)}</loc>{tail}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+# ---- Incidents: one row per incident (issue 13) ----------------------------------------------
+# The field names are a stable interface (the incident engine's contract, newsarchive.incidents
+# FIELDS); content/pages/open-data.md documents each. Lists are JSON arrays, joined with "; "
+# in CSV; official_justification is {"category", "quote"} in JSON, "category: quote" in CSV.
+# The names come from the engine (one list for the engine, the CLI and the site).
+INCIDENT_LIST_FIELDS = frozenset(
+    {"country_code", "affected_services", "articles", "info_source_link"}
+)
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value if item not in (None, "")]
+    return [str(value)]
+
+
+def _justification(value: object) -> dict[str, str] | None:
+    """``{"category": ..., "quote": ...}`` of a justification value, or None."""
+    if isinstance(value, dict):
+        category = str(value.get("category") or "").strip()
+        quote = " ".join(str(value.get("quote") or "").split())
+        return {"category": category, "quote": quote} if category or quote else None
+    text = str(value or "").strip()
+    return {"category": text, "quote": ""} if text else None
+
+
+def incident_row(record: dict[str, object], absolute_siteurl: str = "") -> dict[str, object]:
+    """One incident's export row: exactly INCIDENT_FIELDS, in order, with normalised types.
+
+    ``record`` is the engine's ``Incident.record()``; with ``absolute_siteurl`` (a published
+    build) the ``articles`` URLs are made absolute like ``url`` in articles.json."""
+    row: dict[str, object] = {}
+    for name in INCIDENT_FIELDS:
+        value = record.get(name)
+        if name in INCIDENT_LIST_FIELDS:
+            value = _as_list(value)
+            if name == "country_code":
+                value = [code.upper() for code in value]
+            if name == "articles" and absolute_siteurl:
+                value = [f"{absolute_siteurl}/{url}" for url in value]
+        elif name == "official_justification":
+            value = _justification(value)
+        elif name == "duration_hours":
+            value = value if isinstance(value, int) and not isinstance(value, bool) else None
+        elif value is not None and not isinstance(value, str):
+            value = str(value)
+        if value == "":
+            value = None
+        row[name] = value
+    return row
+
+
+def incident_rows(
+    records: Iterable[dict[str, object]], absolute_siteurl: str = ""
+) -> list[dict[str, object]]:
+    """Export rows, oldest start first (unknown starts last), ties by id: deterministic."""
+    out = [incident_row(record, absolute_siteurl) for record in records]
+    out.sort(
+        key=lambda r: (r["start_date"] is None, str(r["start_date"] or ""), str(r["incident_id"]))
+    )
+    return out
+
+
+def incidents_to_json(rows_: Iterable[dict[str, object]]) -> str:
+    """Incident rows (from :func:`incident_rows`) as a JSON array (UTF-8 text)."""
+    return json.dumps(list(rows_), ensure_ascii=False, indent=1) + "\n"
+
+
+def _incident_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        category, quote = value.get("category") or "", value.get("quote") or ""
+        value = f"{category}: {quote}" if category and quote else (category or quote)
+    return _csv_cell(value)
+
+
+def incidents_to_csv(rows_: Iterable[dict[str, object]]) -> str:
+    """Incident rows as CSV: a header row of INCIDENT_FIELDS, then one row per incident."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INCIDENT_FIELDS)
+    for row in rows_:
+        writer.writerow([_incident_cell(row[name]) for name in INCIDENT_FIELDS])
+    return out.getvalue()

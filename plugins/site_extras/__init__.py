@@ -3,7 +3,10 @@
 Signals:
 - ``article_writer_finalized`` (the articles generator, after it wrote its pages): every
   article is read, tagged and final, so ``data/articles.json`` and ``data/articles.csv`` are
-  written from it (one row per article; translations are versions of the same event).
+  written from it (one row per article; translations are versions of the same event), and,
+  when the incidents plugin has grouped them (``generator.incidents``, set at
+  ``article_generator_finalized``), ``data/incidents.json`` and ``data/incidents.csv`` (one row
+  per incident).
 - ``finalized`` (everything written): ``sitemap.xml`` lists every HTML page found in the
   output, entity pages included whichever plugin wrote them, and ``robots.txt`` gets its
   ``Sitemap:`` line when SITEURL is absolute.
@@ -25,7 +28,17 @@ from markupsafe import Markup
 from pelican import signals
 
 from newsarchive.atom_ids import make_ids_absolute
-from newsarchive.open_data import Entry, Place, Platform, sitemap_xml, to_csv, to_json
+from newsarchive.open_data import (
+    Entry,
+    Place,
+    Platform,
+    incident_rows,
+    incidents_to_csv,
+    incidents_to_json,
+    sitemap_xml,
+    to_csv,
+    to_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +107,19 @@ def article_entry(article: Any, absolute_siteurl: str = "") -> Entry:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds exactly it (keeps mtimes for syncs)."""
+    """Write ``text`` atomically unless the file already holds exactly it (keeps mtimes for
+    syncs). The file gets the umask's usual mode (0644 under umask 022), not a temp file's."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return
-    path.write_bytes(data)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def write_open_data(generator: Any, writer: Any = None) -> None:
@@ -112,6 +132,19 @@ def write_open_data(generator: Any, writer: Any = None) -> None:
     _write(folder / "articles.json", to_json(entries))
     _write(folder / "articles.csv", to_csv(entries))
     log.info("site_extras: wrote %s/articles.json and .csv (%d rows)", DATA_DIR, len(entries))
+    write_incident_data(generator, folder, opts["absolute"])
+
+
+def write_incident_data(generator: Any, folder: Path, absolute_siteurl: str) -> None:
+    """Write data/incidents.json and .csv from the incidents plugin's state, if it ran."""
+    state = getattr(generator, "incidents", None)
+    if state is None or not hasattr(state, "views"):
+        return
+    records = [view.incident.record(state.inputs) for view in state.views]
+    rows = incident_rows(records, absolute_siteurl)
+    _write(folder / "incidents.json", incidents_to_json(rows))
+    _write(folder / "incidents.csv", incidents_to_csv(rows))
+    log.info("site_extras: wrote %s/incidents.json and .csv (%d rows)", DATA_DIR, len(rows))
 
 
 def site_pages(output: Path) -> list[tuple[str, str | None]]:
