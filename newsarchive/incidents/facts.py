@@ -1,0 +1,229 @@
+"""An incident's facts from its reports' profiles, each with its source sentence.
+
+Rules when reports disagree (the values not chosen are kept in ``Fact.others``):
+
+- start_date: the earliest credible start -- a dated start no later than the day after the
+  first report and no more than 62 days before it (a start given with "since"/"from" may be
+  older); none: the first report's date;
+- end_date: the latest reported end on or after the start and not after its own report;
+- status: "ended" when an end is known, or when the newest report that says anything about
+  the state says it ended; "ongoing" when it says it goes on; else "unknown";
+- duration_hours: from start and end (whole days x 24); else a stated duration;
+- the other facts: the value with most weight (title and lead count more than the body),
+  the earliest report first on ties.
+
+Editor metadata (``Incident-Start``, ``Incident-End``, ``Incident-Status``, ``Incident-Area``,
+``Incident-Scope``, ``Incident-Kind``, ``Incident-Services``, ``Incident-Ordered-By``,
+``Incident-Justification``) wins and is marked ``by_editor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from newsarchive.incidents.extract import Found, Profile
+from newsarchive.incidents.model import Fact, Provenance
+from newsarchive.incidents.places import Names
+from newsarchive.normalize import parse_date
+
+EDITOR_KEYS = {
+    "start_date": "incident-start", "end_date": "incident-end", "status": "incident-status",
+    "area_name": "incident-area", "geo_scope": "incident-scope",
+    "shutdown_type": "incident-kind", "affected_services": "incident-services",
+    "ordered_by": "incident-ordered-by", "official_justification": "incident-justification",
+    "event_type": "incident-type", "duration_hours": "incident-duration-hours",
+}
+STATUSES = ("ongoing", "ended", "unknown")
+SCOPES = ("national", "regional", "local")
+SHUTDOWN_TYPES = ("full-network", "mobile", "fixed-line", "throttling", "service-based")
+CREDIBLE_BEFORE = timedelta(days=62)
+CREDIBLE_SINCE = timedelta(days=800)
+
+
+def _prov(found: Found) -> Provenance:
+    return Provenance(found.article, found.sentence)
+
+
+def _fact(chosen: Found | None, rest: list[Found]) -> Fact:
+    if chosen is None:
+        return Fact(None, None)
+    others: list[tuple[object, Provenance]] = []
+    seen = [chosen.value]
+    for item in rest:
+        if item.value not in seen:
+            seen.append(item.value)
+            others.append((item.value, _prov(item)))
+    return Fact(chosen.value, _prov(chosen), tuple(others[:5]))
+
+
+def _vote(items: list[Found], norm: Callable[[Any], Any] = lambda v: v) -> Fact:
+    """The value with most weight (earliest report first on ties)."""
+    if not items:
+        return Fact(None, None)
+    weights: dict[Any, float] = {}
+    first: dict[Any, Found] = {}
+    for item in items:
+        key = norm(item.value)
+        weights[key] = weights.get(key, 0.0) + item.weight
+        first.setdefault(key, item)
+    best = max(weights, key=lambda k: (weights[k], -list(first).index(k)))
+    return _fact(first[best], [i for i in items if norm(i.value) != best])
+
+
+def _editor(profiles: list[Profile], name: str) -> tuple[str, str] | None:
+    """(value, article) set by an editor for a fact, newest report first."""
+    key = EDITOR_KEYS.get(name)
+    if key is None:
+        return None
+    for p in reversed(profiles):
+        value = p.article.meta.get(key, "").strip()
+        if value:
+            return value, p.key
+    return None
+
+
+def _editor_value(name: str, raw: str) -> object:
+    if name in ("start_date", "end_date"):
+        parsed = parse_date(raw)
+        return parsed.date() if parsed else None
+    if name == "affected_services":
+        return [s.strip() for s in raw.split(",") if s.strip()]
+    if name == "duration_hours":
+        return int(raw) if raw.isdigit() else None
+    if name == "official_justification":
+        category, _, quote = raw.partition(":")
+        return {"category": category.strip().lower() or "other", "quote": quote.strip()}
+    if name == "status":
+        return raw.lower() if raw.lower() in STATUSES else None
+    if name == "geo_scope":
+        return raw.lower() if raw.lower() in SCOPES else None
+    if name == "shutdown_type":
+        return raw.lower() if raw.lower() in SHUTDOWN_TYPES else None
+    return raw
+
+
+def _start(profiles: list[Profile]) -> Fact:
+    first_day = profiles[0].day
+    credible = [
+        f for p in profiles for f in p.starts
+        if first_day - (CREDIBLE_SINCE if f.weight > 2.5 else CREDIBLE_BEFORE)
+        <= f.value <= first_day + timedelta(days=1)  # type: ignore[operator]
+    ]
+    if not credible:
+        first = profiles[0]
+        return Fact(first_day, Provenance(first.key, first.article.title))
+    credible.sort(key=lambda f: (f.value, -f.weight))
+    return _fact(credible[0], credible[1:])
+
+
+def _end(profiles: list[Profile], start: date | None) -> Fact:
+    ends = [f for p in profiles for f in p.ends
+            if start is None or f.value >= start]  # type: ignore[operator]
+    if not ends:
+        return Fact(None, None)
+    ends.sort(key=lambda f: (f.value, f.weight), reverse=True)
+    return _fact(ends[0], ends[1:])
+
+
+def _status(profiles: list[Profile], end: Fact) -> Fact:
+    for p in reversed(profiles):
+        if p.ends or p.ended:
+            item = (p.ends or p.ended)[0]
+            if p.ongoing and not p.restoration and not p.ends:
+                return Fact("ongoing", _prov(p.ongoing[0]))
+            return Fact("ended", _prov(item))
+        if p.ongoing:
+            return Fact("ongoing", _prov(p.ongoing[0]))
+    if end.value is not None:
+        return Fact("ended", end.source)
+    return Fact("unknown", None)
+
+
+def _duration(start: Fact, end: Fact, profiles: list[Profile]) -> Fact:
+    if start.value is not None and end.value is not None:
+        days = (end.value - start.value).days  # type: ignore[operator]
+        return Fact(max(days, 1) * 24 if days >= 0 else None, end.source)
+    stated = [f for p in profiles for f in p.duration]
+    return _vote(stated) if stated else Fact(None, None)
+
+
+def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
+    """Every fact of one incident (profiles oldest first)."""
+    facts: dict[str, Fact] = {}
+    editor: dict[str, Fact] = {}
+    for name in EDITOR_KEYS:
+        found = _editor(profiles, name)
+        if found:
+            value = _editor_value(name, found[0])
+            if value is not None:
+                editor[name] = Fact(value, Provenance(found[1], "", by_editor=True))
+    facts["start_date"] = editor.get("start_date") or _start(profiles)
+    facts["end_date"] = editor.get("end_date") or _end(profiles, facts["start_date"].value)
+    facts["status"] = editor.get("status") or _status(profiles, facts["end_date"])
+    if facts["status"].value == "ongoing" and "end_date" not in editor:
+        facts["end_date"] = Fact(None, None, facts["end_date"].others)
+    facts["duration_hours"] = editor.get("duration_hours") or _duration(
+        facts["start_date"], facts["end_date"], profiles)
+    facts.update(_place(profiles, names))
+    facts["event_type"] = editor.get("event_type") or _vote(
+        [Found(p.event_type, p.article.title, p.key, 1.5 if i == 0 else 1.0)
+         for i, p in enumerate(profiles) if p.event_type])
+    kinds = [p.shutdown_type for p in profiles if p.shutdown_type]
+    facts["shutdown_type"] = editor.get("shutdown_type") or _vote(kinds)
+    facts["affected_services"] = editor.get("affected_services") or _services(profiles)
+    facts["ordered_by"] = editor.get("ordered_by") or _vote(
+        [f for p in profiles for f in p.ordered_by], norm=lambda v: str(v).lower())
+    facts["official_justification"] = editor.get("official_justification") or _vote(
+        [f for p in profiles for f in p.justification], norm=lambda v: v["category"])
+    for name in ("area_name", "geo_scope"):
+        if name in editor:
+            facts[name] = editor[name]
+    if facts["area_name"].value and facts["geo_scope"].value is None:
+        facts["geo_scope"] = Fact("regional", facts["area_name"].source)
+    return facts
+
+
+def _place(profiles: list[Profile], names: Names) -> dict[str, Fact]:
+    votes: dict[str, float] = {}
+    for i, p in enumerate(profiles):
+        for rank, country in enumerate(p.main):
+            votes[country] = votes.get(country, 0.0) + (1.5 if i == 0 else 1.0) / (rank + 1)
+    countries = sorted(votes, key=lambda c: -votes[c])
+    if len(countries) > 1 and votes[countries[1]] < votes[countries[0]] * 0.75:
+        countries = countries[:1]
+    source = Provenance(profiles[0].key, profiles[0].article.title)
+    areas = [p.area for p in profiles if p.area]
+    scopes = [p.scope for p in profiles if p.scope]
+    area = _vote(areas)
+    scope = _vote(scopes)
+    if area.value is None and scope.value is None:
+        scope = Fact("national", None)
+    elif area.value is not None and scope.value == "national" and not any(
+            s.value == "national" and s.weight >= 1 for s in scopes[:1]):
+        scope = _vote([s for s in scopes if s.value != "national"]) if any(
+            s.value != "national" for s in scopes) else scope
+    return {
+        "country": Fact(", ".join(names.name(c) for c in countries) or None,
+                        source if countries else None),
+        "country_code": Fact([c.upper() for c in countries if len(c) == 2],
+                             source if countries else None),
+        "area_name": area,
+        "geo_scope": scope,
+    }
+
+
+def _services(profiles: list[Profile]) -> Fact:
+    weights: dict[str, float] = {}
+    first: dict[str, Found] = {}
+    for p in profiles:
+        for item in p.service_found:
+            name = str(item.value)
+            weights[name] = weights.get(name, 0.0) + item.weight
+            first.setdefault(name, item)
+    if not weights:
+        return Fact([], None)
+    chosen = sorted(weights, key=lambda n: (-weights[n], n))
+    top = first[chosen[0]]
+    return Fact(chosen, _prov(top))

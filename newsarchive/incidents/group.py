@@ -1,0 +1,252 @@
+"""Grouping: which articles report the same incident.
+
+Articles are read oldest first. Each one is compared only with the groups indexed under its
+own (place, month) keys -- its main countries and regions, for the months from ``WINDOW``
+before its date to its date, and the month of any start it reports -- plus, when it reports a
+restoration, the groups of its country still open within ``LOOKBACK``. That keeps the work
+linear in the number of articles. The best-scoring candidate above ``THRESHOLD`` wins; else
+the article starts a group. A group's id comes from its first (earliest) report and never
+changes when later reports join.
+
+Score (see :func:`score`): same place (required; two different regions or areas refuse),
+compatible kind (required), services in common (disjoint platforms of two platform blocks
+refuse), time (the report falls in the group's span -- first report to end, or to newest
+report + ``WINDOW`` while ongoing -- or reports the same start, or is a restoration of an
+open group; required), a start reported after the group's end or long after its newest
+report refuses, and title words in common add.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from newsarchive.incidents.extract import Profile
+from newsarchive.incidents.text import CONTENT_STOP
+
+WINDOW = timedelta(days=30)
+LOOKBACK = timedelta(days=550)
+THRESHOLD = 1.5
+SAME_START = timedelta(days=3)
+_SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
+
+
+@dataclass(slots=True)
+class Group:
+    """Articles reporting one incident, with what grouping compares."""
+
+    id: str
+    profiles: list[Profile] = field(default_factory=list)
+    main: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    areas: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    first_day: date = date.min
+    last_day: date = date.min
+    start: date | None = None
+    end: date | None = None
+    keys: set[tuple[str, int]] = field(default_factory=set)
+
+    def add(self, p: Profile) -> None:
+        """Add a report and widen what the group compares."""
+        if not self.profiles:
+            self.first_day = p.day
+        self.profiles.append(p)
+        self.main |= set(p.main)
+        self.regions |= set(p.regions)
+        if p.area:
+            self.areas.add(str(p.area.value))
+        if p.kind not in ("other", ""):
+            self.kinds.add(p.kind)
+        self.services |= p.services
+        self.words |= p.words
+        self.last_day = max(self.last_day, p.day)
+        if p.start and (self.start is None or p.start < self.start) and (
+                p.start >= self.first_day - timedelta(days=62)):
+            self.start = p.start
+        if p.end and (self.end is None or p.end > self.end) and (
+                p.end >= (self.start or self.first_day) - timedelta(days=1)):
+            self.end = p.end
+
+    @property
+    def span_end(self) -> date:
+        """Last day a report may fall on and join without other evidence."""
+        if self.end and self.end >= self.last_day - timedelta(days=2):
+            return self.end + timedelta(days=3)
+        return self.last_day + WINDOW
+
+
+@dataclass(slots=True)
+class Decision:
+    """Why an article went where it did: its group and the candidates it was scored against."""
+
+    article: str
+    group: str | None
+    reason: str
+    candidates: list[tuple[str, float | None, str]] = field(default_factory=list)
+
+
+def month(day: date) -> int:
+    """A month key (year * 12 + month index)."""
+    return day.year * 12 + day.month - 1
+
+
+def _places(p: Profile) -> list[str]:
+    return sorted(set(p.main) | set(p.regions))
+
+
+_COMPATIBLE = {
+    frozenset({"network", "throttling"}): 0.6,
+    frozenset({"service", "throttling"}): 0.6,
+    frozenset({"network", "service"}): 0.2,
+}
+
+
+def _kind_score(g: Group, p: Profile) -> float | None:
+    if p.kind in ("other", "") or not g.kinds:
+        return 0.5
+    if p.kind in g.kinds:
+        return 1.0
+    best = max((_COMPATIBLE.get(frozenset({p.kind, k}), -1.0) for k in g.kinds), default=-1.0)
+    return best if best >= 0 else None
+
+
+def score(g: Group, p: Profile) -> tuple[float | None, str]:
+    """(score or None when refused, the reasons in words)."""
+    shared = (set(p.main) & g.main) or (set(p.regions) & g.regions)
+    if not shared:
+        return None, "no common country or region"
+    if p.regions and g.regions and not set(p.regions) & g.regions:
+        return None, "different regions"
+    if p.area and g.areas and str(p.area.value) not in g.areas and not set(p.regions) & g.regions:
+        return None, f"different areas ({p.area.value} vs {', '.join(sorted(g.areas))})"
+    kind = _kind_score(g, p)
+    if kind is None:
+        return None, f"kinds do not match ({p.kind} vs {', '.join(sorted(g.kinds))})"
+    parts = [f"place {','.join(sorted(shared))}", f"kind {kind:.1f}"]
+    total = kind
+    if p.services and g.services:
+        common = p.services & g.services
+        if not common and p.kind == "service" and "service" in g.kinds:
+            return None, "no platform in common"
+        jaccard = len(common) / len(p.services | g.services)
+        total += jaccard
+        parts.append(f"services {jaccard:.2f}")
+    if g.end and p.start and p.start > g.end + timedelta(days=1) and not p.restoration:
+        return None, f"starts {p.start} after the group ended {g.end}"
+    if p.start and not p.restoration and p.start > g.last_day + WINDOW:
+        return None, f"starts {p.start}, long after the newest report {g.last_day}"
+    if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
+        total += 1.0
+        parts.append("time: within the span")
+    elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
+        total += 1.0
+        parts.append(f"time: same start {p.start}")
+    elif p.restoration and not (g.end and g.end < p.day - timedelta(days=3)) and (
+            p.day - g.last_day <= LOOKBACK) and (not p.services or p.services & g.services
+                                                 or not g.services):
+        total += 0.8
+        parts.append("time: restoration of an open incident")
+    else:
+        return None, f"too far in time ({p.day} vs {g.first_day}..{g.span_end})"
+    common_words = len(p.words & g.words)
+    lexical = min(1.0, common_words / 4)
+    total += lexical
+    parts.append(f"words {common_words}")
+    return total, "; ".join(parts)
+
+
+def _slug_words(p: Profile, country_words: set[str]) -> list[str]:
+    slug = p.key.rstrip("/").rsplit("/", 1)[-1]
+    words = [w for w in re.findall(r"[a-z0-9]+", slug)
+             if w not in _SLUG_STOP and w not in country_words and not w.isdigit()]
+    return words[:4] or ["incident"]
+
+
+def make_id(p: Profile, names_of: dict[str, set[str]], taken: set[str]) -> str:
+    """``<year>-<country>-<slug words>`` of a first report, unique among ``taken``."""
+    place = p.main[0] if p.main else (p.regions[0] if p.regions else "xx")
+    base = f"{p.day.year}-{place}-{'-'.join(_slug_words(p, names_of.get(place, set())))}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = None
+          ) -> tuple[list[Group], dict[str, Decision]]:
+    """Groups of profiles (each profile in at most one), and a decision per article."""
+    names_of = names_of or {}
+    ordered = sorted(profiles, key=lambda p: (p.day, p.article.date, p.key))
+    groups: dict[str, Group] = {}
+    index: dict[tuple[str, int], list[str]] = {}
+    open_by_place: dict[str, list[str]] = {}
+    decisions: dict[str, Decision] = {}
+    overrides: list[Profile] = []
+
+    def register(g: Group, lo: date, hi: date) -> None:
+        for place in sorted(g.main | g.regions):
+            for m in range(month(lo), month(hi) + 1):
+                if (place, m) not in g.keys:
+                    g.keys.add((place, m))
+                    index.setdefault((place, m), []).append(g.id)
+            ids = open_by_place.setdefault(place, [])
+            if g.id not in ids:
+                ids.append(g.id)
+
+    for p in ordered:
+        if p.article.meta.get("incident"):
+            overrides.append(p)
+            continue
+        if p.analysis:
+            decisions[p.key] = Decision(p.key, None, "analysis piece: many countries or years")
+            continue
+        if not p.main and not p.regions:
+            decisions[p.key] = Decision(p.key, None, "no country")
+            continue
+        refused = {i.strip() for i in p.article.meta.get("not-incident", "").split(",")}
+        seen: list[str] = []
+        months = set(range(month(p.day - WINDOW), month(p.day) + 1))
+        if p.start:
+            months.add(month(p.start))
+        for place in _places(p):
+            for m in sorted(months):
+                seen += index.get((place, m), ())
+            if p.restoration:
+                seen += open_by_place.get(place, ())[-20:]
+        decision = Decision(p.key, None, "")
+        best: tuple[float, str] | None = None
+        for gid in dict.fromkeys(seen):
+            if gid in refused:
+                decision.candidates.append((gid, None, "Not-Incident set by the editor"))
+                continue
+            value, why = score(groups[gid], p)
+            decision.candidates.append((gid, value, why))
+            if value is not None and value >= THRESHOLD and (best is None or value > best[0]):
+                best = (value, gid)
+        if best:
+            g = groups[best[1]]
+            old_last = g.last_day
+            g.add(p)
+            register(g, old_last, g.last_day)
+            decision.group, decision.reason = g.id, f"joined (score {best[0]:.2f})"
+        else:
+            g = Group(make_id(p, names_of, set(groups)))
+            g.add(p)
+            groups[g.id] = g
+            register(g, g.first_day if not g.start else min(g.start, g.first_day), g.last_day)
+            decision.group, decision.reason = g.id, "first report of a new incident"
+        decisions[p.key] = decision
+    for p in overrides:
+        wanted = p.article.meta["incident"].strip()
+        g = groups.get(wanted)
+        if g is None:
+            g = groups[wanted] = Group(wanted)
+        g.add(p)
+        decisions[p.key] = Decision(p.key, wanted, "Incident set by the editor")
+    return list(groups.values()), decisions

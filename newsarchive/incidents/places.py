@@ -1,0 +1,57 @@
+"""Names the engine needs from the gazetteer: countries (with regions' parents) and platforms.
+
+Loaded once per data folder; tests and callers may pass their own :class:`Names`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(slots=True)
+class Names:
+    """Display names, English aliases and region parents by gazetteer id."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)  # region id -> country id
+    _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+
+    def name(self, entity_id: str) -> str:
+        """Display name of an id (the id itself when unknown)."""
+        return self.names.get(entity_id, entity_id.upper() if len(entity_id) == 2 else entity_id)
+
+    def pattern(self, entity_id: str) -> re.Pattern[str] | None:
+        """A regex matching the id's name and English aliases as whole words."""
+        if entity_id not in self._patterns:
+            words = {self.names.get(entity_id, ""), *self.aliases.get(entity_id, ())}
+            words = {w for w in words if len(w) > 2 or w.isupper()}
+            self._patterns[entity_id] = re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                + r")(?!\w)"
+            ) if words else None
+        return self._patterns[entity_id]
+
+    def mentioned(self, entity_id: str, text: str) -> int:
+        """How many times ``text`` names the id."""
+        pattern = self.pattern(entity_id)
+        return len(pattern.findall(text)) if pattern and text else 0
+
+
+@functools.cache
+def load_names(data_dir: str | None = None) -> Names:
+    """Countries, regions and platforms of the gazetteer (``data/`` by default)."""
+    from newsarchive.entities import load_gazetteer
+
+    gazetteer = load_gazetteer(Path(data_dir) if data_dir else None)
+    names = Names()
+    for type_ in ("country", "platform"):
+        for entity in gazetteer.of_type(type_):
+            names.names[entity.id] = entity.name
+            names.aliases[entity.id] = tuple(entity.aliases.get("en", ()))
+            if entity.parent:
+                names.parents[entity.id] = entity.parent
+    return names

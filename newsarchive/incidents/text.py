@@ -1,0 +1,71 @@
+"""Sentences of an article and the word lists the extractors share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPLIT = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n"
+)
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Jr|Sr|Inc|Ltd|Co|vs|etc|U\.S|U\.K|e\.g|i\.e)\."
+    r"|\b[A-Z]\.)$"
+)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence and the zone it comes from ("title", "lead" or "body")."""
+
+    text: str
+    zone: str
+    lower: str
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of plain text (a simple splitter that keeps "U.S." and "Mr." inside)."""
+    out: list[str] = []
+    pending = ""
+    for piece in _SPLIT.split(text):
+        if not piece:
+            continue
+        piece = _SPACE.sub(" ", piece).strip()
+        if not piece:
+            continue
+        pending = f"{pending} {piece}" if pending else piece
+        if not _ABBREV.search(pending):
+            out.append(pending)
+            pending = ""
+    if pending:
+        out.append(pending)
+    return out
+
+
+def sentences(title: str, summary: str, body: str) -> list[Sentence]:
+    """The title, the lead's and the body's sentences, in order."""
+    out = [Sentence(t, "title", t.lower()) for t in [title.strip()] if t]
+    out += [Sentence(s, "lead", s.lower()) for s in split_sentences(summary)]
+    out += [Sentence(s, "body", s.lower()) for s in split_sentences(body)]
+    return out
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a text, as a set."""
+    return frozenset(text.split())
+
+
+CONTENT_STOP = word_set(
+    "a an the of in on at to for from by with and or but as is are was were be been has "
+    "have had its it this that these those after before over under into amid against about "
+    "than then their his her they he she we you who which what when where why how not no "
+    "new says said say report reports reported will would could can may also more most some "
+    "all any"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case content words of a text (stop words and one-letter words left out)."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in CONTENT_STOP}
