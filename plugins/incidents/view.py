@@ -219,6 +219,17 @@ def justification_text(value: Any) -> str:
     return str(value or "").strip()
 
 
+def justification_links(value: Any, sentence: str) -> tuple[Link, ...]:
+    """The stated reason without repeating the quoted sentence shown beside it."""
+    if isinstance(value, Mapping):
+        category = str(value.get("category") or "").strip()
+        quote_ = " ".join(str(value.get("quote") or "").split())
+        if category and (not quote_ or quote_ in " ".join(sentence.split())):
+            return (Link(category.replace("-", " ").capitalize()),)
+    text = justification_text(value)
+    return (Link(text),) if text else ()
+
+
 def _ref(provenance: Any, articles: Mapping[str, Any]) -> SourceRef | None:
     if provenance is None:
         return None
@@ -269,6 +280,8 @@ class IncidentView:
                 for other, prov in (getattr(fact, "others", None) or ())
             )
             source = _ref(fact.source, articles) if fact is not None and value else None
+            if name == "official_justification" and source is not None:
+                value = justification_links(getattr(fact, "value", None), source.sentence)
             self.rows.append(FactRow(name, label, value, source, tuple(o for o in others if o[0])))
         self.countries: tuple[Link, ...] = value_links(
             "country", self._values["country"], lookup, self.codes
