@@ -3,8 +3,8 @@
 Handles "29 September", "September 29, 2025", "2025-09-29", "on Monday", "yesterday",
 "today", "last night" (day precision) and "in August 2019", "mid-October" (month precision).
 A phrase without a year takes the year that puts it nearest the article's date (a date after
-it counting double, unless the sentence speaks of the future). A weekday is the latest such day on or before
-the article's date (the next one when the sentence speaks of the future).
+it counting double, unless the sentence speaks of the future). A weekday is the latest such
+day on or before the article's date (the next one when the sentence speaks of the future).
 """
 
 from __future__ import annotations
@@ -19,30 +19,56 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+_OTHER_MONTHS = (  # es, pt, fr, de, ru (genitive and nominative), uk, tr, ar (two sets), fa
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+    "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+    "كانون_الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين_الأول تشرين_الثاني "
+    "كانون_الأول",
+    "ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر",
+)
+for _names in _OTHER_MONTHS:
+    for _n, _name in enumerate(_names.split(), start=1):
+        MONTHS.setdefault(_name.replace("_", " "), _n)
+MONTHS.update({"setiembre": 9, "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "ژوئیهٔ": 7,
+               "آگوست": 8, "sept.": 9})
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6,
 }
-_MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ALL = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+_MONTH = r"(?P<mon>" + _ALL + r")\.?"
 _MONTH2 = _MONTH.replace("?P<mon>", "?P<mon2>")
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_DAY2 = _DAY.replace("?P<day>", "?P<day2>")
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_DAY = r"(?P<day>[0-3]?\d|الأول|الاول)(?:st|nd|rd|th|er|ᵉʳ|\.)?"
+_DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+_OF = r"(?:\s*(?:-|–|and|to|y|et|и|al|au)\s*[0-3]?\d(?:st|nd|rd|th)?)?\s+(?:de\s+|من\s+)?"
+_YEAR = r"(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d))?"
 _PHRASES = re.compile(
-    r"\b(?:"
+    r"(?<!\w)(?:"
     r"(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
-    r"|" + _DAY + r"(?:\s*(?:-|–|and|to)\s*[0-3]?\d(?:st|nd|rd|th)?)?\s+" + _MONTH + _YEAR +
+    r"|" + _DAY + _OF + _MONTH + _YEAR +
     r"|" + _MONTH2 + r"\s+" + _DAY2 + r"(?!\d)(?:,?\s+(?P<year2>(?:19|20)\d\d))?"
     r"|(?P<wd>(?:last\s+|next\s+|this\s+)?(?:" + "|".join(WEEKDAYS) + r"))"
     r"|(?P<rel>yesterday|today|tonight|last night|this morning|earlier today)"
-    r"|(?:(?P<part>early|mid|late|end of|beginning of|the end of)[\s-]+)?"
-    r"(?P<mon3>" + "|".join(m for m in MONTHS if len(m) > 3 or m == "may") + r")"
-    r"(?:\s+(?P<year3>(?:19|20)\d\d))?"
-    r")\b",
+    r"|(?:(?P<part>early|mid|late|end of|beginning of|the end of|mi|mediados de|finales de|"
+    r"principios de|fin|début|середин\w*|конц\w*)[\s-]+)?"
+    r"(?P<mon3>" + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True)
+                            if len(m) > 3 or m == "may") + r")"
+    r"(?:\s+(?:de\s+)?(?P<year3>(?:19|20)\d\d))?"
+    r")(?!\w)",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|would|is to|are to|plans? to|expected to|next|until further)\b",
-                     re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|would|is to|are to|plans? to|expected to|next|until further|sera|будет|olacak)\b"
+    r"|سوف|خواهد",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +121,10 @@ def _weekday(phrase: str, ref: date, future: bool) -> date:
 
 
 def find_dates(sentence: str, ref: date) -> list[DateMention]:
-    """Every date phrase of ``sentence``, resolved against the article date ``ref``."""
+    """Every date phrase of ``sentence``, resolved against the article date ``ref``.
+
+    Digits must be ASCII (see ``lexicon.ascii_digits``).
+    """
     future = bool(_FUTURE.search(sentence))
     found: list[DateMention] = []
     for match in _PHRASES.finditer(sentence):
@@ -106,7 +135,8 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
             y, m, d = (int(x) for x in g["iso"].split("-"))
             value = _safe(y, m, d)
         elif g["mon"]:
-            value = _with_year(MONTHS[g["mon"].lower()], int(g["day"]), g["year"], ref, future)
+            day = 1 if not g["day"].isdigit() else int(g["day"])
+            value = _with_year(MONTHS[g["mon"].lower()], day, g["year"], ref, future)
         elif g["mon2"]:
             value = _with_year(MONTHS[g["mon2"].lower()], int(g["day2"]), g["year2"], ref, future)
         elif g["wd"]:
@@ -118,8 +148,9 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
             if g["mon3"].lower() == "may" and (g["mon3"] != "May" or not (g["year3"] or g["part"])):
                 continue  # "may" the verb, or a bare "May" that may be one
             precision = "month"
-            day = {"mid": 15, "late": 25, "end of": 28, "the end of": 28}.get(
-                (g["part"] or "").lower(), 1)
+            part = (g["part"] or "").lower()
+            day = 15 if part.startswith(("mid", "mi", "серед")) else 25 if part.startswith(
+                ("late", "end", "the end", "fin", "конц")) else 1
             value = _with_year(MONTHS[g["mon3"].lower()], day, g["year3"], ref, future)
         if value is not None:
             found.append(DateMention(value, precision, match.start(), match.end(), match.group()))

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from newsarchive.incidents import lexicon as lex
 from newsarchive.incidents.dates import DateMention, find_dates
 from newsarchive.incidents.model import ArticleInput
 from newsarchive.incidents.places import Names
@@ -23,61 +24,11 @@ from newsarchive.incidents.text import Sentence, content_words, sentences, word_
 
 I = re.IGNORECASE  # noqa: E741
 
-# --- word lists -------------------------------------------------------------------------------
-_CUT = re.compile(
-    r"\b(?:cut|cuts|cutting|shut|shuts|shutting|shutdowns?|blackouts?|block(?:s|ed|ing)?|"
-    r"ban(?:s|ned|ning)?|restrict(?:s|ed|ing|ions?)?|suspen(?:d|ds|ded|ding|sion)|"
-    r"disrupt(?:s|ed|ing|ions?)?|throttl\w*|slow(?:s|ed|ing|down|-down)?|switch(?:ed|es)? off|"
-    r"turn(?:ed|s)? off|went dark|go dark|offline|outages?|disconnect\w*|limit(?:s|ed|ing)?|"
-    r"curb(?:s|ed)?|imposed|impose|began|begun|started|inaccessible|unavailable|"
-    r"(?:stopped|ceased) working|pulled the plug|cut off|taken down|went down)\b",
-    I,
-)
-_END = re.compile(
-    r"\b(?:restor(?:e|es|ed|ing|ation)|lift(?:s|ed|ing)?|came back|come back|comes back|"
-    r"return(?:s|ed|ing)?|resum(?:e|es|ed|ing|ption)|unblock(?:s|ed|ing)?|back online|"
-    r"reconnect\w*|reinstat\w*|revers(?:e|ed|es)|rescind\w*|(?:was|were) ended|ended|"
-    r"available again|accessible again|working again|back up|reopen\w*)\b",
-    I,
-)
-_NOT_END = re.compile(
-    r"\b(?:not|no|never|yet to|without)\b[^.;]{0,30}\b(?:restor|lift|return|resum|back|unblock)"
-    r"|\b(?:refus\w*|declin\w*|rul\w* out) to (?:restore|lift)"
-    r"|\bdemand\w*[^.;]{0,40}\b(?:restor|lift)"
-    r"|\bcall(?:ed|s|ing)? (?:for|on)[^.;]{0,60}\b(?:restor|lift)|\buntil\b",
-    I,
-)
-_ONGOING = re.compile(
-    r"\b(?:remains?|remained|still|continu(?:e|es|ed|ing)|ongoing|persist\w*|until further notice|"
-    r"indefinite(?:ly)?|no end in sight|entered its|enters its|(?:has|have) been (?:cut|down|"
-    r"blocked|offline|restricted)|for (?:the )?(?:\w+ )?(?:days?|weeks?|months?) now|"
-    r"(?:is|are) (?:still )?(?:blocked|restricted|down|offline|cut|banned|suspended))\b",
-    I,
-)
-_SINCE = re.compile(r"\b(?:since|from|starting|beginning|as of|effective)\s+$", I)
-_UNTIL = re.compile(r"\b(?:until|till|through|to)\s+$", I)
-_FUTURE = re.compile(r"\b(?:will|would|plans? to|is to|are to|set to|expected to)\b", I)
-
-_MOBILE = re.compile(
-    r"\b(?:mobile(?: phone)? (?:internet|data|networks?|broadband|services?|connections?|"
-    r"operators?|access)|cellular|cellphone|3G|4G|LTE|5G|mobile)\b", I)
-_FIXED = re.compile(
-    r"\b(?:fixed[- ]line|fixed (?:internet|broadband|networks?)|broadband|landlines?|"
-    r"home internet|wired|fibre|fiber|DSL|wi-?fi)\b", I)
-_INTERNET = re.compile(
-    r"\b(?:internet|connectivity|online|networks?|web|communications?|telecom\w*)\b", I)
-_THROTTLE = re.compile(
-    r"\b(?:throttl\w*|slow(?:ed|ing|s)? (?:down )?|slowdowns?|slow-downs?|speeds?|bandwidth|"
-    r"degrad\w*|crawl)\b", I)
-_FULL = re.compile(
-    r"\b(?:total|complete|near-total|nationwide|full|entire(?:ly)?|all (?:internet|"
-    r"communications|networks)|blackout|cut off from the (?:internet|world|global)|"
-    r"internet shutdown|went dark|offline)\b", I)
-_CALLS = re.compile(r"\b(?:voice|video|audio)? ?call(?:s|ing)?\b", I)
-_SMS = re.compile(r"\b(?:SMS|text messag\w+)\b", I)
-_SOCIAL = re.compile(r"\bsocial (?:media|networks?|platforms?)\b", I)
-_VPN = re.compile(r"\bVPNs?\b|virtual private networks?", I)
-
+# --- word lists (the multilingual cues are in ``lexicon``) -------------------------------------
+_CUT, _END, _NOT_END, _ONGOING = lex.CUT, lex.END, lex.NOT_END, lex.ONGOING
+_MOBILE, _FIXED, _INTERNET, _THROTTLE, _FULL = (
+    lex.MOBILE, lex.FIXED, lex.INTERNET, lex.THROTTLE, lex.FULL)
+_FUTURE = lex.FUTURE
 _ORDER = re.compile(
     r"\b(?:ordered|orders|order(?:ing)?|directed|directs|instructed|instructs|mandated|"
     r"decided|demanded|required|told|asked)\b", I)
@@ -126,9 +77,6 @@ _JUSTIFY_CUE = re.compile(
     r"argued|stated|according to|reason)\b", I)
 _QUOTE = re.compile(r"[\"“]([^\"”]{12,300})[\"”]")
 
-_SCOPE_NATIONAL = re.compile(
-    r"\b(?:nationwide|nation-wide|across the country|countrywide|country-wide|the whole country|"
-    r"the entire country|national(?:ly)?|all (?:of the country|regions|provinces|states))\b", I)
 _AREA = re.compile(
     r"\b(?:in|across|throughout|of|for|to)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|"
     r"north-?\w*|south-?\w*|central|restive|troubled|disputed|border)\s+)*"
@@ -146,12 +94,8 @@ _SURVEY = re.compile(
     r"\b(?:report|reports|year|years|decade|review|index|tracker|trends?|record|how|why|what|"
     r"shutdowns|blocks|around the world|worldwide|global|countries|governments|lessons|"
     r"history|rise|surge|tally|count|analysis|explainer|timeline)\b", I)
-_YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
-
-SERVICE_NAMES = {  # generic services named in sentences (affected_services values)
-    "mobile": "mobile internet", "fixed": "fixed-line internet", "calls": "voice calls",
-    "sms": "SMS", "social": "social media", "vpn": "VPNs",
-}
+_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+_URL_WORDS = re.compile(r"[a-z]+")
 
 KIND_OF_TYPE = {
     "shutdown": "network", "outage": "network", "throttling": "throttling",
@@ -194,6 +138,7 @@ class Profile:
     ended: list[Found] = field(default_factory=list)  # end statements without a date
     shutdown_type: Found | None = None
     service_found: list[Found] = field(default_factory=list)
+    layers: set[str] = field(default_factory=set)  # "mobile", "fixed", "all" cut
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -221,7 +166,18 @@ class Profile:
 # --- main countries and analysis pieces -----------------------------------------------------
 
 
-def _main_countries(article: ArticleInput, names: Names) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _url_countries(article: ArticleInput, names: Names) -> list[str]:
+    """Countries named in the words of the source URL's path (when the text names none)."""
+    path = article.source_url.split("://", 1)[-1].partition("/")[2].lower()
+    words = " ".join(_URL_WORDS.findall(path))
+    if not words:
+        return []
+    return [cid for cid in names.countries if len(cid) == 2
+            and names.mentioned(cid, words.title()) and cid not in names.parents][:1]
+
+
+def _main_countries(article: ArticleInput, names: Names
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(main country ids, region ids) of an article."""
     regions = list(article.regions)
     countries: list[str] = []
@@ -232,118 +188,171 @@ def _main_countries(article: ArticleInput, names: Names) -> tuple[tuple[str, ...
             countries.append(parent)
         else:
             countries.append(cid)
+    countries += [names.parents[r] for r in article.regions if r in names.parents]
     countries = list(dict.fromkeys(countries))
+    regions = list(dict.fromkeys(regions))
     if article.main_countries is not None:
         main = [names.parents.get(c, c) for c in article.main_countries]
-        return tuple(dict.fromkeys(main)), tuple(dict.fromkeys(regions))
+        return tuple(dict.fromkeys(main)), tuple(regions)
     raw = list(article.countries)
     for zone in (article.title, article.summary):
         named = [c for c in raw if names.mentioned(c, zone)]
         if named:
-            main = [names.parents.get(c, c) for c in named][:2]
+            main = [names.parents.get(c, c) for c in named]
+            main = list(dict.fromkeys(main))[:2]
             if len(main) == 2 and names.mentioned(main[1], zone) < names.mentioned(main[0], zone):
                 main = main[:1]
-            return tuple(dict.fromkeys(main)), tuple(dict.fromkeys(regions))
-    return tuple(countries[:1]), tuple(dict.fromkeys(regions))
+            return tuple(main), tuple(regions)
+    if not countries:
+        countries = _url_countries(article, names)
+    return tuple(countries[:1]), tuple(regions)
 
 
-def _is_analysis(article: ArticleInput, names: Names, main: tuple[str, ...]) -> bool:
-    """A piece surveying many countries or years rather than reporting one event."""
+def _is_analysis(article: ArticleInput, names: Names, years: set[str]) -> bool:
+    """A piece surveying many countries or many years rather than reporting one event.
+
+    Many years: five or more distinct years named, or four over five years or more with a
+    survey word in the title. Many countries: five or more, or three or more with a survey
+    word in the title, unless the title names exactly one.
+    """
     countries = {names.parents.get(c, c) for c in article.countries}
     in_title = {names.parents.get(c, c) for c in article.countries
                 if names.mentioned(c, article.title)}
+    survey = bool(_SURVEY.search(article.title))
+    numbers = sorted(int(y) for y in years)
+    spread = numbers[-1] - numbers[0] if numbers else 0
+    if len(numbers) >= 5 or (len(numbers) >= 4 and spread >= 5 and survey):
+        return True
     if len(in_title) == 1 and len(countries) < 6:
         return False
-    survey = bool(_SURVEY.search(article.title))
-    years = set(_YEAR.findall(article.text))
     if len(countries) >= 5:
         return True
-    return len(countries) >= 3 and (survey or len(years) >= 4) and len(in_title) != 1
+    return len(countries) >= 3 and survey
 
 
 # --- per-sentence readers -------------------------------------------------------------------
 
+_NETWORK_TYPES = ("shutdown", "throttling", "platform-block", "content-blocking", "outage",
+                  "circumvention-restriction")
+
 
 def _kind(article: ArticleInput, sents: list[Sentence]) -> tuple[str, str | None]:
-    """(kind, event type) of the article."""
+    """(kind, event type): the first event type, or a restriction type the head supports."""
     types = [t for t in article.event_types if t != "restoration-remedy"]
     event_type = types[0] if types else (article.event_types[0] if article.event_types else None)
+    if event_type not in _NETWORK_TYPES:
+        head = " ".join(s.text for s in sents[:3])
+        network = [t for t in types[1:3] if t in _NETWORK_TYPES]
+        if network and _CUT.search(head):
+            event_type = network[0]
     kind = KIND_OF_TYPE.get(event_type or "", "other") or "other"
     return kind, event_type
 
 
+def _weight(sentence: Sentence) -> float:
+    return 3.0 if sentence.zone == "title" else 2.0 if sentence.zone == "lead" else 1.0
+
+
 def _services(article: ArticleInput, sents: list[Sentence], names: Names,
-              key: str) -> tuple[frozenset[str], list[Found]]:
-    """Platforms and generic services named in sentences that say something was cut."""
+              key: str) -> list[Found]:
+    """Platforms (ids) named where the title or lead says something was cut or came back;
+    else in such body sentences, among the article's three most salient platforms."""
     found: dict[str, Found] = {}
-    for sentence in sents:
-        if not (_CUT.search(sentence.text) or _END.search(sentence.text)):
-            continue
-        weight = 3.0 if sentence.zone == "title" else 2.0 if sentence.zone == "lead" else 1.0
-        for pid in article.platforms:
-            if names.mentioned(pid, sentence.text):
-                item = found.get(pid)
-                if item is None:
-                    found[pid] = Found(names.name(pid), sentence.text, key, weight)
-                else:
-                    item.weight += weight
-        for tag, pattern in (("calls", _CALLS), ("sms", _SMS), ("social", _SOCIAL),
-                             ("vpn", _VPN)):
-            if pattern.search(sentence.text) and tag not in found:
-                found[tag] = Found(SERVICE_NAMES[tag], sentence.text, key, weight * 0.5)
-    return frozenset(k for k in found if k not in SERVICE_NAMES), list(found.values())
+    for zones, pool in ((("title", "lead"), article.platforms),
+                        (("body",), article.platforms[:3])):
+        for sentence in sents:
+            if sentence.zone not in zones:
+                continue
+            if not (_CUT.search(sentence.text) or _END.search(sentence.text)):
+                continue
+            for pid in pool:
+                if names.mentioned(pid, sentence.text):
+                    item = found.get(pid)
+                    if item is None:
+                        found[pid] = Found(pid, sentence.text, key, _weight(sentence))
+                    else:
+                        item.weight += _weight(sentence)
+        if found:
+            break
+    return list(found.values())
 
 
-def _shutdown_type(kind: str, sents: list[Sentence], key: str,
-                   services: frozenset[str]) -> Found | None:
-    """full-network, mobile, fixed-line, throttling or service-based, by weighted votes."""
-    if kind not in NETWORKISH and kind != "other":
-        return None
-    votes: dict[str, float] = {}
-    where: dict[str, str] = {}
+def _layers(sents: list[Sentence]) -> tuple[set[str], dict[str, tuple[float, str]]]:
+    """Network layers said to be cut ("mobile", "fixed", "all", "throttling") with the
+    weight and first sentence of each."""
+    layers: dict[str, tuple[float, str]] = {}
+
+    def add(layer: str, sentence: Sentence) -> None:
+        weight, text = layers.get(layer, (0.0, sentence.text))
+        layers[layer] = (weight + _weight(sentence), text)
+
     for sentence in sents:
         text = sentence.text
         if not _CUT.search(text):
             continue
-        weight = 3.0 if sentence.zone == "title" else 2.0 if sentence.zone == "lead" else 1.0
-        mobile, fixed = bool(_MOBILE.search(text)), bool(_FIXED.search(text))
         if _THROTTLE.search(text):
-            choice = "throttling"
-        elif (mobile and fixed) or (_FULL.search(text) and _INTERNET.search(text) and not mobile):
-            choice = "full-network"
-        elif mobile:
-            choice = "mobile"
-        elif fixed:
-            choice = "fixed-line"
-        elif _INTERNET.search(text) and not services:
-            choice = "full-network"
-        else:
-            continue
-        votes[choice] = votes.get(choice, 0.0) + weight
-        where.setdefault(choice, text)
+            add("throttling", sentence)
+        mobile, fixed = bool(_MOBILE.search(text)), bool(_FIXED.search(text))
+        if mobile:
+            add("mobile", sentence)
+        if fixed:
+            add("fixed", sentence)
+        if not mobile and not fixed and _INTERNET.search(text) and _FULL.search(text):
+            add("all", sentence)
+    return set(layers), layers
+
+
+def _shutdown_type(kind: str, sents: list[Sentence], key: str,
+                   services: list[Found]) -> tuple[Found | None, set[str]]:
+    """full-network, mobile, fixed-line, throttling or service-based; and the layers cut."""
+    found, layers = _layers(sents)
+    if kind not in NETWORKISH and not (kind == "other" and (services or found)):
+        return None, found
     if kind == "service" or (kind == "other" and services):
-        if votes.get("throttling", 0) >= 3 or (kind == "other" and not services):
-            return Found("throttling", where["throttling"], key)
-        return Found("service-based", where.get("service-based", ""), key, 0.5)
+        if kind == "other" and not services and "throttling" in found:
+            return Found("throttling", layers["throttling"][1], key), found
+        return Found("service-based", services[0].sentence if services else "", key, 0.5), found
     if kind == "throttling":
-        return Found("throttling", where.get("throttling", ""), key)
-    if not votes:
-        return None
-    choice = max(sorted(votes), key=lambda c: votes[c])
-    return Found(choice, where[choice], key)
+        return Found("throttling", layers.get("throttling", (0, ""))[1], key), found
+    network = found - {"throttling"}
+    if not network:
+        if "throttling" in found:
+            return Found("throttling", layers["throttling"][1], key), found
+        return None, found
+    if "all" in network or network == {"mobile", "fixed"}:
+        layer = "all" if "all" in network else "fixed"
+        return Found("full-network", layers[layer][1], key), found
+    layer = network.pop()
+    return Found("mobile" if layer == "mobile" else "fixed-line", layers[layer][1], key), found
+
+
+_GENERIC_ACTOR = re.compile(
+    r"^(?:(?:the|its|local|state|federal|national|central|competent|relevant|government|"
+    r"security|military|telecom(?:munications)?|official|[A-Z][a-z]+(?:an|ian|ese|i|ish))\s+)*"
+    r"(?:authorities|government|officials|agencies|government agencies|state|regime|"
+    r"administration)$", re.IGNORECASE)
 
 
 def _clean_actor(raw: str) -> str | None:
     words = raw.strip().split()
     while words and words[-1].lower() in ("to", "that", "the", "and", "on", "in", "after",
-                                          "for", "which", "who", "had", "has", "was"):
+                                          "for", "which", "who", "had", "has", "was", "it"):
         words.pop()
+    while words and (words[0].lower() in ("the", "a", "an", "in", "on", "then", "later")
+                     or any(ch.isdigit() for ch in words[0]) or words[0].lower() in MONTH_WORDS):
+        words.pop(0)
     text = " ".join(words).strip(" '\"“”")
-    if text.lower().startswith(("the ", "a ", "an ")):
-        text = text.split(" ", 1)[1]
-    if not text or (not _ACTOR_NOUN.search(text) and not text[:1].isupper()):
+    if not text or len(text) > 80 or (not _ACTOR_NOUN.search(text) and not text[:1].isupper()):
         return None
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
+    if text.lower() in ("he", "she", "they", "it", "we", "this", "that"):
+        return None
+    return text[:1].upper() + text[1:]
+
+
+MONTH_WORDS = word_set(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
 
 
 def _ordered_by(sents: list[Sentence], key: str) -> list[Found]:
@@ -352,11 +361,13 @@ def _ordered_by(sents: list[Sentence], key: str) -> list[Found]:
         text = sentence.text
         if not _ORDER.search(text) and " by " not in text:
             continue
+        if not (_CUT.search(text) or _END.search(text) or sentence.zone == "title"):
+            continue
         weight = 2.0 if sentence.zone != "body" else 1.0
         match = _ORDER_BY.search(text)
         if match:
             who = _clean_actor(match.group("who") or match.group("who2") or match.group("who3"))
-            if (who and _ACTOR_NOUN.search(who)) or (who and who[:1].isupper()):
+            if who:
                 found.append(Found(who, text, key, weight + 0.5))
                 continue
         match = _ACTOR_BEFORE.search(text)
@@ -365,6 +376,11 @@ def _ordered_by(sents: list[Sentence], key: str) -> list[Found]:
             if who:
                 found.append(Found(who, text, key, weight))
     return found
+
+
+def is_generic_actor(name: str) -> bool:
+    """"Authorities", "the Iranian government", "officials": no named body."""
+    return bool(_GENERIC_ACTOR.match(name.strip()))
 
 
 def _justification(sents: list[Sentence], key: str) -> list[Found]:
@@ -394,20 +410,25 @@ _AREA_STOP = word_set(
 
 def _area(sents: list[Sentence], key: str, main: tuple[str, ...], regions: tuple[str, ...],
           names: Names) -> tuple[Found | None, Found | None]:
-    """(area, scope) found in the title and lead first, then the body."""
+    """(area, scope): a region named where the title or lead says something was cut there
+    (not "except" it), or "in the X region/province/city"; national when it says so."""
     national: Found | None = None
-    for sentence in sents[:6]:
-        if _SCOPE_NATIONAL.search(sentence.text) and _CUT.search(sentence.text):
-            national = Found("national", sentence.text, key)
+    head = [s for s in sents if s.zone != "body"] or sents[:2]
+    for sentence in [*head, *sents[len(head):len(head) + 4]]:
+        if lex.NATIONAL.search(sentence.text) and _CUT.search(sentence.text):
+            national = Found("national", sentence.text, key, _weight(sentence))
             break
     for region in regions:
-        for sentence in sents:
-            if names.mentioned(region, sentence.text):
-                return (Found(names.name(region), sentence.text, key, 2.0),
-                        national or Found("regional", sentence.text, key))
+        for sentence in head:
+            if names.mentioned(region, sentence.text) and _CUT.search(sentence.text) and not (
+                    lex.EXCEPT.search(sentence.text)):
+                found = Found(names.name(region), sentence.text, key, 2.0)
+                return found, Found("regional", sentence.text, key, _weight(sentence))
+    if national:
+        return None, national
     country_words = {w for c in main for w in (names.name(c), *names.aliases.get(c, ()))}
-    for sentence in sents[:8]:
-        if not _CUT.search(sentence.text) and sentence.zone == "body":
+    for sentence in [*head, *sents[len(head):len(head) + 3]]:
+        if not _CUT.search(sentence.text) or lex.EXCEPT.search(sentence.text):
             continue
         for match in _AREA.finditer(sentence.text):
             name = match.group("name")
@@ -417,32 +438,35 @@ def _area(sents: list[Sentence], key: str, main: tuple[str, ...], regions: tuple
                 continue
             scope = "local" if kind in _LOCAL else "regional"
             return (Found(name, sentence.text, key, 1.0),
-                    national or Found(scope, sentence.text, key))
-    return None, national
+                    Found(scope, sentence.text, key, _weight(sentence)))
+    return None, None
 
 
 _DURATION = re.compile(
     r"\b(?:for|after|lasted|lasting|of)\s+(?:about\s+|around\s+|nearly\s+|more than\s+|"
     r"almost\s+|over\s+)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
-    r"a|an)\s*[- ]?(?P<unit>hours?|days?|weeks?|months?)\b", I)
+    r"a|an)\s*[- ]?(?P<unit>hours?|days?|weeks?|months?)\b", re.IGNORECASE)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "a": 1, "an": 1}
 _UNIT_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 720}
 
 
-def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> None:
-    """Start, end, ongoing and ended statements with their dates."""
+def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> set[str]:
+    """Start, end, ongoing and ended statements with their dates; returns the years named."""
     ref = profile.day
     key = article.key
+    years: set[str] = set()
     for index, sentence in enumerate(sents):
         text = sentence.text
+        years.update(_YEAR.findall(text))
         cut = _CUT.search(text)
         end = _END.search(text)
         negated = bool(end and _NOT_END.search(text))
         if end and negated:
             end = None
+        weight = 2.0 if sentence.zone != "body" else 1.0
         if _ONGOING.search(text) and (cut or negated):
-            profile.ongoing.append(Found(True, text, key, 2.0 if sentence.zone != "body" else 1.0))
+            profile.ongoing.append(Found(True, text, key, weight))
         if not (cut or end):
             continue
         for match in _DURATION.finditer(text):
@@ -451,36 +475,44 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> No
             unit = match.group("unit").lower().rstrip("s")
             profile.duration.append(Found(count * _UNIT_HOURS[unit], text, key))
         mentions = find_dates(text, ref)
-        weight = 2.0 if sentence.zone != "body" else 1.0
-        if (end and not mentions and sentence.zone != "body") or (
-                end and not mentions and not _FUTURE.search(text) and index < 12):
+        future = bool(_FUTURE.search(text))
+        if end and not future and (sentence.zone != "body" or index < 12):
             profile.ended.append(Found(True, text, key, weight))
         for mention in mentions:
             if mention.precision != "day":
                 continue
-            before = text[max(0, mention.start - 30):mention.start]
-            role = _role(text, mention, before, cut, end)
+            role, strong = _role(text, mention, cut, end)
             if role == "start":
-                strong = 1.0 if _SINCE.search(before) else 0.0
                 profile.starts.append(Found(mention.value, text, key, weight + strong))
-            elif role == "end" and not _FUTURE.search(text) and mention.value <= ref + timedelta(1):
+            elif role == "end" and (not future or mention.value <= ref) and (
+                    mention.value <= ref + timedelta(days=1)):
                 profile.ends.append(Found(mention.value, text, key, weight))
+    return years
 
 
-def _role(text: str, mention: DateMention, before: str, cut: re.Match[str] | None,
-          end: re.Match[str] | None) -> str | None:
-    """Whether a date in a sentence is a start or an end (the nearest cue word decides)."""
-    if _SINCE.search(before):
-        return "start"
-    if _UNTIL.search(before):
-        return "end"
-    if cut and end:
-        cut_all = [m.start() for m in _CUT.finditer(text)]
-        end_all = [m.start() for m in _END.finditer(text)]
-        near_cut = min(abs(p - mention.start) for p in cut_all)
-        near_end = min(abs(p - mention.start) for p in end_all)
-        return "end" if near_end < near_cut else "start"
-    return "end" if end else "start"
+def _nearest(text: str, at: int, pattern: re.Pattern[str]) -> int:
+    return min((abs(m.start() - at) for m in pattern.finditer(text)), default=10**6)
+
+
+def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
+          end: re.Match[str] | None) -> tuple[str | None, float]:
+    """Whether a date in a sentence is a start or an end, and how sure ("since" is surest).
+
+    "since/from <date>" is a start, "until <date>" an end; else the nearest cue word decides,
+    and a date nearer to another event (protests, an election...) than to any cue is neither.
+    """
+    before = text[max(0, mention.start - 30):mention.start]
+    after = text[mention.end:mention.end + 16]
+    if lex.SINCE_BEFORE.search(before) or lex.SINCE_AFTER.search(after):
+        return "start", 1.0
+    if lex.UNTIL_BEFORE.search(before):
+        return ("end", 0.0) if end or cut else (None, 0.0)
+    near_cut = _nearest(text, mention.start, _CUT) if cut else 10**6
+    near_end = _nearest(text, mention.start, _END) if end else 10**6
+    near_other = _nearest(text, mention.start, lex.OTHER_EVENT)
+    if near_other < min(near_cut, near_end):
+        return None, 0.0
+    return ("end", 0.0) if near_end < near_cut else ("start", 0.0)
 
 
 # --- the profile ------------------------------------------------------------------------------
@@ -488,28 +520,25 @@ def _role(text: str, mention: DateMention, before: str, cut: re.Match[str] | Non
 
 def profile(article: ArticleInput, names: Names) -> Profile:
     """Read one article."""
-    day = _local_date(article.date)
+    day = article.date.date()
     main, regions = _main_countries(article, names)
-    sents = sentences(article.title, article.summary, article.text)
+    sents = sentences(lex.ascii_digits(article.title), lex.ascii_digits(article.summary),
+                      lex.ascii_digits(article.text))
     kind, event_type = _kind(article, sents)
-    services, service_found = _services(article, sents, names, article.key)
+    service_found = _services(article, sents, names, article.key)
     result = Profile(
         article=article, day=day, main=main, regions=regions, kind=kind, event_type=event_type,
-        services=services,
+        services=frozenset(str(f.value) for f in service_found),
         words=frozenset(content_words(f"{article.title} {article.summary}")),
-        analysis=_is_analysis(article, names, main),
         service_found=service_found,
     )
     head = " ".join(s.text for s in sents if s.zone == "title")
     result.restoration = bool(_END.search(head) and not _NOT_END.search(head)) or (
         "restoration-remedy" in article.event_types[:1])
-    result.shutdown_type = _shutdown_type(kind, sents, article.key, services)
+    result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)
     result.ordered_by = _ordered_by(sents, article.key)
     result.justification = _justification(sents, article.key)
-    _dates(sents, article, result)
+    years = _dates(sents, article, result)
+    result.analysis = _is_analysis(article, names, years)
     return result
-
-
-def _local_date(value: datetime) -> date:
-    return value.date()

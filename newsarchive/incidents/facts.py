@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from newsarchive.incidents.extract import Found, Profile
+from newsarchive.incidents.extract import Found, Profile, is_generic_actor
 from newsarchive.incidents.model import Fact, Provenance
 from newsarchive.incidents.places import Names
 from newsarchive.normalize import parse_date
@@ -170,11 +170,12 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     facts["event_type"] = editor.get("event_type") or _vote(
         [Found(p.event_type, p.article.title, p.key, 1.5 if i == 0 else 1.0)
          for i, p in enumerate(profiles) if p.event_type])
-    kinds = [p.shutdown_type for p in profiles if p.shutdown_type]
-    facts["shutdown_type"] = editor.get("shutdown_type") or _vote(kinds)
-    facts["affected_services"] = editor.get("affected_services") or _services(profiles)
-    facts["ordered_by"] = editor.get("ordered_by") or _vote(
-        [f for p in profiles for f in p.ordered_by], norm=lambda v: str(v).lower())
+    facts["shutdown_type"] = editor.get("shutdown_type") or _shutdown_type(profiles)
+    network = facts["shutdown_type"].value in NETWORK_LAYERS
+    facts["affected_services"] = editor.get("affected_services") or (
+        Fact([], None) if network else _services(profiles))
+    facts["ordered_by"] = editor.get("ordered_by") or _ordered_by(
+        profiles, facts["country"].value, facts["shutdown_type"].value is not None)
     facts["official_justification"] = editor.get("official_justification") or _vote(
         [f for p in profiles for f in p.justification], norm=lambda v: v["category"])
     for name in ("area_name", "geo_scope"):
@@ -183,6 +184,32 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     if facts["area_name"].value and facts["geo_scope"].value is None:
         facts["geo_scope"] = Fact("regional", facts["area_name"].source)
     return facts
+
+
+NETWORK_LAYERS = ("full-network", "mobile", "fixed-line")
+
+
+def _shutdown_type(profiles: list[Profile]) -> Fact:
+    """The kind most reports give; a network cut of mobile and fixed lines (in any report)
+    is full-network."""
+    fact = _vote([p.shutdown_type for p in profiles if p.shutdown_type])
+    if fact.value in NETWORK_LAYERS:
+        layers = set().union(*(p.layers for p in profiles)) - {"throttling"}
+        if "all" in layers or {"mobile", "fixed"} <= layers:
+            return Fact("full-network", fact.source, fact.others)
+    return fact
+
+
+def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> Fact:
+    """A named orderer (most weight); else, for a restriction, the country's government."""
+    found = [f for p in profiles for f in p.ordered_by]
+    named = [f for f in found if not is_generic_actor(str(f.value))]
+    if named:
+        return _vote(named, norm=lambda v: str(v).lower())
+    if (found or restriction) and country:
+        source = _prov(found[0]) if found else None
+        return Fact(f"Government of {country}", source)
+    return Fact(None, None)
 
 
 def _place(profiles: list[Profile], names: Names) -> dict[str, Fact]:
@@ -225,5 +252,7 @@ def _services(profiles: list[Profile]) -> Fact:
     if not weights:
         return Fact([], None)
     chosen = sorted(weights, key=lambda n: (-weights[n], n))
+    top_weight = weights[chosen[0]]
+    chosen = [n for n in chosen if weights[n] >= min(2.0, top_weight)]
     top = first[chosen[0]]
     return Fact(chosen, _prov(top))

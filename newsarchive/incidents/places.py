@@ -18,6 +18,7 @@ class Names:
     names: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)  # region id -> country id
+    countries: list[str] = field(default_factory=list)  # country and region ids
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
 
     def name(self, entity_id: str) -> str:
@@ -52,6 +53,8 @@ def load_names(data_dir: str | None = None) -> Names:
         for entity in gazetteer.of_type(type_):
             names.names[entity.id] = entity.name
             names.aliases[entity.id] = tuple(entity.aliases.get("en", ()))
+            if type_ == "country":
+                names.countries.append(entity.id)
             if entity.parent:
                 names.parents[entity.id] = entity.parent
     return names
