@@ -1,10 +1,11 @@
 """Incidents on the built site: pages, the fact box, the index orders, the feed, open data.
 
 One small site is built per module from a few of the bundled articles (three stories of
-incidents with follow-ups, one unrelated story), without Pagefind. What the engine groups
-may change as it improves, so the checks read ``data/incidents.json`` and verify that every
-page, box, feed entry and CSV row agrees with it; the fact box itself (provenance links,
-disagreeing values, editor-set facts) is also rendered from a hand-made incident.
+incidents with follow-ups, one unrelated story), its search index split in small shards.
+What the engine groups may change as it improves, so the checks read
+``data/incidents.json`` and verify that every page, box, feed entry and CSV row agrees with
+it; the fact box itself (provenance links, disagreeing values, editor-set facts) is also
+rendered from a hand-made incident.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copyfile(REPO / "content" / "articles" / name, target)
     shutil.copytree(REPO / "content" / "pages", content / "pages")
     output = root / "output"
-    build_site(output, content=content, settings={"PAGEFIND_ENABLED": False})
+    # Shards of at most 3 article pages: the incidents get a Pagefind bundle of their own.
+    build_site(output, content=content, settings={"PAGEFIND_MAX_SHARD_PAGES": 3})
     return output
 
 
@@ -295,6 +297,16 @@ def test_incident_pages_are_in_the_sitemap(site: Path, incident_urls: dict[str, 
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for url in incident_urls.values():
         assert f"<loc>/{url}</loc>" in sitemap
+
+
+def test_sharded_search_index_has_the_incidents_bundle(
+    site: Path, incident_urls: dict[str, str]
+) -> None:
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert len(manifest["bundles"]) >= 2 and manifest["bundles"][-1] == "pagefind-incidents"
+    entry = json.loads((site / "pagefind-incidents" / "pagefind-entry.json").read_text())
+    pages = sum(lang["page_count"] for lang in entry["languages"].values())
+    assert pages == len(incident_urls)
 
 
 # ---- the fact box, from a hand-made incident ---------------------------------------------

@@ -15,14 +15,22 @@ build time so the browser never fetches Pagefind's filter files to show them.
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.log import console
 
 from newsarchive.search_facets import search_facets
-from newsarchive.search_index import SearchIndexError, index_site, index_site_sharded
+from newsarchive.search_index import (
+    MANIFEST,
+    IndexStats,
+    SearchIndexError,
+    index_site,
+    index_site_sharded,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +66,7 @@ def index_output(pelican: Any) -> None:
             stats = index_site(opts["output"], glob=opts["glob"])
         else:
             stats = index_site_sharded(opts["output"], opts["max_pages"])
+            stats = _add(stats, index_incidents_apart(Path(opts["output"])))
     except SearchIndexError as err:
         raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
     console.print(
@@ -66,6 +75,40 @@ def index_output(pelican: Any) -> None:
     )
     if stats.pages == 0:
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
+
+
+INCIDENTS_BUNDLE = "pagefind-incidents"
+
+
+def index_incidents_apart(output: Path) -> IndexStats | None:
+    """In a sharded build, index ``incidents/`` as a bundle of its own and list it in the
+    manifest; None when the build is not sharded (one call indexed every page) or has no
+    incidents."""
+    manifest = output / "pagefind" / MANIFEST
+    try:
+        bundles = json.loads(manifest.read_text(encoding="utf-8")).get("bundles") or []
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not bundles or not (output / "incidents").is_dir():
+        return None
+    stats = index_site(output, glob="incidents/**/*.html", output_subdir=INCIDENTS_BUNDLE)
+    if INCIDENTS_BUNDLE not in bundles:
+        bundles.append(INCIDENTS_BUNDLE)
+    temp = manifest.with_name(manifest.name + ".tmp")
+    temp.write_text(json.dumps({"bundles": bundles}) + "\n", encoding="utf-8")
+    temp.replace(manifest)
+    return stats
+
+
+def _add(total: IndexStats, more: IndexStats | None) -> IndexStats:
+    if more is None:
+        return total
+    return IndexStats(
+        total.pages + more.pages,
+        total.words + more.words,
+        max(total.languages, more.languages),
+        total.seconds + more.seconds,
+    )
 
 
 def add_template_filter(generator: Any) -> None:
