@@ -88,6 +88,14 @@ class Span:
     start: date
     end: date | None  # None: still on (drawn up to the chart's ``as_of`` day)
     url: str = ""
+    unknown_end: bool = False  # True (with end None): no report says when it ended; a mark
+
+
+def _last_day(span: Span, as_of: date) -> date:
+    """The last day a bar covers: its end; ``as_of`` when ongoing; its start when unknown."""
+    if span.end is not None:
+        return span.end
+    return span.start if span.unknown_end else as_of
 
 
 _ROW = 30  # px per incident: a 12 px label above a 10 px bar
@@ -107,7 +115,7 @@ def duration_chart(spans: Iterable[Span], as_of: date, label: str, max_rows: int
     if not rows:
         return ""
     first = min(s.start for s in rows).year
-    last = max((s.end or as_of).year for s in rows)
+    last = max(_last_day(s, as_of).year for s in rows)
     origin = date(first, 1, 1)
     days = (date(last + 1, 1, 1) - origin).days
 
@@ -115,7 +123,7 @@ def duration_chart(spans: Iterable[Span], as_of: date, label: str, max_rows: int
         return 100 * (day - origin).days / days
 
     height = len(rows) * _ROW + _AXIS
-    ongoing = sum(1 for s in rows if s.end is None)
+    ongoing = sum(1 for s in rows if s.end is None and not s.unknown_end)
     summary = (
         f"{len(rows)} incident{'s' if len(rows) != 1 else ''} in {escape(label)}, "
         f"{first}–{last}; {ongoing} still on as of {as_of.isoformat()}."
@@ -141,19 +149,32 @@ def duration_chart(spans: Iterable[Span], as_of: date, label: str, max_rows: int
                 f'text-anchor="middle" fill="currentColor">{year}</text>'
             )
     for i, span in enumerate(rows):
-        end = span.end or as_of
+        end = _last_day(span, as_of)
         x = pct(span.start)
         width = max(pct(end + timedelta(days=1)) - x, _MIN_BAR)
         top = i * _ROW
-        state = "ongoing" if span.end is None else "ended"
-        period = f"{span.start.isoformat()} to {span.end.isoformat() if span.end else 'ongoing'}"
+        if span.end is not None:
+            state, until = "ended", span.end.isoformat()
+        elif span.unknown_end:
+            state, until = "unknown", "an end no report gives"
+        else:
+            state, until = "ongoing", "ongoing"
+        period = f"{span.start.isoformat()} to {until}"
         name = span.label if len(span.label) <= 48 else span.label[:47].rstrip() + "…"
+        tip = f"<title>{escape(span.label)}: {period}</title>"
+        if state == "unknown":  # a dot on its start day: nothing says how long it lasted
+            mark = (
+                f'<circle class="bar {state}" cx="{x:.2f}%" cy="{top + 21}" r="4" '
+                f'fill="currentColor">{tip}</circle>'
+            )
+        else:
+            mark = (
+                f'<rect class="bar {state}" x="{x:.2f}%" y="{top + 16}" width="{width:.2f}%" '
+                f'height="10" rx="2" fill="currentColor">{tip}</rect>'
+            )
         bar = (
             f'<text class="label" x="0" y="{top + 12}" font-size="12" '
-            f'fill="currentColor">{escape(name)}</text>'
-            f'<rect class="bar {state}" x="{x:.2f}%" y="{top + 16}" width="{width:.2f}%" '
-            f'height="10" rx="2" fill="currentColor"><title>{escape(span.label)}: '
-            f"{period}</title></rect>"
+            f'fill="currentColor">{escape(name)}</text>{mark}'
         )
         if span.url:
             bar = f'<a href="{escape(span.url)}">{bar}</a>'

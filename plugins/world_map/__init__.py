@@ -1,9 +1,12 @@
 """Pelican plugin: a world map of the archive, drawn at build time (``newsarchive.worldmap``).
 
 Templates get a filter and a function: ``items|country_counts`` counts stories (their main
-countries) or incidents per country (:class:`CountryCount` rows, most first: also the map's
-table alternative), and ``world_map(rows, SITEURL, noun, nouns, label)`` draws them as inline
-SVG markup in which every country with a count links to its page and carries a ``<title>``.
+countries) or incidents (their ``codes``, the incidents plugin's ``IncidentView``) per country
+(:class:`CountryCount` rows, most first: also the map's table alternative), and
+``world_map(rows, SITEURL, noun, nouns, label)`` draws them as inline SVG markup in which every
+country with a count links to its page and carries a ``<title>``. ``incident_durations(
+incidents, SITEURL, label)`` draws incidents as duration bars (``newsarchive.charts``) as of the
+newest article's day, so a build does not depend on the day it runs.
 ``world_map`` returns "" when the boundaries are missing (``npm ci`` installs the package
 ``world-atlas``), after one warning, so a build without Node still works; the templates'
 table stays the accessible alternative either way.
@@ -19,12 +22,15 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pycountry
 from markupsafe import Markup
 from pelican import signals
 
+from newsarchive.charts import Span, duration_chart
 from newsarchive.worldmap import World, find_world_atlas, load_world, world_map_svg
 
 log = logging.getLogger(__name__)
@@ -83,16 +89,49 @@ class CountryCount:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A country without an entity page (an incident's country no report names)."""
+
+    id: str
+    name: str
+    url: str = ""
+
+
+def _name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return str(getattr(country, "common_name", None) or country.name) if country else code.upper()
+
+
+def _incident_places(item: Any) -> list[Any]:
+    """An incident's countries (its ``codes``), as its reports' country mentions name them."""
+    pages = {
+        str(getattr(m, "id", "")).lower(): m
+        for report in getattr(item, "reports", None) or ()
+        for m in getattr(report, "countries", None) or ()
+    }
+    codes = [str(code).lower() for code in item.codes]
+    return [pages.get(code) or Place(code, _name(code)) for code in codes]
+
+
+def places(item: Any) -> list[Any]:
+    """Where an item happens: an incident's countries (``codes``); a story's main countries
+    (``main_countries`` when the tagger gives them, else its most salient country)."""
+    if getattr(item, "codes", None) is not None:
+        return _incident_places(item)
+    main = getattr(item, "main_countries", None)
+    if main is None:
+        main = (getattr(item, "countries", None) or [])[:1]
+    return list(main)
+
+
 def country_counts(items: Iterable[Any]) -> list[CountryCount]:
-    """How many items happen in each country, most first: a story counts for its main
-    countries (``main_countries`` when the tagger gives them, else its most salient country),
-    an incident for its ``countries``, each an object with ``id``, ``name`` and ``url``."""
+    """How many items happen in each country, most first (see :func:`places`); each country
+    an object with ``id``, ``name`` and ``url``."""
     counts: Counter[str] = Counter()
     known: dict[str, Any] = {}
     for item in items:
-        main = getattr(item, "main_countries", None)
-        if main is None:
-            main = (getattr(item, "countries", None) or [])[:1]
+        main = places(item)
         codes = set()
         for country in main:
             code = str(getattr(country, "id", "") or "").lower()
@@ -107,9 +146,48 @@ def country_counts(items: Iterable[Any]) -> list[CountryCount]:
     return sorted(rows, key=lambda row: (-row.count, row.name))
 
 
+def incident_span(incident: Any, siteurl: str) -> Span | None:
+    """An incident (``IncidentView``) as a duration bar: from its start (else its first
+    report) to its end; ongoing ones run on; one whose end no report gives is a mark."""
+    start = getattr(incident, "start", None) or getattr(incident, "sort_date", None)
+    if start is None:
+        return None
+    end = getattr(incident, "end", None)
+    ongoing = bool(getattr(incident, "ongoing", False))
+    url = str(getattr(incident, "url", "") or "")
+    return Span(
+        label=str(incident.title),
+        start=start,
+        end=end,
+        url=f"{siteurl}/{url}" if url else "",
+        unknown_end=end is None and not ongoing,
+    )
+
+
+def durations_function(generator: Any):
+    """The ``incident_durations`` template function; ``as_of`` is the newest article's day
+    (read once the articles exist), never the day of the build."""
+
+    @functools.cache
+    def as_of() -> date | None:
+        dates = [a.date for a in getattr(generator, "articles", None) or ()]
+        return max(dates).date() if dates else None
+
+    def incident_durations(incidents: Iterable[Any], siteurl: str, label: str) -> Markup:
+        spans = [s for s in (incident_span(i, siteurl) for i in incidents) if s is not None]
+        day = as_of() or max((s.end or s.start for s in spans), default=None)
+        if not spans or day is None:
+            return Markup("")
+        return Markup(duration_chart(spans, day, label))  # escaped labels and URLs only
+
+    return incident_durations
+
+
 def add_function(generator: Any) -> None:
-    """Give every generator's Jinja environment ``world_map`` and ``country_counts``."""
+    """Give every generator's Jinja environment ``world_map``, ``country_counts`` and
+    ``incident_durations``."""
     generator.env.globals["world_map"] = map_function(generator.settings)
+    generator.env.globals["incident_durations"] = durations_function(generator)
     generator.env.filters["country_counts"] = country_counts
 
 

@@ -1,0 +1,98 @@
+"""Incidents on maps and charts (plugins/world_map): counted by their countries, drawn as
+duration bars as of the newest article, a dot for one whose end no report gives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+from newsarchive.charts import Span, duration_chart
+from plugins.world_map import country_counts, durations_function, incident_span
+
+
+@dataclass
+class Mention:
+    id: str
+    name: str
+    url: str
+
+
+@dataclass
+class Report:
+    countries: list[Mention]
+    date: datetime = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Incident:
+    """The attributes of plugins/incidents' IncidentView that maps and charts read."""
+
+    title: str
+    codes: tuple[str, ...]
+    reports: list[Report] = field(default_factory=list)
+    start: date | None = None
+    end: date | None = None
+    ongoing: bool = False
+    sort_date: date = date(2025, 1, 1)
+    url: str = ""
+
+
+RU = Mention("ru", "Russia", "country/ru/")
+IR = Mention("ir", "Iran", "country/ir/")
+
+
+def test_incidents_count_once_per_country_they_happen_in() -> None:
+    incidents = [
+        Incident("calls", ("ru",), [Report([RU, IR])]),  # a report naming Iran too: not counted
+        Incident("blackout", ("ir",), [Report([IR])]),
+        Incident("war", ("ir", "il"), [Report([IR])]),  # Israel: no report names it
+        Incident("none", ()),
+    ]
+    rows = {row.code: row for row in country_counts(incidents)}
+    assert {code: row.count for code, row in rows.items()} == {"ir": 2, "ru": 1, "il": 1}
+    assert rows["ru"].url == "country/ru/" and rows["ir"].name == "Iran"
+    assert rows["il"].url == "" and rows["il"].name == "Israel"  # shaded, not linked
+    assert next(row.code for row in country_counts(incidents)) == "ir"  # most first
+
+
+def test_stories_count_for_their_main_countries_else_their_first() -> None:
+    tagged = SimpleNamespace(main_countries=[RU, IR], countries=[RU, IR])
+    untagged = SimpleNamespace(countries=[IR, RU])
+    counts = {row.code: row.count for row in country_counts([tagged, untagged])}
+    assert counts == {"ru": 1, "ir": 2}
+
+
+def test_incident_spans_ongoing_ended_and_unknown_end() -> None:
+    ended = Incident("Cut", ("ir",), start=date(2025, 6, 13), end=date(2025, 6, 25), url="i/a/")
+    ongoing = Incident("Calls", ("ru",), start=date(2025, 8, 11), ongoing=True)
+    unknown = Incident("Law", ("ru",), sort_date=date(2019, 11, 1))
+    assert incident_span(ended, "../..") == Span(
+        "Cut", date(2025, 6, 13), date(2025, 6, 25), "../../i/a/"
+    )
+    assert incident_span(ongoing, "").end is None and not incident_span(ongoing, "").unknown_end
+    span = incident_span(unknown, "")
+    assert span.start == date(2019, 11, 1) and span.unknown_end and span.url == ""
+
+
+def test_unknown_end_is_a_dot_and_is_not_counted_as_ongoing() -> None:
+    spans = [
+        Span("Law", date(2019, 11, 1), None, unknown_end=True),
+        Span("Calls", date(2025, 8, 11), None),
+    ]
+    svg = duration_chart(spans, as_of=date(2025, 12, 1), label="Russia")
+    assert re.search(r'<circle class="bar unknown"[^>]*><title>Law: 2019-11-01 to an end', svg)
+    assert '<rect class="bar ongoing"' in svg
+    assert "1 still on as of 2025-12-01" in svg
+
+
+def test_durations_are_drawn_as_of_the_newest_article_not_today() -> None:
+    newest = datetime(2025, 10, 21, 9, tzinfo=UTC)
+    generator = SimpleNamespace(articles=[SimpleNamespace(date=newest), Report([])])
+    draw = durations_function(generator)
+    svg = str(
+        draw([Incident("Calls", ("ru",), start=date(2025, 8, 11), ongoing=True)], "", "Russia")
+    )
+    assert "still on as of 2025-10-21" in svg
+    assert str(draw([], "", "Russia")) == ""
