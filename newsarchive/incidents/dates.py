@@ -47,7 +47,8 @@ _MONTH = r"(?P<mon>" + _ALL + r")\.?"
 _MONTH2 = _MONTH.replace("?P<mon>", "?P<mon2>")
 _DAY = r"(?P<day>[0-3]?\d|الأول|الاول)(?:st|nd|rd|th|er|ᵉʳ|\.)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
-_OF = r"(?:\s*(?:-|–|and|to|y|et|и|al|au)\s*[0-3]?\d(?:st|nd|rd|th)?)?\s+(?:de\s+|من\s+)?"
+_OF = (r"(?:\s*(?:-|–|and|to|y|et|и|al|au|à|bis|ile|إلى|الى|تا)\s*(?P<to>[0-3]?\d)"
+       r"(?:st|nd|rd|th)?)?\s+(?:de\s+|من\s+)?")
 _YEAR = r"(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d))?"
 _PHRASES = re.compile(
     r"(?<!\w)(?:"
@@ -80,6 +81,7 @@ class DateMention:
     start: int
     end: int
     text: str
+    until: date | None = None  # the last day of a range ("6 to 14 August")
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -130,6 +132,7 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
     for match in _PHRASES.finditer(sentence):
         g = match.groupdict()
         value: date | None = None
+        until: date | None = None
         precision = "day"
         if g["iso"]:
             y, m, d = (int(x) for x in g["iso"].split("-"))
@@ -137,6 +140,8 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
         elif g["mon"]:
             day = 1 if not g["day"].isdigit() else int(g["day"])
             value = _with_year(MONTHS[g["mon"].lower()], day, g["year"], ref, future)
+            if value and g["to"] and int(g["to"]) > day:
+                until = _safe(value.year, value.month, int(g["to"]))
         elif g["mon2"]:
             value = _with_year(MONTHS[g["mon2"].lower()], int(g["day2"]), g["year2"], ref, future)
         elif g["wd"]:
@@ -153,5 +158,6 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
                 ("late", "end", "the end", "fin", "конц")) else 1
             value = _with_year(MONTHS[g["mon3"].lower()], day, g["year3"], ref, future)
         if value is not None:
-            found.append(DateMention(value, precision, match.start(), match.end(), match.group()))
+            found.append(DateMention(value, precision, match.start(), match.end(), match.group(),
+                                     until))
     return found

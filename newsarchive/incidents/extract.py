@@ -116,6 +116,8 @@ class Found:
     sentence: str
     article: str
     weight: float = 1.0
+    about: str = ""  # "service" or "network": what the sentence says was cut or came back
+    partial: bool = False  # a partial or gradual restoration
 
 
 @dataclass(slots=True)
@@ -139,6 +141,7 @@ class Profile:
     shutdown_type: Found | None = None
     service_found: list[Found] = field(default_factory=list)
     layers: set[str] = field(default_factory=set)  # "mobile", "fixed", "all" cut
+    since_month: date | None = None  # "since November 2020": a start known to the month
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -245,6 +248,10 @@ def _kind(article: ArticleInput, sents: list[Sentence]) -> tuple[str, str | None
         network = [t for t in types[1:3] if t in _NETWORK_TYPES]
         if network and _CUT.search(head):
             event_type = network[0]
+    if event_type is None:
+        head = " ".join(s.text for s in sents[:3])
+        if _CUT.search(head) and _INTERNET.search(head):
+            event_type = "shutdown"
     kind = KIND_OF_TYPE.get(event_type or "", "other") or "other"
     return kind, event_type
 
@@ -451,8 +458,24 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _UNIT_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 720}
 
 
-def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> set[str]:
-    """Start, end, ongoing and ended statements with their dates; returns the years named."""
+def _about(text: str, article: ArticleInput, names: Names) -> str:
+    """"service" when a sentence names a platform or social media, "network" when it names
+    the internet or a network layer, else ""."""
+    if lex.SOCIAL.search(text) or any(names.mentioned(p, text) for p in article.platforms[:4]):
+        return "service"
+    if _MOBILE.search(text) or _FIXED.search(text) or _INTERNET.search(text):
+        return "network"
+    return ""
+
+
+def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
+           names: Names) -> set[str]:
+    """Start, end, ongoing and ended statements with their dates; returns the years named.
+
+    A sentence about the future gives no end, except the last day of a range ("from 6 to 14
+    August") or an "until <date>" (a scheduled end). A report whose title says something came
+    back, with no dated end, ends on its own date.
+    """
     ref = profile.day
     key = article.key
     years: set[str] = set()
@@ -461,12 +484,15 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> se
         years.update(_YEAR.findall(text))
         cut = _CUT.search(text)
         end = _END.search(text)
-        negated = bool(end and _NOT_END.search(text))
+        negated = bool(end and lex.negated_end(text))
         if end and negated:
             end = None
         weight = 2.0 if sentence.zone != "body" else 1.0
-        if _ONGOING.search(text) and (cut or negated):
-            profile.ongoing.append(Found(True, text, key, weight))
+        future = bool(_FUTURE.search(text))
+        about = _about(text, article, names) if (cut or end or negated) else ""
+        partial = bool(lex.PARTIAL.search(text))
+        if (_ONGOING.search(text) and (cut or negated)) or (future and end and partial):
+            profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
             continue
         for match in _DURATION.finditer(text):
@@ -474,43 +500,65 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile) -> se
             count = int(n) if n.isdigit() else _NUMBERS[n]
             unit = match.group("unit").lower().rstrip("s")
             profile.duration.append(Found(count * _UNIT_HOURS[unit], text, key))
-        mentions = find_dates(text, ref)
-        future = bool(_FUTURE.search(text))
         if end and not future and (sentence.zone != "body" or index < 12):
-            profile.ended.append(Found(True, text, key, weight))
-        for mention in mentions:
+            profile.ended.append(Found(True, text, key, weight, about, partial))
+        for mention in find_dates(text, ref):
             if mention.precision != "day":
+                if profile.since_month is None and lex.SINCE_BEFORE.search(
+                        text[max(0, mention.start - 30):mention.start]):
+                    profile.since_month = mention.value
                 continue
             role, strong = _role(text, mention, cut, end)
-            if role == "start":
-                profile.starts.append(Found(mention.value, text, key, weight + strong))
-            elif role == "end" and (not future or mention.value <= ref) and (
-                    mention.value <= ref + timedelta(days=1)):
-                profile.ends.append(Found(mention.value, text, key, weight))
+            if mention.until and cut and role == "start":
+                profile.starts.append(Found(mention.value, text, key, weight + strong, about))
+                profile.ends.append(Found(mention.until, text, key, weight, about))
+            elif role == "start":
+                profile.starts.append(Found(mention.value, text, key, weight + strong, about))
+            elif role == "end" and (not future or strong > 0) and (
+                    mention.value <= ref + timedelta(days=1) or future):
+                profile.ends.append(Found(mention.value, text, key, weight, about, partial))
+    title = sents[0].text if sents and sents[0].zone == "title" else ""
+    if title and _END.search(title) and not lex.negated_end(title) and not profile.ends and (
+            not _FUTURE.search(title)):
+        profile.ends.append(Found(ref, title, key, 0.5, _about(title, article, names),
+                                  bool(lex.PARTIAL.search(title))))
     return years
 
 
-def _nearest(text: str, at: int, pattern: re.Pattern[str]) -> int:
-    return min((abs(m.start() - at) for m in pattern.finditer(text)), default=10**6)
+def _distance(text: str, mention: DateMention, pattern: re.Pattern[str],
+              skip: re.Pattern[str] | None = None) -> int:
+    """Characters between a date and the nearest match of ``pattern`` (matches that are
+    also ``skip`` matches at the same place left out)."""
+    best = 10**6
+    for m in pattern.finditer(text):
+        if skip is not None and skip.match(text, m.start()):
+            continue
+        gap = m.start() - mention.end if m.start() >= mention.end else mention.start - m.end()
+        best = min(best, max(gap, 0))
+    return best
 
 
 def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
           end: re.Match[str] | None) -> tuple[str | None, float]:
     """Whether a date in a sentence is a start or an end, and how sure ("since" is surest).
 
-    "since/from <date>" is a start, "until <date>" an end; else the nearest cue word decides,
-    and a date nearer to another event (protests, an election...) than to any cue is neither.
+    "since/from <date>" is a start, "until <date>" an end; else the nearest cue word decides
+    (a cut noun such as "ban" is what an end verb ends, so it does not count when the
+    sentence has one), and a date nearer to another event (protests, an election...) than
+    to any cue is neither.
     """
     before = text[max(0, mention.start - 30):mention.start]
     after = text[mention.end:mention.end + 16]
     if lex.SINCE_BEFORE.search(before) or lex.SINCE_AFTER.search(after):
         return "start", 1.0
     if lex.UNTIL_BEFORE.search(before):
-        return ("end", 0.0) if end or cut else (None, 0.0)
-    near_cut = _nearest(text, mention.start, _CUT) if cut else 10**6
-    near_end = _nearest(text, mention.start, _END) if end else 10**6
-    near_other = _nearest(text, mention.start, lex.OTHER_EVENT)
+        return ("end", 1.0) if end or cut else (None, 0.0)
+    near_end = _distance(text, mention, _END) if end else 10**6
+    near_cut = _distance(text, mention, _CUT, lex.CUT_NOUN if end else None) if cut else 10**6
+    near_other = _distance(text, mention, lex.OTHER_EVENT)
     if near_other < min(near_cut, near_end):
+        return None, 0.0
+    if min(near_cut, near_end) >= 10**6:
         return None, 0.0
     return ("end", 0.0) if near_end < near_cut else ("start", 0.0)
 
@@ -533,12 +581,12 @@ def profile(article: ArticleInput, names: Names) -> Profile:
         service_found=service_found,
     )
     head = " ".join(s.text for s in sents if s.zone == "title")
-    result.restoration = bool(_END.search(head) and not _NOT_END.search(head)) or (
+    result.restoration = bool(_END.search(head) and not lex.negated_end(head)) or (
         "restoration-remedy" in article.event_types[:1])
     result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)
     result.ordered_by = _ordered_by(sents, article.key)
     result.justification = _justification(sents, article.key)
-    years = _dates(sents, article, result)
+    years = _dates(sents, article, result, names)
     result.analysis = _is_analysis(article, names, years)
     return result

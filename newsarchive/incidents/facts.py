@@ -118,24 +118,44 @@ def _start(profiles: list[Profile]) -> Fact:
     return _fact(credible[0], credible[1:])
 
 
-def _end(profiles: list[Profile], start: date | None) -> Fact:
+def _main_act(profiles: list[Profile]) -> str:
+    """"service" for a platform block, "network" for a network cut or slowdown, else ""."""
+    kinds = [p.kind for p in profiles if p.kind in ("service", "network", "throttling")]
+    if not kinds:
+        return ""
+    first = max(("service", "network", "throttling"), key=kinds.count)
+    return "network" if first == "throttling" else first
+
+
+def _relevant(found: Found, act: str) -> bool:
+    """A statement about what the incident restricts (or about nothing in particular)."""
+    return not act or not found.about or found.about == act
+
+
+def _end(profiles: list[Profile], start: date | None, act: str) -> Fact:
+    """The latest full end; the latest partial one when no report gives a full end."""
     ends = [f for p in profiles for f in p.ends
-            if start is None or f.value >= start]  # type: ignore[operator]
+            if (start is None or f.value >= start) and _relevant(f, act)]  # type: ignore[operator]
     if not ends:
         return Fact(None, None)
-    ends.sort(key=lambda f: (f.value, f.weight), reverse=True)
+    ends.sort(key=lambda f: (not f.partial, f.value, f.weight), reverse=True)
     return _fact(ends[0], ends[1:])
 
 
-def _status(profiles: list[Profile], end: Fact) -> Fact:
+def _status(profiles: list[Profile], end: Fact, act: str) -> Fact:
+    """As of the newest report that says anything about the state of what was restricted."""
     for p in reversed(profiles):
-        if p.ends or p.ended:
-            item = (p.ends or p.ended)[0]
-            if p.ongoing and not p.restoration and not p.ends:
-                return Fact("ongoing", _prov(p.ongoing[0]))
-            return Fact("ended", _prov(item))
-        if p.ongoing:
-            return Fact("ongoing", _prov(p.ongoing[0]))
+        ended = [f for f in (*p.ends, *p.ended) if _relevant(f, act)]
+        ongoing = [f for f in p.ongoing if _relevant(f, act)]
+        if ended and ongoing:
+            title_ended = [f for f in ended if f.sentence == p.article.title]
+            if title_ended:
+                return Fact("ended", _prov(title_ended[0]))
+            return Fact("ongoing", _prov(ongoing[0]))
+        if ended:
+            return Fact("ended", _prov(ended[0]))
+        if ongoing:
+            return Fact("ongoing", _prov(ongoing[0]))
     if end.value is not None:
         return Fact("ended", end.source)
     return Fact("unknown", None)
@@ -160,8 +180,9 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
             if value is not None:
                 editor[name] = Fact(value, Provenance(found[1], "", by_editor=True))
     facts["start_date"] = editor.get("start_date") or _start(profiles)
-    facts["end_date"] = editor.get("end_date") or _end(profiles, facts["start_date"].value)
-    facts["status"] = editor.get("status") or _status(profiles, facts["end_date"])
+    act = _main_act(profiles)
+    facts["end_date"] = editor.get("end_date") or _end(profiles, facts["start_date"].value, act)
+    facts["status"] = editor.get("status") or _status(profiles, facts["end_date"], act)
     if facts["status"].value == "ongoing" and "end_date" not in editor:
         facts["end_date"] = Fact(None, None, facts["end_date"].others)
     facts["duration_hours"] = editor.get("duration_hours") or _duration(

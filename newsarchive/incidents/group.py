@@ -68,9 +68,11 @@ class Group:
         if p.start and (self.start is None or p.start < self.start) and (
                 p.start >= self.first_day - timedelta(days=62)):
             self.start = p.start
-        if p.end and (self.end is None or p.end > self.end) and (
-                p.end >= (self.start or self.first_day) - timedelta(days=1)):
-            self.end = p.end
+        full = [f.value for f in p.ends if not f.partial]
+        end = max(full) if full else None  # type: ignore[type-var]
+        if end and (self.end is None or end > self.end) and (
+                end >= (self.start or self.first_day) - timedelta(days=1)):
+            self.end = end
 
     @property
     def span_end(self) -> date:
@@ -146,6 +148,10 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
     elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
         total += 1.0
         parts.append(f"time: same start {p.start}")
+    elif p.since_month and month(p.since_month) == month(g.start or g.first_day) and not (
+            g.end and g.end < p.day - timedelta(days=3)):
+        total += 1.0
+        parts.append(f"time: in place since {p.since_month:%B %Y}, the month it started")
     elif p.restoration and not (g.end and g.end < p.day - timedelta(days=3)) and (
             p.day - g.last_day <= LOOKBACK) and (not p.services or p.services & g.services
                                                  or not g.services):
@@ -214,6 +220,8 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
         months = set(range(month(p.day - WINDOW), month(p.day) + 1))
         if p.start:
             months.add(month(p.start))
+        if p.since_month:
+            months.add(month(p.since_month))
         for place in _places(p):
             for m in sorted(months):
                 seen += index.get((place, m), ())

@@ -101,6 +101,7 @@ def tag_articles(raws: Sequence[RawArticle], data_dir: Path | None = None) -> li
             regions=tuple(c for c in countries if entities[c].parent),
             platforms=tuple(i for i in ids if entities[i].type == "platform"),
             event_types=tuple(types), meta=dict(raw.meta),
+            bodies=tuple(i for i in ids if entities[i].type == "body"),
         ))
     return out
 

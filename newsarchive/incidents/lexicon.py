@@ -30,7 +30,8 @@ CUT = cue(
     r"cut\b|cuts\b|cutting|cut off|shut|shutdown|blackout|black-out|block|ban\b|bans\b|banned|"
     r"banning|restrict|suspen|disrupt|throttl|slowed|slowdown|slowing|switch(?:ed|es)? off|"
     r"turn(?:ed|s)? off|went dark|go dark|offline|outage|disconnect|limited|limiting|curb|"
-    r"inaccessible|unavailable|pulled the plug|went down|taken down|"
+    r"inaccessible|unavailable|pulled the plug|went down|taken down|impos|introduc|"
+    r"введ[её]н|ввели|getirilen|uygulan|"
     # es / pt
     r"cort[eóa]|bloque|suspend|suspens|restring|restricc|apag[óa]n|desconex|interrump|"
     r"sacar de circulaci|fuera del? aire|derrubad|"
@@ -44,12 +45,13 @@ CUT = cue(
     # tr
     r"erişim engel|engellen|engel|yasak|kısıtla|kesinti|kesildi|kapatıl|yavaşlat|bant daralt",
     # ar / fa
-    r"قطع|حجب|حظر|تقييد|قيود|تعطيل|إيقاف|أوقف|انقطاع|مسدود|فیلتر|محدود|اختلال|خاموشی|قطعی",
+    r"قطع|حجب|حظر|تقييد|قيود|تعطيل|إيقاف|أوقف|انقطاع|مسدود|فیلتر|محدود|اختلال|خاموشی|قطعی|"
+    r"فرض|اعمال",
 )
 # something came back
 END = cue(
     r"restor|lift|came back|come back|comes back|return|resum|unblock|back online|reconnect|"
-    r"reinstat|rescind|ended|available again|accessible again|working again|back up\b|reopen|"
+    r"reinstat|rescind|restart|ended|available again|accessible again|working again|back up\b|reopen|"
     # es / pt
     r"restablec|restaur|levant[óoa]|levantamiento|volvi[óo]|vuelve|regres|reanud|desbloque|"
     r"restabelec|voltou|liberad|retom|"
@@ -148,3 +150,39 @@ NATIONAL = cue(
 )
 EXCEPT = cue(r"except|exempt|excluding|spared|apart from|but not|sauf|excepto|кроме",
              r"باستثناء|استثني|استُثني|ولم يشمل|به جز")
+
+# the object of a lift rather than a cut in itself ("the ban was lifted")
+CUT_NOUN = cue(
+    r"ban\b|bans\b|block\b|blocks\b|blockade|blackout|black-out|shutdown|restrictions?\b|"
+    r"suspension|outage|engel\w*|yasa[kğ]\w*|blocage|bloqueo|suspensi[óo]n|restricci\w+|"
+    r"блокировк\w*|ограничени\w*|блэкаут\w*|kesinti\w*|interdiction",
+    r"الحجب|الحظر|القيود|الانقطاع|قطعی|محدودیت|فیلترینگ|انسداد",
+)
+PARTIAL = cue(
+    r"partly|partial|partially|gradual|gradually|some (?:areas|regions|towns|cities|users)|"
+    r"few towns|a few|parts of|limited (?:access|service)|only (?:in|for|fixed|mobile|some)|"
+    r"parcial|partiel|progressiv|частичн|постепенн|kısmen|kademeli",
+    r"جزئي|تدريجي|تدریجی|بخشی|برخی",
+)
+SOCIAL = cue(
+    r"social media|social networks?|social platforms?|messaging apps?|messengers?|"
+    r"réseaux sociaux|redes sociales|mídias sociais|соцсет|социальн\w* сет|мессенджер|"
+    r"sosyal medya|soziale medien",
+    r"التواصل الاجتماعي|شبکه‌های اجتماعی|شبکه های اجتماعی|پیام‌رسان",
+)
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|yet to|without|nor|neither|pas|ni|nunca|не|нет|değil|hiç)\b"
+    r"|لم |لن |لا |نه |نشد|نمی",
+    re.IGNORECASE,
+)
+
+
+def negated_end(text: str) -> bool:
+    """Whether every "came back" cue of a sentence is negated ("has not been restored"),
+    asked for ("calls for the restoration of"), or conditional ("until", "no timeline")."""
+    if NOT_END.search(text):
+        return True
+    cues = list(END.finditer(text))
+    return bool(cues) and all(
+        _NEGATION.search(text[max(0, m.start() - 30):m.start()]) for m in cues)

@@ -1,4 +1,4 @@
-"""Names the engine needs from the gazetteer: countries (with regions' parents) and platforms.
+"""Names the engine needs from the gazetteer: countries (regions' parents), platforms, bodies.
 
 Loaded once per data folder; tests and callers may pass their own :class:`Names`.
 """
@@ -44,12 +44,12 @@ class Names:
 
 @functools.cache
 def load_names(data_dir: str | None = None) -> Names:
-    """Countries, regions and platforms of the gazetteer (``data/`` by default)."""
+    """Countries, regions, platforms and bodies of the gazetteer (``data/`` by default)."""
     from newsarchive.entities import load_gazetteer
 
     gazetteer = load_gazetteer(Path(data_dir) if data_dir else None)
     names = Names()
-    for type_ in ("country", "platform"):
+    for type_ in ("country", "platform", "body"):
         for entity in gazetteer.of_type(type_):
             names.names[entity.id] = entity.name
             names.aliases[entity.id] = tuple(entity.aliases.get("en", ()))
