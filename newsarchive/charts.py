@@ -130,7 +130,8 @@ def duration_chart(spans: Iterable[Span], as_of: date, label: str, max_rows: int
     )
     parts = [
         f'<svg class="chart durations" xmlns="http://www.w3.org/2000/svg" width="100%" '
-        f'height="{height}" role="img" aria-labelledby="durations-title durations-desc">',
+        f'height="{height}" role="group" aria-labelledby="durations-title" '
+        f'aria-describedby="durations-desc">',
         f'<title id="durations-title">Incidents over time: {escape(label)}</title>',
         f'<desc id="durations-desc">{summary}</desc>',
     ]
