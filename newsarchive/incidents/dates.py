@@ -157,6 +157,8 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
             day = 15 if part.startswith(("mid", "mi", "серед")) else 25 if part.startswith(
                 ("late", "end", "the end", "fin", "конц")) else 1
             value = _with_year(MONTHS[g["mon3"].lower()], day, g["year3"], ref, future)
+        if g["wd"] and re.match(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b", sentence[match.end():]):
+            continue  # "Sunday 6 August": the date that follows says it
         if value is not None:
             found.append(DateMention(value, precision, match.start(), match.end(), match.group(),
                                      until))

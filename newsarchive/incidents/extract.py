@@ -92,10 +92,12 @@ _REGIONAL = {"region", "state", "province", "territory", "valley", "governorate"
 
 _SURVEY = re.compile(
     r"\b(?:report|reports|year|years|decade|review|index|tracker|trends?|record|how|why|what|"
-    r"shutdowns|blocks|around the world|worldwide|global|countries|governments|lessons|"
-    r"history|rise|surge|tally|count|analysis|explainer|timeline)\b", I)
+    r"shutdowns|around the world|worldwide|global|countries|governments|lessons|"
+    r"history|rise|surge|tally|count|analysis|explainer|timeline|summers|winters|"
+    r"обзор|итоги|год|годы|revue|bilan|año|años|balance|yıl|yılı|مراجعة|حصاد|مرور|سال)\b", I)
 _YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
 _URL_WORDS = re.compile(r"[a-z]+")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,?\s*$")
 
 KIND_OF_TYPE = {
     "shutdown": "network", "outage": "network", "throttling": "throttling",
@@ -142,6 +144,7 @@ class Profile:
     service_found: list[Found] = field(default_factory=list)
     layers: set[str] = field(default_factory=set)  # "mobile", "fixed", "all" cut
     since_month: date | None = None  # "since November 2020": a start known to the month
+    recent: bool = False  # the title or lead dates a cut or a return within weeks of the report
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -197,7 +200,7 @@ def _main_countries(article: ArticleInput, names: Names
     if article.main_countries is not None:
         main = [names.parents.get(c, c) for c in article.main_countries]
         return tuple(dict.fromkeys(main)), tuple(regions)
-    raw = list(article.countries)
+    raw = [*article.countries, *(r for r in article.regions if r not in article.countries)]
     for zone in (article.title, article.summary):
         named = [c for c in raw if names.mentioned(c, zone)]
         if named:
@@ -206,16 +209,24 @@ def _main_countries(article: ArticleInput, names: Names
             if len(main) == 2 and names.mentioned(main[1], zone) < names.mentioned(main[0], zone):
                 main = main[:1]
             return tuple(main), tuple(regions)
+    if len(raw) > 1:  # no name in the title or lead: the most named country in the text
+        counts: dict[str, int] = {}
+        for cid in raw:
+            parent = names.parents.get(cid, cid)
+            counts[parent] = counts.get(parent, 0) + names.mentioned(cid, article.text)
+        countries = sorted(countries, key=lambda c: -counts.get(c, 0))
     if not countries:
         countries = _url_countries(article, names)
     return tuple(countries[:1]), tuple(regions)
 
 
 def _is_analysis(article: ArticleInput, names: Names, years: set[str]) -> bool:
-    """A piece surveying many countries or many years rather than reporting one event.
+    """A piece surveying many countries or many years rather than reporting one event
+    (asked only of pieces whose title and lead date no cut or return within weeks).
 
-    Many years: five or more distinct years named, or four over five years or more with a
-    survey word in the title. Many countries: five or more, or three or more with a survey
+    Many years: five or more distinct years named where something is cut or comes back, or
+    four over five years or more with a survey word in the title. Many countries: five or
+    more, or three or more with a survey
     word in the title, unless the title names exactly one.
     """
     countries = {names.parents.get(c, c) for c in article.countries}
@@ -230,7 +241,7 @@ def _is_analysis(article: ArticleInput, names: Names, years: set[str]) -> bool:
         return False
     if len(countries) >= 5:
         return True
-    return len(countries) >= 3 and survey
+    return len(countries) >= 3 and survey and len(numbers) >= 3
 
 
 # --- per-sentence readers -------------------------------------------------------------------
@@ -304,7 +315,8 @@ def _layers(sents: list[Sentence]) -> tuple[set[str], dict[str, tuple[float, str
             add("mobile", sentence)
         if fixed:
             add("fixed", sentence)
-        if not mobile and not fixed and _INTERNET.search(text) and _FULL.search(text):
+        if not mobile and not fixed and lex.NETWORK.search(text) and (
+                _FULL.search(text) or not lex.SOCIAL.search(text)):
             add("all", sentence)
     return set(layers), layers
 
@@ -337,7 +349,8 @@ _GENERIC_ACTOR = re.compile(
     r"^(?:(?:the|its|local|state|federal|national|central|competent|relevant|government|"
     r"security|military|telecom(?:munications)?|official|[A-Z][a-z]+(?:an|ian|ese|i|ish))\s+)*"
     r"(?:authorities|government|officials|agencies|government agencies|state|regime|"
-    r"administration)$", re.IGNORECASE)
+    r"administration|ministry|regulator|court|council|agency|commission|authority|"
+    r"police|military|army|judge|operators?|providers?)$", re.IGNORECASE)
 
 
 def _clean_actor(raw: str) -> str | None:
@@ -362,20 +375,34 @@ MONTH_WORDS = word_set(
 )
 
 
-def _ordered_by(sents: list[Sentence], key: str) -> list[Found]:
+def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> list[Found]:
+    """Who ordered it, by how sure the sentence is: a gazetteer body named with an order
+    verb or as the agent ("by", "tarafından", "par"...) of a cut (not of a return) 3.5;
+    "ordered by X", "on the orders of X" 3; "X ordered ..." 1 (2 in the title or lead); a
+    body named where something is cut 0.5."""
     found = []
+    key = article.key
+    bodies = article.bodies[:5]
     for sentence in sents:
         text = sentence.text
-        if not _ORDER.search(text) and " by " not in text:
-            continue
-        if not (_CUT.search(text) or _END.search(text) or sentence.zone == "title"):
+        cut = bool(_CUT.search(text) or _END.search(text))
+        order = bool(_ORDER.search(text) or lex.ORDER.search(text))
+        imposing = bool(_CUT.search(text)) and not _END.search(text)
+        agent = bool(lex.AGENT.search(text))
+        for body in bodies:
+            if names.mentioned(body, text):
+                if imposing and (order or agent):
+                    found.append(Found(names.name(body), text, key, 3.5))
+                elif imposing:
+                    found.append(Found(names.name(body), text, key, 0.5))
+        if not (order or " by " in text) or not (cut or sentence.zone == "title"):
             continue
         weight = 2.0 if sentence.zone != "body" else 1.0
         match = _ORDER_BY.search(text)
         if match:
             who = _clean_actor(match.group("who") or match.group("who2") or match.group("who3"))
             if who:
-                found.append(Found(who, text, key, weight + 0.5))
+                found.append(Found(who, text, key, 3.0))
                 continue
         match = _ACTOR_BEFORE.search(text)
         if match:
@@ -463,14 +490,15 @@ def _about(text: str, article: ArticleInput, names: Names) -> str:
     the internet or a network layer, else ""."""
     if lex.SOCIAL.search(text) or any(names.mentioned(p, text) for p in article.platforms[:4]):
         return "service"
-    if _MOBILE.search(text) or _FIXED.search(text) or _INTERNET.search(text):
+    if lex.NETWORK.search(text):
         return "network"
     return ""
 
 
 def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
            names: Names) -> set[str]:
-    """Start, end, ongoing and ended statements with their dates; returns the years named.
+    """Start, end, ongoing and ended statements with their dates; returns the years named
+    where something is said to be cut or to come back.
 
     A sentence about the future gives no end, except the last day of a range ("from 6 to 14
     August") or an "until <date>" (a scheduled end). A report whose title says something came
@@ -481,9 +509,10 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
     years: set[str] = set()
     for index, sentence in enumerate(sents):
         text = sentence.text
-        years.update(_YEAR.findall(text))
         cut = _CUT.search(text)
         end = _END.search(text)
+        if cut or end:
+            years.update(_YEAR.findall(text))
         negated = bool(end and lex.negated_end(text))
         if end and negated:
             end = None
@@ -503,6 +532,12 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         if end and not future and (sentence.zone != "body" or index < 12):
             profile.ended.append(Found(True, text, key, weight, about, partial))
         for mention in find_dates(text, ref):
+            if _DATELINE.match(text[:mention.start]) and text[mention.end:].lstrip()[:1] in (
+                    "-", "–", "—", "("):
+                continue  # "KATHMANDU, Sept 9 -"
+            if sentence.zone != "body" and mention.precision == "day" and (
+                    ref - timedelta(days=45) <= mention.value <= ref + timedelta(days=1)):
+                profile.recent = True
             if mention.precision != "day":
                 if profile.since_month is None and lex.SINCE_BEFORE.search(
                         text[max(0, mention.start - 30):mention.start]):
@@ -550,6 +585,9 @@ def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
     before = text[max(0, mention.start - 30):mention.start]
     after = text[mention.end:mention.end + 16]
     if lex.SINCE_BEFORE.search(before) or lex.SINCE_AFTER.search(after):
+        verbs = [m for m in _CUT.finditer(text) if not lex.CUT_NOUN.match(text, m.start())]
+        if end and not verbs:
+            return "end", 0.0  # "working again from Monday"
         return "start", 1.0
     if lex.UNTIL_BEFORE.search(before):
         return ("end", 1.0) if end or cut else (None, 0.0)
@@ -585,8 +623,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
         "restoration-remedy" in article.event_types[:1])
     result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)
-    result.ordered_by = _ordered_by(sents, article.key)
+    result.ordered_by = _ordered_by(sents, article, names)
     result.justification = _justification(sents, article.key)
     years = _dates(sents, article, result, names)
-    result.analysis = _is_analysis(article, names, years)
+    result.analysis = not result.recent and _is_analysis(article, names, years)
     return result

@@ -224,7 +224,9 @@ def _shutdown_type(profiles: list[Profile]) -> Fact:
 def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> Fact:
     """A named orderer (most weight); else, for a restriction, the country's government."""
     found = [f for p in profiles for f in p.ordered_by]
-    named = [f for f in found if not is_generic_actor(str(f.value))]
+    country_words = {w.lower() for w in str(country or "").split(", ")}
+    named = [f for f in found if not is_generic_actor(str(f.value))
+             and str(f.value).lower() not in country_words]
     if named:
         return _vote(named, norm=lambda v: str(v).lower())
     if (found or restriction) and country:

@@ -8,9 +8,10 @@ linear in the number of articles. The best-scoring candidate above ``THRESHOLD``
 the article starts a group. A group's id comes from its first (earliest) report and never
 changes when later reports join.
 
-Score (see :func:`score`): same place (required; two different regions or areas refuse),
-compatible kind (required), services in common (disjoint platforms of two platform blocks
-refuse), time (the report falls in the group's span -- first report to end, or to newest
+Score (see :func:`score`): same place (required; another area costs 1), compatible kind
+(required unless a platform is in common), services in common (disjoint platforms of two
+platform blocks refuse), time (the report falls in the group's span -- first report to end,
+or to newest
 report + ``WINDOW`` while ongoing -- or reports the same start, or is a restoration of an
 open group; required), a start reported after the group's end or long after its newest
 report refuses, and title words in common add.
@@ -27,9 +28,10 @@ from newsarchive.incidents.extract import Profile
 from newsarchive.incidents.text import CONTENT_STOP
 
 WINDOW = timedelta(days=30)
-LOOKBACK = timedelta(days=550)
+LOOKBACK = timedelta(days=5 * 365)
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
+AFTER_END = timedelta(days=2)
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
 
 
@@ -117,31 +119,54 @@ def _kind_score(g: Group, p: Profile) -> float | None:
     return best if best >= 0 else None
 
 
+def _area_conflict(g: Group, p: Profile) -> str | None:
+    """Why a report is about another area than the group, if it is."""
+    if p.regions and g.regions and not set(p.regions) & g.regions and p.area and g.areas:
+        return "different regions"
+    if p.area and g.areas and not _area_words(str(p.area.value)) & set().union(
+            *(_area_words(a) for a in g.areas)):
+        return f"different areas ({p.area.value} vs {', '.join(sorted(g.areas))})"
+    return None
+
+
+_AREA_GENERIC = frozenset({"region", "state", "province", "city", "district", "and", "of",
+                           "the", "valley", "territory", "governorate", "oblast"})
+
+
+def _area_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", name.lower()) if w not in _AREA_GENERIC}
+
+
 def score(g: Group, p: Profile) -> tuple[float | None, str]:
     """(score or None when refused, the reasons in words)."""
     shared = (set(p.main) & g.main) or (set(p.regions) & g.regions)
     if not shared:
         return None, "no common country or region"
-    if p.regions and g.regions and not set(p.regions) & g.regions:
-        return None, "different regions"
-    if p.area and g.areas and str(p.area.value) not in g.areas and not set(p.regions) & g.regions:
-        return None, f"different areas ({p.area.value} vs {', '.join(sorted(g.areas))})"
+    parts = [f"place {','.join(sorted(shared))}"]
+    total = 0.0
+    conflict = _area_conflict(g, p)
+    if conflict:
+        total -= 1.0
+        parts.append(f"{conflict}: -1")
+    common = p.services & g.services
     kind = _kind_score(g, p)
     if kind is None:
-        return None, f"kinds do not match ({p.kind} vs {', '.join(sorted(g.kinds))})"
-    parts = [f"place {','.join(sorted(shared))}", f"kind {kind:.1f}"]
-    total = kind
+        if not common:
+            return None, f"kinds do not match ({p.kind} vs {', '.join(sorted(g.kinds))})"
+        kind = 0.0
+    total += kind
+    parts.append(f"kind {kind:.1f}")
     if p.services and g.services:
-        common = p.services & g.services
         if not common and p.kind == "service" and "service" in g.kinds:
             return None, "no platform in common"
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard
         parts.append(f"services {jaccard:.2f}")
-    if g.end and p.start and p.start > g.end + timedelta(days=1) and not p.restoration:
-        return None, f"starts {p.start} after the group ended {g.end}"
-    if p.start and not p.restoration and p.start > g.last_day + WINDOW:
-        return None, f"starts {p.start}, long after the newest report {g.last_day}"
+    if p.start and not p.restoration:
+        if g.end and p.start > g.end + AFTER_END:
+            return None, f"starts {p.start} after the group ended {g.end}"
+        if p.start > g.last_day + WINDOW:
+            return None, f"starts {p.start}, long after the newest report {g.last_day}"
     if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
         total += 1.0
         parts.append("time: within the span")
@@ -153,8 +178,7 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
         total += 1.0
         parts.append(f"time: in place since {p.since_month:%B %Y}, the month it started")
     elif p.restoration and not (g.end and g.end < p.day - timedelta(days=3)) and (
-            p.day - g.last_day <= LOOKBACK) and (not p.services or p.services & g.services
-                                                 or not g.services):
+            p.day - g.last_day <= LOOKBACK) and (not p.services or common or not g.services):
         total += 0.8
         parts.append("time: restoration of an open incident")
     else:

@@ -51,7 +51,8 @@ CUT = cue(
 # something came back
 END = cue(
     r"restor|lift|came back|come back|comes back|return|resum|unblock|back online|reconnect|"
-    r"reinstat|rescind|restart|ended|available again|accessible again|working again|back up\b|reopen|"
+    r"reinstat|rescind|restart|withdr[ae]w|ended|available again|accessible again|"
+    r"working again|back up\b|reopen|"
     # es / pt
     r"restablec|restaur|levant[óoa]|levantamiento|volvi[óo]|vuelve|regres|reanud|desbloque|"
     r"restabelec|voltou|liberad|retom|"
@@ -60,7 +61,8 @@ END = cue(
     # de
     r"wiederhergestellt|aufgehoben|wieder verfügbar|entsperrt|"
     # ru / uk
-    r"восстанов|возобнов|вернул|заработал|снят|разблокир|отмен|відновл|"
+    r"восстанов|возобнов|вернул|вернёт|заработал|снят|снял|сняли|разблокир|отмен|відновл|"
+    r"скасув|знят|"
     # tr
     r"kaldırıl|kaldırdı|açıldı|yeniden erişil|geri geldi|sona erdi|normale döndü",
     # ar / fa
@@ -110,9 +112,9 @@ FUTURE = cue(
 )
 OTHER_EVENT = cue(
     r"protest|demonstrat|rall(?:y|ies)|elect|vote|voting|polls?\b|referendum|coup|war\b|"
-    r"ceasefire|clash|killed|arrest|detain|riot|earthquake|strike|announce|exam|"
+    r"ceasefire|clash|killed|arrest|detain|riot|earthquake|strike|announce|meeting|"
     r"manifest|élection|elecci|protesta|выбор|протест|митинг|seçim|protesto",
-    r"احتجاج|تظاهر|انتخاب|اعتراض|امتحان|آزمون|کنکور",
+    r"احتجاج|تظاهر|انتخاب|اعتراض",
 )
 
 MOBILE = cue(
@@ -186,3 +188,20 @@ def negated_end(text: str) -> bool:
     cues = list(END.finditer(text))
     return bool(cues) and all(
         _NEGATION.search(text[max(0, m.start() - 30):m.start()]) for m in cues)
+
+# the internet itself or a network layer (what a network cut is about)
+NETWORK = cue(
+    r"internet|connectivity|mobile data|mobile internet|mobile networks?|broadband|"
+    r"fixed[- ]line|cellular|3G|4G|LTE|datos m[óo]viles|données mobiles|интернет|"
+    r"мобильн\w* (?:интернет|связ)|mobil internet|i̇nternet",
+    r"الإنترنت|الانترنت|إنترنت|اینترنت|همراه",
+)
+
+# an order in other languages (English is matched by the extractor's own regex)
+ORDER = cue(
+    r"orden[óoa]|ordenaron|ordonn|a ordonné|exig|распоряд|предписа|приказ|потребова|"
+    r"talimat|emri|karar verdi|anordn",
+    r"أمر|أمرت|بأمر|قرار|دستور|حکم",
+)
+# the agent of a passive ("blocked by the regulator")
+AGENT = cue(r"by|par|por|pelo|pela|durch|от|tarafından", r"من قبل|بواسطة|توسط|به دستور")

@@ -45,7 +45,7 @@ class ArticleInput:
     platforms: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()  # best first
     meta: Mapping[str, str] = field(default_factory=dict)  # lower-case keys
-    bodies: tuple[str, ...] = ()  # gazetteer body ids (regulators, ministries, courts), salient first
+    bodies: tuple[str, ...] = ()  # gazetteer body ids (regulators, ministries, courts)
 
 
 @dataclass(frozen=True, slots=True)
