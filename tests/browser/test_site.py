@@ -97,6 +97,7 @@ def test_country_filter_narrows_to_russian_stories(site, new_page) -> None:
     page = new_page().page
     page.goto(site.url("/search/?q=Telegram"))
     wait_for_results(page)
+    show_all(page)
     everything = len(result_links(page))
     # The gazetteer's display name: "Russia" or ISO's "Russian Federation".
     russia = page.eval_on_selector(
@@ -167,7 +168,9 @@ def test_search_works_from_a_sub_path(subpath_site, new_page) -> None:
     watched.page.goto(subpath_site.url("/search/?q=Telegram"))
     wait_for_results(watched.page)
     links = result_links(watched.page)
-    assert links and all(link.startswith(subpath_site.base + "/events/") for link in links)
+    # Stories and incidents (the incidents plugin's pages) are both found.
+    pages = (subpath_site.base + "/events/", subpath_site.base + "/incidents/")
+    assert links and all(link.startswith(pages) for link in links)
     watched.page.goto(links[0])
     assert watched.page.locator("h1").count() == 1
     assert watched.console_errors == []
