@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
-WIDTH = 640
-HEIGHT = 120
-_PAD_BOTTOM = 18
-_PAD_TOP = 8
+HEIGHT = 150  # px of the stories-per-month chart
+_PAD_BOTTOM = 20  # px for the year labels
+_PAD_TOP = 22  # px above the busiest month's line, for its label
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -32,45 +31,59 @@ def month_counts(dates: Iterable[date | datetime]) -> Counter[int]:
 
 
 def month_chart(dates: Iterable[date | datetime], label: str) -> str:
-    """An SVG bar chart of how many dates fall in each month, from the first to the last."""
+    """An SVG bar chart of how many dates fall in each month, along whole years.
+
+    Like :func:`duration_chart` it is sized in CSS pixels with x in percent of the width (no
+    view box), so its year labels and its y-axis (a line at the busiest month's count, labelled,
+    and the baseline) keep 12 px on a 390 px phone while the bars stretch with the column."""
     counts = month_counts(dates)
     if not counts:
         return ""
     first, last = min(counts), max(counts)
-    first -= first % 12  # start in January so year ticks line up
-    span = last - first + 1
+    first -= first % 12  # whole years, January to December, so year ticks line up
+    end = last - last % 12 + 12
+    span = end - first
     peak = max(counts.values())
-    slot = WIDTH / span
-    bar = max(slot * 0.8, 1.0)
-    plot = HEIGHT - _PAD_BOTTOM - _PAD_TOP
+    slot = 100 / span
+    bar = slot * 0.8
+    base = HEIGHT - _PAD_BOTTOM
+    plot = base - _PAD_TOP
     total = sum(counts.values())
     years = f"{first // 12}" if first // 12 == last // 12 else f"{first // 12}–{last // 12}"
     summary = (
         f"{total} stories about {label}, {years}; busiest month "
         f"{_name(max(counts, key=lambda m: (counts[m], m)))} with {peak}."
     )
+    most = f"{peak} stor{'y' if peak == 1 else 'ies'} a month"
     parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="none">',
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="100%" height="{HEIGHT}" '
+        f'role="img" aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">Stories per month: {escape(label)}</title>',
         f'<desc id="chart-desc">{escape(summary)}</desc>',
-        f'<line class="axis" x1="0" y1="{HEIGHT - _PAD_BOTTOM}" x2="{WIDTH}" '
-        f'y2="{HEIGHT - _PAD_BOTTOM}" stroke="currentColor" stroke-width="1"/>',
+        f'<line class="axis" x1="0" y1="{base}" x2="100%" y2="{base}" stroke="currentColor" '
+        f'stroke-width="1"/>',
+        f'<g class="y-axis"><line class="grid" x1="0" y1="{_PAD_TOP}" x2="100%" y2="{_PAD_TOP}" '
+        f'stroke="currentColor" stroke-width="1" stroke-dasharray="2 3"/>'
+        f'<text class="tick" x="0" y="{_PAD_TOP - 4}" font-size="12" fill="currentColor">'
+        f"{most}</text></g>",
     ]
-    for month in range(first, last + 1, 12):
-        x = (month - first) * slot
-        parts.append(
-            f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 4}" font-size="10" '
-            f'fill="currentColor">{month // 12}</text>'
-        )
+    year_count = span // 12
+    every = -(-year_count // 10)  # at most about ten year labels: readable at 390 px
+    for i, month in enumerate(range(first, end, 12)):
+        if (year_count - 1 - i) % every == 0:
+            mid = (month - first + 6) * slot
+            parts.append(
+                f'<text class="tick" x="{mid:.2f}%" y="{HEIGHT - 4}" font-size="12" '
+                f'text-anchor="middle" fill="currentColor">{month // 12}</text>'
+            )
     for month, count in sorted(counts.items()):
         height = max(plot * count / peak, 2.0)
         x = (month - first) * slot + (slot - bar) / 2
-        y = HEIGHT - _PAD_BOTTOM - height
         stories = "story" if count == 1 else "stories"
         parts.append(
-            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
-            f'fill="currentColor"><title>{_name(month)}: {count} {stories}</title></rect>'
+            f'<rect class="bar" x="{x:.3f}%" y="{base - height:.1f}" width="{bar:.3f}%" '
+            f'height="{height:.1f}" fill="currentColor"><title>{_name(month)}: {count} {stories}'
+            f"</title></rect>"
         )
     parts.append("</svg>")
     return "".join(parts)

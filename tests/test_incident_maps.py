@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
-from newsarchive.charts import Span, duration_chart
+import pytest
+
+from newsarchive.charts import Span, duration_chart, month_chart
 from plugins.world_map import country_counts, durations_function, incident_span
 
 
@@ -96,3 +98,17 @@ def test_durations_are_drawn_as_of_the_newest_article_not_today() -> None:
     )
     assert "still on as of 2025-10-21" in svg
     assert str(draw([], "", "Russia")) == ""
+
+
+def test_month_chart_keeps_readable_labels_and_has_a_y_axis() -> None:
+    """Stories per month: px sizes (no view box to shrink the text on a phone), whole years,
+    a labelled line at the busiest month's count."""
+    dates = [date(2019, 3, 1), date(2019, 3, 9), date(2019, 3, 20), date(2021, 11, 2)]
+    svg = month_chart(dates, "Russia")
+    assert "viewBox" not in svg
+    ticks = re.findall(r'<text class="tick"[^>]*font-size="(\d+)"[^>]*>([^<]+)</text>', svg)
+    assert ("12", "3 stories a month") in ticks
+    assert [year for size, year in ticks if year.isdigit()] == ["2019", "2020", "2021"]
+    assert all(int(size) >= 12 for size, _ in ticks)
+    xs = [float(x) for x in re.findall(r'<rect class="bar" x="([\d.]+)%"', svg)]
+    assert xs[0] == pytest.approx(100 * 2 / 36 + 100 / 36 * 0.1, abs=0.01)  # March of 3 years

@@ -165,6 +165,13 @@ def _kind_checks(kind: str, page, width: int, site) -> None:
             _beside(page, ".with-aside__main", ".with-aside__aside")
     elif kind == "platform":
         assert _rows_say_when_where_what_who(page, ".story-list > li") >= 3
+        # stories per month: year labels and the y-axis label readable on a phone
+        ticks = page.eval_on_selector_all(
+            "svg.chart text.tick",
+            "ts => ts.map(t => [t.textContent, t.getBoundingClientRect().height])",
+        )
+        assert any("a month" in text for text, _ in ticks), ticks
+        assert min(height for _, height in ticks) >= 12, ticks
         if wide and page.locator(".with-aside__aside").count():
             _beside(page, ".with-aside__main", ".with-aside__aside")
     elif kind == "incident-index":
