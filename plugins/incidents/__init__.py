@@ -99,9 +99,23 @@ def _ids(mentions: Iterable[Any]) -> list[str]:
     return [str(m.id) for m in mentions or ()]
 
 
+def _is_region(mention: Any) -> bool:
+    """A gazetteer region (a "country" entity with a parent country), not a country."""
+    entity = getattr(getattr(mention, "page", None), "entity", None)
+    return bool(getattr(entity, "parent", None))
+
+
 def article_input(article: Any, input_type: type) -> Any:
-    """The engine's view of one Pelican article (after the entities plugin tagged it)."""
-    places = _ids(getattr(article, "countries", None))
+    """The engine's view of one Pelican article (after the entities plugin tagged it), built
+    as ``newsarchive.incidents.inputs`` builds it from a content file for the command line."""
+    places = list(getattr(article, "countries", None) or ())
+    bodies = [
+        mention
+        for _label, group in getattr(article, "entities", None) or ()
+        for mention in group
+        if getattr(mention, "type", "") == "body"
+    ]
+    bodies.sort(key=lambda m: -m.salience)
     meta = {
         str(key).lower(): value
         for key, value in article.metadata.items()
@@ -116,13 +130,19 @@ def article_input(article: Any, input_type: type) -> Any:
         summary=_plain(article.metadata.get("summary", "")),
         text=html_to_text(getattr(article, "_content", "") or ""),
         lang=str(getattr(article, "lang", "") or "en"),
-        countries=tuple(p for p in places if len(p) == 2 and p.isalpha()),
+        countries=tuple(_ids(p for p in places if not _is_region(p))),
         main_countries=None,
-        regions=tuple(p for p in places if not (len(p) == 2 and p.isalpha())),
+        regions=tuple(_ids(p for p in places if _is_region(p))),
         platforms=tuple(_ids(getattr(article, "platforms", None))),
         event_types=tuple(_ids(getattr(article, "event_types", None))),
         meta=meta,
+        **({"bodies": tuple(_ids(bodies))} if "bodies" in _fields(input_type) else {}),
     )
+
+
+def _fields(input_type: type) -> set[str]:
+    """The engine's ArticleInput fields (``bodies`` arrived later; older engines lack it)."""
+    return set(getattr(input_type, "__dataclass_fields__", {}))
 
 
 def _everything(generator: Any) -> chain:
