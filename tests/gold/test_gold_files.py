@@ -97,8 +97,9 @@ def test_own_articles_have_a_full_pelican_header() -> None:
 
 
 def test_incident_gold_is_complete_and_valid(
-    incident_gold: dict, event_types: set[str], platforms: set[str]
+    incident_gold: dict, label_gold: dict, event_types: set[str], platforms: set[str]
 ) -> None:
+    platforms = platforms | set(label_gold["gazetteer_gaps"]["platforms"])
     incidents = incident_gold["incident"]
     standalone = incident_gold.get("standalone", [])
     seen_ids: set[str] = set()
