@@ -73,6 +73,7 @@ KINDS: dict[str, Callable[[Path], str | None]] = {
     ),
     "incident": _incident_page,
     "country": lambda root: _first(root, "country/*/index.html", "/country/ru/"),
+    "countries": lambda root: "/countries/" if (root / "countries/index.html").is_file() else None,
     "platform": lambda root: _first(root, "platform/*/index.html", "/platform/telegram/"),
     "event-type": lambda root: _first(root, "type/*/index.html", "/type/shutdown/"),
     "year": _busiest_year,
@@ -163,6 +164,12 @@ def _kind_checks(kind: str, page, width: int, site) -> None:
         if wide:
             assert _box(page, "svg.durations")["width"] > 1000  # charts use the width
             _beside(page, ".with-aside__main", ".with-aside__aside")
+    elif kind == "countries":
+        _check_map(page, width)
+        rows = page.locator("table.count-table--index tbody tr")
+        assert rows.count() >= 10
+        if wide:
+            assert _box(page, "table.count-table--index")["width"] > 1000  # tables use the width
     elif kind == "platform":
         assert _rows_say_when_where_what_who(page, ".story-list > li") >= 3
         # stories per month: year labels and the y-axis label readable on a phone
