@@ -141,6 +141,10 @@ def _kind_checks(kind: str, page, width: int, site) -> None:
     elif kind == "year":
         _check_map(page, width)
         assert _rows_say_when_where_what_who(page, ".teasers > li") >= 3
+        if page.locator("svg.world-map[aria-label*='incident']").count():  # incidents exist
+            assert page.locator(".with-aside__aside .incident-list a").count() >= 1
+            if wide:
+                _beside(page, ".with-aside__main", ".with-aside__aside")
     elif kind == "event-type":
         _check_map(page, width)
         assert _rows_say_when_where_what_who(page, ".story-list > li") >= 3
