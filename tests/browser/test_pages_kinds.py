@@ -236,3 +236,19 @@ def test_page_kind(site, new_page, shots, kind: str, width: int) -> None:
     assert violations == [], json.dumps(violations, indent=1)
     assert watched.foreign_requests() == [], watched.foreign_requests()
     assert watched.console_errors == [], watched.console_errors
+
+
+@pytest.mark.parametrize("kind", ["home", "country", "countries", "year", "platform"])
+def test_maps_and_charts_in_the_dark_scheme(site, new_page, shots, kind: str) -> None:
+    """The map's shades, the charts and the side columns keep their contrast in dark mode."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run npm ci at the repository root")
+    path = KINDS[kind](site.root)
+    if path is None:
+        pytest.skip(f"the site has no {kind} page (plugin off)")
+    page = new_page(width=1280, scheme="dark", bypass_csp=True).page
+    page.goto(site.url(path))
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(shots / f"{kind}-1280-dark.png"), full_page=True)
+    violations = _axe(page)
+    assert violations == [], json.dumps(violations, indent=1)
