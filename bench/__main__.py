@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.common import Row
 
-STAGES = ("ingest", "tagging", "related", "build", "search")
+STAGES = ("ingest", "tagging", "related", "incidents", "build", "search")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 

@@ -10,8 +10,11 @@ day on or before the article's date (the next one when the sentence speaks of th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from newsarchive.incidents.lexicon import Cue
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -72,6 +75,15 @@ _FUTURE = re.compile(
 )
 
 
+_DATE_WORDS = Cue(r"\b(?:" + "|".join(
+    re.escape(w) for w in sorted({*MONTHS, *WEEKDAYS, "yesterday", "today", "tonight",
+                                  "last night", "this morning"}, key=len, reverse=True)
+    if len(w) >= 2
+) + ")")
+_WEEKDAY_DATE = re.compile(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b")
+_ISO = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d")
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     """A resolved date phrase: its date, precision ("day" or "month") and span in the text."""
@@ -122,6 +134,25 @@ def _weekday(phrase: str, ref: date, future: bool) -> date:
     return ref - timedelta(days=back)
 
 
+def _phrases(sentence: str) -> Iterator[re.Match[str]]:
+    """Date phrases of a sentence: the phrase regex runs only in a window around each date
+    word the automaton found (and ISO dates), not along the whole sentence."""
+    cursor = 0
+    for hit in _DATE_WORDS.finditer(sentence):
+        if hit.end() <= cursor:
+            continue
+        lo = max(cursor, hit.start() - 25)
+        match = _PHRASES.search(sentence, lo, min(len(sentence), hit.end() + 16))
+        if match and match.end() > hit.start():
+            cursor = match.end()
+            yield match
+    if "-" in sentence:
+        for iso in _ISO.finditer(sentence):
+            match = _PHRASES.match(sentence, iso.start())
+            if match:
+                yield match
+
+
 def find_dates(sentence: str, ref: date) -> list[DateMention]:
     """Every date phrase of ``sentence``, resolved against the article date ``ref``.
 
@@ -129,7 +160,7 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
     """
     future = bool(_FUTURE.search(sentence))
     found: list[DateMention] = []
-    for match in _PHRASES.finditer(sentence):
+    for match in _phrases(sentence):
         g = match.groupdict()
         value: date | None = None
         until: date | None = None
@@ -157,7 +188,7 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
             day = 15 if part.startswith(("mid", "mi", "серед")) else 25 if part.startswith(
                 ("late", "end", "the end", "fin", "конц")) else 1
             value = _with_year(MONTHS[g["mon3"].lower()], day, g["year3"], ref, future)
-        if g["wd"] and re.match(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b", sentence[match.end():]):
+        if g["wd"] and _WEEKDAY_DATE.match(sentence, match.end()):
             continue  # "Sunday 6 August": the date that follows says it
         if value is not None:
             found.append(DateMention(value, precision, match.start(), match.end(), match.group(),

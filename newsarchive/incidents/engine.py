@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import multiprocessing as mp
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,25 +43,71 @@ def _incident(g: Group, names: Names) -> Incident:
 
 
 def _relate(incidents: list[Incident]) -> None:
-    """Related: incidents of the same country, nearest start dates first."""
-    by_country: dict[str, list[Incident]] = {}
-    for incident in incidents:
-        for code in incident.value("country_code") or ():
-            by_country.setdefault(code, []).append(incident)
+    """Related: incidents of the same country, nearest start dates first (each country's
+    incidents sorted once; a few neighbours on each side are compared)."""
+    by_country: dict[str, list[tuple[int, str, Incident]]] = {}
     for incident in incidents:
         start = incident.value("start_date")
-        pool = {i.id: i for code in incident.value("country_code") or ()
-                for i in by_country.get(code, ()) if i.id != incident.id}
-        near = sorted(pool.values(), key=lambda i: (abs((i.value("start_date") - start).days)
-                                                    if start and i.value("start_date") else 10**6,
-                                                    i.id))
-        incident.related = tuple(i.id for i in near[:RELATED_MAX])
+        day = start.toordinal() if start else 0
+        for code in incident.value("country_code") or ():
+            by_country.setdefault(code, []).append((day, incident.id, incident))
+    for rows in by_country.values():
+        rows.sort(key=lambda row: (row[0], row[1]))
+    for incident in incidents:
+        start = incident.value("start_date")
+        day = start.toordinal() if start else 0
+        near: dict[str, tuple[int, str]] = {}
+        for code in incident.value("country_code") or ():
+            rows = by_country[code]
+            at = bisect.bisect_left(rows, (day, incident.id), key=lambda row: (row[0], row[1]))
+            for other_day, other_id, _ in rows[max(0, at - RELATED_MAX - 1):at + RELATED_MAX + 2]:
+                if other_id != incident.id:
+                    near[other_id] = (abs(other_day - day), other_id)
+        incident.related = tuple(sorted(near, key=lambda i: near[i])[:RELATED_MAX])
+
+
+PARALLEL_MIN = 3000  # articles from which profiles are read by forked workers
+_SHARED: list = []  # (articles, names) handed to forked workers
+
+
+def _profile_slice(bounds: tuple[int, int]) -> list[Profile]:
+    """Profiles of a slice of the shared articles, without their article (re-attached by the
+    parent: a worker sends back only what it read)."""
+    articles, names = _SHARED
+    out = []
+    for article in articles[bounds[0]:bounds[1]]:
+        read = profile(article, names)
+        read.article = None  # type: ignore[assignment]
+        out.append(read)
+    return out
+
+
+def _profiles(articles: list[ArticleInput], names: Names) -> list[Profile]:
+    """Every article's profile; read by one forked worker per core when there are many."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(articles) < PARALLEL_MIN or cores < 2 or "fork" not in mp.get_all_start_methods():
+        return [profile(a, names) for a in articles]
+    step = max(500, len(articles) // (cores * 8))
+    bounds = [(i, min(i + step, len(articles))) for i in range(0, len(articles), step)]
+    _SHARED[:] = [articles, names]
+    try:
+        with mp.get_context("fork").Pool(min(cores, 4)) as pool:
+            chunks = pool.map(_profile_slice, bounds)
+    except OSError:  # no processes to be had: read them here
+        return [profile(a, names) for a in articles]
+    finally:
+        _SHARED.clear()
+    out = [p for chunk in chunks for p in chunk]
+    for read, article in zip(out, articles, strict=True):
+        read.article = article
+    return out
 
 
 def build(articles: Iterable[ArticleInput], names: Names | None = None) -> Build:
     """Profiles, groups, decisions and incidents of ``articles``."""
     names = names or load_names()
-    profiles = {a.key: profile(a, names) for a in articles}
+    unique = list({a.key: a for a in articles}.values())
+    profiles = {p.key: p for p in _profiles(unique, names)}
     names_of = {cid: {w.lower() for a in (names.name(cid), *names.aliases.get(cid, ()))
                       for w in a.split()}
                 for p in profiles.values() for cid in (*p.main, *p.regions)}

@@ -29,7 +29,7 @@ _CUT, _END, _NOT_END, _ONGOING = lex.CUT, lex.END, lex.NOT_END, lex.ONGOING
 _MOBILE, _FIXED, _INTERNET, _THROTTLE, _FULL = (
     lex.MOBILE, lex.FIXED, lex.INTERNET, lex.THROTTLE, lex.FULL)
 _FUTURE = lex.FUTURE
-_ORDER = re.compile(
+_ORDER = lex.Cue(
     r"\b(?:ordered|orders|order(?:ing)?|directed|directs|instructed|instructs|mandated|"
     r"decided|demanded|required|told|asked)\b", I)
 _ORDER_BY = re.compile(
@@ -50,27 +50,27 @@ _ACTOR_NOUN = re.compile(
     r"junta|council|prosecutor|commission|agency|watchdog|committee|roskomnadzor|president|"
     r"office|department|service|state|administration|tribunal|authority)", I)
 
-JUSTIFICATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("exams", re.compile(r"\b(?:exams?|examinations?|cheating|test papers?|baccalaur\w+|"
+JUSTIFICATIONS: tuple[tuple[str, lex.Cue], ...] = (
+    ("exams", lex.Cue(r"\b(?:exams?|examinations?|cheating|test papers?|baccalaur\w+|"
                          r"school-leaving|leak(?:s|ed)? of (?:exam|questions))", I)),
-    ("elections", re.compile(r"\b(?:elections?|electoral|polls?|voting|votes?|ballots?|"
+    ("elections", lex.Cue(r"\b(?:elections?|electoral|polls?|voting|votes?|ballots?|"
                              r"referendum)\b", I)),
-    ("misinformation", re.compile(r"\b(?:misinformation|disinformation|fake news|rumou?rs?|"
+    ("misinformation", lex.Cue(r"\b(?:misinformation|disinformation|fake news|rumou?rs?|"
                                   r"false (?:information|news)|propaganda|hate speech|"
                                   r"inflammatory)", I)),
-    ("protests", re.compile(r"\b(?:protests?|protesters?|demonstrations?|demonstrators?|"
+    ("protests", lex.Cue(r"\b(?:protests?|protesters?|demonstrations?|demonstrators?|"
                             r"rall(?:y|ies)|gatherings?)\b", I)),
-    ("unrest", re.compile(r"\b(?:unrest|violence|clashes|riots?|law and order|public order|"
+    ("unrest", lex.Cue(r"\b(?:unrest|violence|clashes|riots?|law and order|public order|"
                           r"communal|tensions?|curfew|incitement|instability)\b", I)),
-    ("security", re.compile(r"\b(?:security|terror\w*|militan\w*|insurgen\w*|attacks?|"
+    ("security", lex.Cue(r"\b(?:security|terror\w*|militan\w*|insurgen\w*|attacks?|"
                             r"drones?|military operations?|safety|threats?|national interest)\b",
                             I)),
-    ("legal-compliance", re.compile(r"\b(?:compl(?:y|ied|iance)|violat\w+|breach\w*|"
+    ("legal-compliance", lex.Cue(r"\b(?:compl(?:y|ied|iance)|violat\w+|breach\w*|"
                                     r"laws?|legislation|regulations?|register|registration|"
                                     r"court|illegal|unlawful|licen[cs]e|fraud\w*|extremis\w*|"
                                     r"localis\w+|localiz\w+|requirements?)\b", I)),
 )
-_JUSTIFY_CUE = re.compile(
+_JUSTIFY_CUE = lex.Cue(
     r"\b(?:said|says|saying|citing|cited|justif\w+|to prevent|to stop|to curb|to counter|"
     r"to maintain|to ensure|to protect|in order to|for reasons of|because|due to|over|"
     r"aimed at|as a (?:precaution|measure)|necessary|blamed|accus\w+|explained|claimed|"
@@ -84,7 +84,8 @@ _AREA = re.compile(
     r"oblast|republic|prefecture|department|municipality|capital)\s+of\s+)?"
     r"(?P<name>(?:[A-Z][\w'’-]+)(?:\s+(?:and|&)?\s*[A-Z][\w'’-]+){0,3})"
     r"(?P<kind2>\s+(?:region|state|province|district|city|town|territory|valley|county|"
-    r"governorate|oblast|republic|prefecture|department|municipality))?"
+    r"governorate|oblast|republic|prefecture|department|municipality))?",
+    0,
 )
 _LOCAL = {"city", "town", "district", "county", "municipality", "capital"}
 _REGIONAL = {"region", "state", "province", "territory", "valley", "governorate", "oblast",
@@ -284,7 +285,7 @@ def _services(article: ArticleInput, sents: list[Sentence], names: Names,
             if not (_CUT.search(sentence.text) or _END.search(sentence.text)):
                 continue
             for pid in pool:
-                if names.mentioned(pid, sentence.text):
+                if names.mentioned(pid, sentence.text, sentence.lower):
                     item = found.get(pid)
                     if item is None:
                         found[pid] = Found(pid, sentence.text, key, _weight(sentence))
@@ -390,7 +391,7 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
         imposing = bool(_CUT.search(text)) and not _END.search(text)
         agent = bool(lex.AGENT.search(text))
         for body in bodies:
-            if names.mentioned(body, text):
+            if names.mentioned(body, text, sentence.lower):
                 if imposing and (order or agent):
                     found.append(Found(names.name(body), text, key, 3.5))
                 elif imposing:
@@ -454,7 +455,8 @@ def _area(sents: list[Sentence], key: str, main: tuple[str, ...], regions: tuple
             break
     for region in regions:
         for sentence in head:
-            if names.mentioned(region, sentence.text) and _CUT.search(sentence.text) and not (
+            if names.mentioned(region, sentence.text, sentence.lower) and _CUT.search(
+                    sentence.text) and not (
                     lex.EXCEPT.search(sentence.text)):
                 found = Found(names.name(region), sentence.text, key, 2.0)
                 return found, Found("regional", sentence.text, key, _weight(sentence))
@@ -488,7 +490,9 @@ _UNIT_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 720}
 def _about(text: str, article: ArticleInput, names: Names) -> str:
     """"service" when a sentence names a platform or social media, "network" when it names
     the internet or a network layer, else ""."""
-    if lex.SOCIAL.search(text) or any(names.mentioned(p, text) for p in article.platforms[:4]):
+    lower = text.lower()
+    if lex.SOCIAL.search(text) or any(names.mentioned(p, text, lower)
+                                      for p in article.platforms[:4]):
         return "service"
     if lex.NETWORK.search(text):
         return "network"
@@ -603,14 +607,22 @@ def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
 
 # --- the profile ------------------------------------------------------------------------------
 
+# Body sentences read: the facts of a report are in its first paragraphs; a law, an arrest or
+# an attack is read less far than a cut, a block or a slowdown.
+MAX_BODY = 30
+MAX_BODY_OTHER = 8
+
 
 def profile(article: ArticleInput, names: Names) -> Profile:
     """Read one article."""
+    lex.reset()
     day = article.date.date()
     main, regions = _main_countries(article, names)
     sents = sentences(lex.ascii_digits(article.title), lex.ascii_digits(article.summary),
                       lex.ascii_digits(article.text))
     kind, event_type = _kind(article, sents)
+    head = sum(1 for s in sents if s.zone != "body")
+    sents = sents[:head + (MAX_BODY if kind in NETWORKISH or kind == "other" else MAX_BODY_OTHER)]
     service_found = _services(article, sents, names, article.key)
     result = Profile(
         article=article, day=day, main=main, regions=regions, kind=kind, event_type=event_type,
@@ -618,8 +630,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
         words=frozenset(content_words(f"{article.title} {article.summary}")),
         service_found=service_found,
     )
-    head = " ".join(s.text for s in sents if s.zone == "title")
-    result.restoration = bool(_END.search(head) and not lex.negated_end(head)) or (
+    title = " ".join(s.text for s in sents if s.zone == "title")
+    result.restoration = bool(_END.search(title) and not lex.negated_end(title)) or (
         "restoration-remedy" in article.event_types[:1])
     result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)

@@ -8,21 +8,302 @@ on purpose (``restor`` covers restore, restored, restoration).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
+_NON_ASCII_DIGIT = re.compile("[۰-۹٠-٩]")
+
+
 def ascii_digits(text: str) -> str:
     """Persian and Arabic-Indic digits as ASCII digits."""
-    return text.translate(_DIGITS)
+    return text.translate(_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
 
 
-def cue(word_start: str, anywhere: str = "") -> re.Pattern[str]:
-    """A case-insensitive regex: ``word_start`` stems at a word start, ``anywhere`` stems."""
+_META = set("\\()[]{}?*+.|^$")
+_CUES: list[Cue] = []
+_HITS: dict[str, tuple[dict[int, list], frozenset[int], dict[int, object]]] = {}
+_MISS = object()
+_MACHINE: list = []  # [automaton, pattern index -> cue ids, number of cues it covers]
+
+
+def _alternatives(source: str) -> list[str]:
+    """Top-level alternatives of a regex source (a whole-source ``\\b(?:...)`` unwrapped)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = source.index("]", i + 1) + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+        i += 1
+    out.append(source[start:])
+    return out
+
+
+def _group_end(source: str, at: int) -> int:
+    """Index just past the group opening at ``at``."""
+    depth, i = 0, at
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = source.index("]", i + 1) + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(source)
+
+
+_WORD_END = r"\b"
+
+
+def _literal(alt: str) -> tuple[str, str]:
+    """(the literal beginning of an alternative, the rest of it)."""
+    literal: list[str] = []
+    i = 0
+    while i < len(alt):
+        ch = alt[i]
+        if ch == "\\" and i + 1 < len(alt) and alt[i + 1] in ".-'/ ":
+            literal.append(alt[i + 1])
+            i += 2
+            continue
+        if ch in _META:
+            break
+        literal.append(ch)
+        i += 1
+    rest = alt[i:]
+    if rest[:1] in ("?", "*", "{") and literal:
+        rest = literal.pop() + rest
+    return "".join(literal), rest
+
+
+Prefix = tuple[str, bool, bool, bool]  # literal (lower case), word start, word end, exact
+
+
+_LIMIT = 64
+
+
+def _expand(alt: str) -> list[str] | None:
+    """Every text a small regex matches (literals, ``[abc]``, ``x?``, ``(?:a|b)``, ``(?:a)?``
+    and a trailing ``\\b`` kept as a marker), or None when it is not that small."""
+    out = [""]
+    i = 0
+    while i < len(alt):
+        ch = alt[i]
+        if alt.startswith(r"\b", i):
+            if i + 2 != len(alt):
+                return None
+            out = [o + "\x00" for o in out]
+            i += 2
+            continue
+        if ch == "\\":
+            if i + 1 < len(alt) and alt[i + 1] in ".-'/ &":
+                options, i = [alt[i + 1]], i + 2
+            else:
+                return None
+        elif ch == "[":
+            end = alt.index("]", i)
+            body = alt[i + 1:end]
+            if "\\" in body or "^" in body or ("-" in body.strip("-")):
+                return None
+            options, i = list(body), end + 1
+        elif ch == "(":
+            if not alt.startswith("(?:", i):
+                return None
+            end = _group_end(alt, i)
+            options = []
+            for inner in _alternatives(alt[i + 3:end - 1]):
+                got = _expand(inner)
+                if got is None:
+                    return None
+                options += got
+            i = end
+        elif ch in _META:
+            return None
+        else:
+            options, i = [ch], i + 1
+        if i < len(alt) and alt[i] == "?":
+            options = [*options, ""]
+            i += 1
+        elif i < len(alt) and alt[i] in "*+{":
+            return None
+        out = [o + x for o in out for x in options]
+        if len(out) > _LIMIT:
+            return None
+    return out
+
+
+def _prefixes(source: str, start: bool = False) -> list[Prefix] | None:
+    """Literal beginnings of every match of ``source``: (text, must start a word, must end a
+    word, the literal is the whole match); None when an alternative has none of two
+    characters or more (then the regex is always run). Small alternatives ("laws?",
+    "fixed[- ]line", "(?:is|are) blocked") are expanded into exact literals."""
+    out: list[Prefix] = []
+    for alt in _alternatives(source):
+        word_start = start
+        for lead in (r"\b", "(?<!\\w)", "^"):
+            if alt.startswith(lead):
+                word_start = True
+                alt = alt[len(lead):]
+        expanded = _expand(alt)
+        if expanded is not None and all(len(e.rstrip("\x00")) >= 2 for e in expanded):
+            out += [(e.rstrip("\x00").lower(), word_start, e.endswith("\x00"), True)
+                    for e in expanded]
+            continue
+        if alt.startswith("(?:"):
+            end = _group_end(alt, 0)
+            if end < len(alt) and alt[end] in "?*{":
+                return None
+            inner = _prefixes(alt[3:end - 1], word_start)
+            if inner is None:
+                return None
+            tail = alt[end:]
+            out += [(text, ws, we or tail == _WORD_END, exact and tail in ("", _WORD_END))
+                    for text, ws, we, exact in inner]
+            continue
+        literal, rest = _literal(alt)
+        literal = literal.lower()
+        if len(literal) < 2:
+            return None
+        out.append((literal, word_start, rest == _WORD_END, rest in ("", _WORD_END)))
+    return out
+
+
+class _Hit:
+    """A match found by the automaton alone (same ``start``/``end``/``group`` as re's)."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, *_: object) -> str:
+        return self._text[self._start:self._end]
+
+
+class Cue:
+    """A regex of cue words, found by one Aho-Corasick pass over a text that serves every
+    cue at once: a cue word that is a plain literal is settled by the automaton (and word
+    boundaries); the regex runs only for the other alternatives, and only in texts where
+    their literal beginnings occur. Results are cached per text until :func:`reset`."""
+
+    def __init__(self, source: str, flags: int = re.IGNORECASE) -> None:
+        self.regex = re.compile(source, flags)
+        self.prefixes = _prefixes(source)
+        self.exact_only = self.prefixes is not None and all(p[3] for p in self.prefixes)
+        self.id = len(_CUES)
+        _CUES.append(self)
+
+    def search(self, text: str) -> re.Match[str] | _Hit | None:
+        """The first match (or any settled one), like ``re.search``; cached."""
+        state = _HITS.get(text) or scan(text)
+        if self.prefixes is None or self.id in state[1]:
+            found = state[2].get(self.id, _MISS)
+            if found is _MISS:
+                found = state[2][self.id] = self.regex.search(text)
+            return found  # type: ignore[return-value]
+        settled = state[0].get(self.id)
+        return settled[0] if settled else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str] | _Hit]:
+        """Every match, like ``re.finditer``."""
+        state = _HITS.get(text) or scan(text)
+        if self.prefixes is None or self.id in state[1]:
+            return self.regex.finditer(text)
+        return iter(state[0].get(self.id, ()))
+
+    def findall(self, text: str) -> list:
+        """``re.findall``."""
+        state = _HITS.get(text) or scan(text)
+        if self.prefixes is None or self.id in state[1]:
+            return self.regex.findall(text)
+        return [h.group() for h in state[0].get(self.id, ())]
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """``re.match`` at ``pos``."""
+        return self.regex.match(text, pos)
+
+
+State = tuple[dict[int, list[_Hit]], frozenset[int], dict[int, object]]
+
+
+def scan(text: str) -> State:
+    """(settled hits by cue id, ids of cues whose regex must run, regex results) of
+    ``text``; cached until :func:`reset`."""
+    if not _MACHINE or _MACHINE[2] != len(_CUES):
+        _build()
+    automaton, owners = _MACHINE[0], _MACHINE[1]
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer: regexes decide
+        state: State = ({}, frozenset(c.id for c in _CUES), {})
+        _HITS[text] = state
+        return state
+    exact: dict[int, list[_Hit]] = {}
+    maybe: set[int] = set()
+    size = len(lower)
+    for index, start, end in automaton.find_matches_as_indexes(lower, overlapping=True):
+        starts_word = start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")
+        ends_word = end == size or not (lower[end].isalnum() or lower[end] == "_")
+        for cue_id, word_start, word_end, is_exact in owners[index]:
+            if word_start and not starts_word:
+                continue
+            if is_exact:
+                if not word_end or ends_word:
+                    exact.setdefault(cue_id, []).append(_Hit(text, start, end))
+            else:
+                maybe.add(cue_id)
+    state = (exact, frozenset(maybe), {})
+    _HITS[text] = state
+    return state
+
+
+def _build() -> None:
+    import ahocorasick_rs
+
+    owners: dict[str, list[tuple[int, bool, bool, bool]]] = {}
+    for cue_ in _CUES:
+        for text, word_start, word_end, exact in cue_.prefixes or ():
+            owners.setdefault(text, []).append((cue_.id, word_start, word_end, exact))
+    patterns = sorted(owners)
+    automaton = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+    _MACHINE[:] = [automaton, [tuple(owners[p]) for p in patterns], len(_CUES)]
+
+
+def reset() -> None:
+    """Forget cached hits and results (the engine calls it before each article)."""
+    _HITS.clear()
+
+
+def cue(word_start: str, anywhere: str = "") -> Cue:
+    """Case-insensitive cue words: ``word_start`` stems at a word start, ``anywhere`` stems."""
     parts = [r"\b(?:" + word_start + ")"]
     if anywhere:
         parts.append("(?:" + anywhere + ")")
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return Cue("|".join(parts))
 
 
 # something was cut, blocked, restricted, slowed
@@ -79,8 +360,8 @@ NOT_END = re.compile(
 )
 ONGOING = cue(
     r"remains?\b|remained|still|continu|ongoing|persist|until further notice|indefinite|"
-    r"no end in sight|entered its|enters its|for (?:the )?(?:\w+ )?(?:days?|weeks?|months?) now|"
-    r"(?:is|are) (?:still )?(?:blocked|restricted|down|offline|cut|banned|suspended)\b|"
+    r"no end in sight|entered its|enters its|(?:days?|weeks?|months?) now|"
+    r"(?:is|are|remains?) (?:blocked|restricted|down|offline|cut|banned|suspended)\b|"
     r"sigue|siguen|continúa|todavía|aún|permanece|toujours|restent|reste\b|demeure|"
     r"se poursuit|ainda|weiterhin|noch immer|dauert an|продолжа|по-прежнему|всё ещё|"
     r"до сих пор|остаётся|остается|devam|hâlâ|hala\b|sürüyor",
@@ -180,9 +461,18 @@ _NEGATION = re.compile(
 )
 
 
+_NOT_END_WORDS = cue(
+    r"not|no|never|yet|without|refus|declin|rul|demand|call|until|pas|не|nor|neither|ni|"
+    r"nunca|нет|değil|hiç",
+    r"لم |لن |لا |نه |نشد|نمی",
+)
+
+
 def negated_end(text: str) -> bool:
     """Whether every "came back" cue of a sentence is negated ("has not been restored"),
     asked for ("calls for the restoration of"), or conditional ("until", "no timeline")."""
+    if not _NOT_END_WORDS.search(text):
+        return False
     if NOT_END.search(text):
         return True
     cues = list(END.finditer(text))

@@ -20,6 +20,7 @@ class Names:
     parents: dict[str, str] = field(default_factory=dict)  # region id -> country id
     countries: list[str] = field(default_factory=list)  # country and region ids
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    _lower: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def name(self, entity_id: str) -> str:
         """Display name of an id (the id itself when unknown)."""
@@ -36,10 +37,21 @@ class Names:
             ) if words else None
         return self._patterns[entity_id]
 
-    def mentioned(self, entity_id: str, text: str) -> int:
-        """How many times ``text`` names the id."""
+    def mentioned(self, entity_id: str, text: str, lower: str | None = None) -> int:
+        """How many times ``text`` names the id (``lower``: the text in lower case, when the
+        caller has it)."""
+        if not text:
+            return 0
+        words = self._lower.get(entity_id)
+        if words is None:
+            every = (self.names.get(entity_id, ""), *self.aliases.get(entity_id, ()))
+            words = self._lower[entity_id] = tuple({w.lower() for w in every if w})
+        if lower is None:
+            lower = text.lower()
+        if not any(w in lower for w in words):
+            return 0
         pattern = self.pattern(entity_id)
-        return len(pattern.findall(text)) if pattern and text else 0
+        return len(pattern.findall(text)) if pattern else 0
 
 
 @functools.cache

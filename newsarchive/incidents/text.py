@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SPLIT = re.compile(
-    r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n"
-)
+# a sentence ends at . ! ? (or Arabic ؟ ۔) and optional closing quotes, before a space and
+# a word character that is not a lower-case Latin letter; paragraphs always end one
+_END = re.compile(r"[.!?؟۔][\"”’»)]*(?=\s+[\"“‘«(]?[^\W_a-z])|\n\s*\n")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Jr|Sr|Inc|Ltd|Co|vs|etc|U\.S|U\.K|e\.g|i\.e)\."
     r"|\b[A-Z]\.)$"
@@ -28,14 +28,20 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of plain text (a simple splitter that keeps "U.S." and "Mr." inside)."""
     out: list[str] = []
     pending = ""
-    for piece in _SPLIT.split(text):
+    last = 0
+    pieces = []
+    for match in _END.finditer(text):
+        pieces.append(text[last:match.end()])
+        last = match.end()
+    pieces.append(text[last:])
+    for piece in pieces:
+        piece = piece.strip()
         if not piece:
             continue
-        piece = _SPACE.sub(" ", piece).strip()
-        if not piece:
-            continue
+        if "\n" in piece or "  " in piece or "\t" in piece:
+            piece = _SPACE.sub(" ", piece)
         pending = f"{pending} {piece}" if pending else piece
-        if not _ABBREV.search(pending):
+        if not (pending[-1] == "." and _ABBREV.search(pending[-6:])):
             out.append(pending)
             pending = ""
     if pending:

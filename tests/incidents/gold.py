@@ -53,7 +53,9 @@ def engine_run(gold: dict) -> tuple[dict[str, str], dict[str, dict]]:
     """(article path -> engine incident id, incident id -> open-data record) over content/
     plus the gold texts, as the site would see them."""
     paths = content_files(REPO / "content")
-    paths += sorted((REPO / "tests" / "gold" / "incidents" / "articles").glob("*.md"))
+    listed = [p for item in gold["incident"] for p in item["articles"]]
+    listed += [item["path"] for item in gold.get("standalone", [])]
+    paths += sorted({REPO / p for p in listed} - set(paths))
     raws = [read_file(p) for p in paths]
     articles: list[ArticleInput] = tag_articles(raws)
     key_of = {str(p.relative_to(REPO)): a.key for p, a in zip(paths, articles, strict=True)}

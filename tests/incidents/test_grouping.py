@@ -1,0 +1,156 @@
+"""Grouping hard cases (newsarchive.incidents.group through build)."""
+
+from __future__ import annotations
+
+import random
+
+from newsarchive.incidents import build, build_incidents, incident_for
+from tests.incidents.helpers import article
+
+CUT = article(
+    "iran-cuts-internet", "Iran cuts the internet nationwide as protests spread", "2019-11-17",
+    "Iranian authorities shut down the internet across the country on 16 November. "
+    "Mobile networks and fixed lines went offline within hours.",
+    countries=("ir",),
+)
+CUT_2 = article(
+    "iran-blackout-second-outlet", "Iran's nationwide internet blackout enters its second day",
+    "2019-11-17",
+    "The shutdown imposed on 16 November continues, with connectivity at 5% of normal.",
+    countries=("ir",), hour=18,
+)
+RESTORED = article(
+    "iran-internet-restored", "Internet restored in Iran after a week-long shutdown",
+    "2019-11-24",
+    "Fixed-line and mobile access came back on 23 November, a week after the shutdown began.",
+    countries=("ir",), types=("restoration-remedy", "shutdown"),
+)
+NEXT_YEAR = article(
+    "iran-cuts-internet-again", "Iran cuts mobile internet in Khuzestan amid water protests",
+    "2021-07-16",
+    "Authorities cut mobile internet in the Khuzestan province on 15 July as protests spread.",
+    countries=("ir",),
+)
+ANALYSIS = article(
+    "shutdowns-decade", "How internet shutdowns spread around the world in a decade",
+    "2020-01-10",
+    "Iran cut the internet in 2019. India shut down Kashmir in 2019 and again in 2016. "
+    "Ethiopia blocked social media in 2017 and 2018. Russia throttled Twitter in 2021. "
+    "Sudan cut mobile data in 2019, Iraq blocked networks in 2015 and 2014.",
+    countries=("ir", "in", "et", "ru", "sd", "iq"),
+)
+
+
+def groups(articles) -> list[set[str]]:
+    return sorted(({k.split("/")[2] for k in i.articles} for i in build_incidents(articles)),
+                  key=sorted)
+
+
+def test_two_outlets_and_a_restoration_are_one_incident() -> None:
+    incidents = build_incidents([CUT, CUT_2, RESTORED])
+    assert len(incidents) == 1
+    assert incidents[0].articles == (CUT.key, CUT_2.key, RESTORED.key)  # oldest report first
+
+
+def test_a_different_shutdown_a_year_later_is_another_incident() -> None:
+    found = groups([CUT, RESTORED, NEXT_YEAR])
+    assert {"iran-cuts-internet-again"} in found
+    assert {"iran-cuts-internet", "iran-internet-restored"} in found
+
+
+def test_an_analysis_piece_joins_no_incident() -> None:
+    result = build([CUT, CUT_2, ANALYSIS])
+    assert all(ANALYSIS.key not in i.articles for i in result.incidents)
+    assert result.decisions[ANALYSIS.key].group is None
+
+
+def test_a_lift_months_later_joins_the_block_it_ends() -> None:
+    block = article(
+        "nigeria-suspends-twitter", "Nigeria suspends Twitter indefinitely", "2021-06-05",
+        "The government suspended Twitter's operations in Nigeria on 4 June.",
+        countries=("ng",), platforms=("x-twitter",), types=("platform-block",))
+    other = article(
+        "nigeria-blocks-telegram", "Nigeria blocks Telegram over extremist channels",
+        "2021-10-02", "Regulators blocked Telegram on 1 October.",
+        countries=("ng",), platforms=("telegram",), types=("platform-block",))
+    lift = article(
+        "nigeria-lifts-twitter", "Nigeria lifts its seven-month Twitter suspension",
+        "2022-01-13", "The government lifted the suspension of Twitter on 13 January.",
+        countries=("ng",), platforms=("x-twitter",), types=("restoration-remedy",))
+    assert groups([block, other, lift]) == [
+        {"nigeria-blocks-telegram"}, {"nigeria-lifts-twitter", "nigeria-suspends-twitter"}]
+
+
+def test_two_platform_blocks_at_the_same_time_stay_apart() -> None:
+    discord = article(
+        "russia-blocks-discord", "Russia blocks Discord", "2024-10-08",
+        "Roskomnadzor blocked Discord on 8 October.",
+        countries=("ru",), platforms=("discord",), types=("platform-block",))
+    signal = article(
+        "russia-blocks-signal", "Russia blocks Signal", "2024-08-09",
+        "Roskomnadzor blocked the Signal messenger on 9 August.",
+        countries=("ru",), platforms=("signal",), types=("platform-block",))
+    assert len(groups([discord, signal])) == 2
+
+
+def test_two_regional_shutdowns_in_one_country_stay_apart() -> None:
+    one = article(
+        "india-manipur", "India cuts mobile internet in Manipur", "2023-05-04",
+        "Authorities suspended mobile internet in the Manipur state on 3 May.",
+        countries=("in",), regions=("manipur",))
+    two = article(
+        "india-haryana", "India cuts mobile internet in Haryana's Nuh district", "2023-08-01",
+        "Authorities suspended mobile internet in the Nuh district on 31 July.",
+        countries=("in",))
+    assert len(groups([one, two])) == 2
+
+
+def test_ids_are_stable_and_come_from_the_earliest_report() -> None:
+    first = build_incidents([CUT])[0]
+    later = build_incidents([CUT, CUT_2, RESTORED])[0]
+    assert first.id == later.id and first.url == later.url
+    assert first.id.startswith("2019-ir-")
+    assert later.url == f"incidents/2019/{later.slug}/"
+
+
+def test_grouping_does_not_depend_on_input_order() -> None:
+    articles = [CUT, CUT_2, RESTORED, NEXT_YEAR, ANALYSIS]
+    expected = [(i.id, i.articles) for i in build_incidents(articles)]
+    shuffled = articles[:]
+    random.Random(4).shuffle(shuffled)
+    assert [(i.id, i.articles) for i in build_incidents(shuffled)] == expected
+
+
+def test_editor_overrides() -> None:
+    first_id = build_incidents([CUT])[0].id
+    refused = article(
+        "iran-other", "Iran's internet shutdown: a second look", "2019-11-18",
+        "The shutdown imposed on 16 November continues.", countries=("ir",),
+        meta={"not-incident": first_id})
+    forced = article(
+        "kazakhstan-note", "A note on Kazakhstan", "2019-11-18", "Nothing here.",
+        countries=("kz",), meta={"incident": first_id})
+    incidents = build_incidents([CUT, refused, forced])
+    by_id = {i.id: i for i in incidents}
+    assert set(by_id[first_id].articles) == {CUT.key, forced.key}
+    assert any(refused.key in i.articles and i.id != first_id for i in incidents)
+
+
+def test_candidates_come_from_blocks_not_all_pairs() -> None:
+    articles = [
+        article(f"ru-{n}", f"Russia blocks site number {n}",
+                f"20{10 + n // 12}-{n % 12 + 1:02d}-15", f"Roskomnadzor blocked site {n}.",
+                countries=("ru",),
+                platforms=(("telegram", "signal", "discord", "viber")[n % 4],),
+                types=("platform-block",))
+        for n in range(120)
+    ]
+    result = build(articles)
+    assert max(len(d.candidates) for d in result.decisions.values()) <= 4
+
+
+def test_incident_for_says_which_incident_a_new_article_joins() -> None:
+    joined = incident_for([RESTORED], [CUT, CUT_2, NEXT_YEAR])
+    assert joined[RESTORED.key] is not None
+    assert CUT.key in joined[RESTORED.key].articles
+    assert incident_for([ANALYSIS], [CUT])[ANALYSIS.key] is None
