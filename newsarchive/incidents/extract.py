@@ -387,6 +387,8 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     for sentence in sents:
         text = sentence.text
         cut = bool(_CUT.search(text) or _END.search(text))
+        if not cut and sentence.zone != "title":
+            continue
         order = bool(_ORDER.search(text) or lex.ORDER.search(text))
         imposing = bool(_CUT.search(text)) and not _END.search(text)
         agent = bool(lex.AGENT.search(text))
@@ -487,10 +489,10 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _UNIT_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 720}
 
 
-def _about(text: str, article: ArticleInput, names: Names) -> str:
+def _about(text: str, article: ArticleInput, names: Names, lower: str | None = None) -> str:
     """"service" when a sentence names a platform or social media, "network" when it names
     the internet or a network layer, else ""."""
-    lower = text.lower()
+    lower = lower if lower is not None else text.lower()
     if lex.SOCIAL.search(text) or any(names.mentioned(p, text, lower)
                                       for p in article.platforms[:4]):
         return "service"
@@ -522,13 +524,15 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
             end = None
         weight = 2.0 if sentence.zone != "body" else 1.0
         future = bool(_FUTURE.search(text))
-        about = _about(text, article, names) if (cut or end or negated) else ""
+        about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
         partial = bool(lex.PARTIAL.search(text))
         if (_ONGOING.search(text) and (cut or negated)) or (future and end and partial):
             profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
             continue
-        for match in _DURATION.finditer(text):
+        lower = sentence.lower
+        units = ("hour" in lower or "day" in lower or "week" in lower or "month" in lower)
+        for match in _DURATION.finditer(text) if units else ():
             n = match.group("n").lower()
             count = int(n) if n.isdigit() else _NUMBERS[n]
             unit = match.group("unit").lower().rstrip("s")
