@@ -1,0 +1,129 @@
+"""Fact extraction: values, provenance, disagreement rules and editor metadata."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from newsarchive.incidents import FIELDS, build_incidents
+from tests.incidents.helpers import article
+
+START = article(
+    "afghanistan-shutdown", "Taliban impose a nationwide internet shutdown in Afghanistan",
+    "2025-09-30",
+    "The Taliban authorities cut internet and mobile phone services across the country on "
+    "the evening of 29 September. The Ministry of Communications ordered operators to switch "
+    "off fibre-optic and mobile networks, citing the need to prevent immorality.",
+    countries=("af",),
+)
+RESTORED = article(
+    "afghanistan-restored", "Internet restored in Afghanistan after 48-hour shutdown",
+    "2025-10-01",
+    "Internet and phone services came back on Wednesday, 1 October, after the shutdown "
+    "that began on 29 September.",
+    countries=("af",), types=("restoration-remedy", "shutdown"),
+)
+
+
+def one(*articles):
+    [incident] = build_incidents(list(articles))
+    return incident
+
+
+def test_start_end_status_and_duration() -> None:
+    incident = one(START, RESTORED)
+    assert incident.value("start_date") == date(2025, 9, 29)
+    assert incident.value("end_date") == date(2025, 10, 1)
+    assert incident.value("status") == "ended"
+    assert incident.value("duration_hours") == 48
+    source = incident.facts["end_date"].source
+    assert source.article == RESTORED.key and "came back" in source.sentence
+
+
+def test_place_kind_and_orderer() -> None:
+    incident = one(START)
+    record = incident.record({START.key: START})
+    assert record["country"] == "Afghanistan" and record["country_code"] == ["AF"]
+    assert record["geo_scope"] == "national" and record["area_name"] is None
+    assert record["shutdown_type"] == "full-network"
+    assert record["affected_services"] == []  # a network cut names no platform
+    assert "Ministry of Communications" in record["ordered_by"]
+    assert record["status"] == "unknown"  # nothing says whether it goes on
+    assert list(record) == list(FIELDS)
+    assert record["info_source_link"] == [START.source_url]
+
+
+def test_justification_category_and_quote() -> None:
+    exams = article(
+        "iraq-exams", "Iraq cuts the internet for exams", "2023-06-01",
+        'The ministry said the shutdown was needed "to prevent cheating in the exams".',
+        countries=("iq",))
+    justification = one(exams).value("official_justification")
+    assert justification == {"category": "exams", "quote": "to prevent cheating in the exams"}
+
+
+def test_mobile_regional_and_platforms() -> None:
+    mobile = article(
+        "india-manipur-mobile", "India suspends mobile internet in Manipur", "2023-05-04",
+        "Authorities suspended mobile internet in the Manipur state on 3 May.",
+        countries=("in",), regions=("manipur",))
+    incident = one(mobile)
+    assert incident.value("shutdown_type") == "mobile"
+    assert incident.value("geo_scope") == "regional"
+    assert incident.value("area_name")
+    block = article(
+        "russia-calls", "Russia restricts WhatsApp and Telegram calls", "2025-08-13",
+        "Roskomnadzor began restricting calls on WhatsApp and Telegram from 11 August.",
+        countries=("ru",), platforms=("whatsapp", "telegram"), types=("platform-block",))
+    incident = one(block)
+    assert incident.value("shutdown_type") == "service-based"
+    assert set(incident.value("affected_services")) == {"whatsapp", "telegram"}
+    assert incident.value("start_date") == date(2025, 8, 11)
+
+
+def test_earliest_start_and_latest_end_win_and_the_others_are_kept() -> None:
+    early = article(
+        "kz-early", "Kazakhstan cuts mobile internet amid protests", "2022-01-05",
+        "Mobile internet was cut on 4 January.", countries=("kz",))
+    later = article(
+        "kz-later", "Kazakhstan in full internet blackout", "2022-01-06",
+        "The country went offline on 5 January.", countries=("kz",))
+    back1 = article(
+        "kz-back-1", "Internet returns to Almaty", "2022-01-10",
+        "Access was restored on 10 January.", countries=("kz",))
+    back2 = article(
+        "kz-back-2", "Kazakhstan lifts the last internet restrictions", "2022-01-12",
+        "The restrictions were lifted on 11 January.", countries=("kz",))
+    incident = one(early, later, back1, back2)
+    assert incident.value("start_date") == date(2022, 1, 4)
+    assert date(2022, 1, 5) in [value for value, _ in incident.facts["start_date"].others]
+    assert incident.value("end_date") == date(2022, 1, 11)
+    assert date(2022, 1, 10) in [value for value, _ in incident.facts["end_date"].others]
+
+
+def test_a_partial_restoration_announced_for_later_leaves_it_ongoing() -> None:
+    gradual = article(
+        "iran-gradual", "Iran says internet will return gradually", "2026-01-18",
+        "Authorities said internet access would be restored gradually; global access "
+        "remained largely cut.", countries=("ir",))
+    cut = article(
+        "iran-cut", "Iran cuts the internet as protests spread", "2026-01-09",
+        "Iran cut the internet nationwide on 8 January.", countries=("ir",))
+    incident = one(cut, gradual)
+    assert incident.value("status") == "ongoing"
+    assert incident.value("end_date") is None
+
+
+def test_editor_metadata_wins() -> None:
+    edited = article(
+        "afghanistan-edited", "Afghanistan shutdown: a correction", "2025-10-02",
+        "The shutdown ended.", countries=("af",),
+        meta={"incident-end": "2025-10-01", "incident-status": "ended",
+              "incident-justification": "other: preventing immorality",
+              "incident-services": "whatsapp, facebook"})
+    incident = one(START, edited)
+    assert incident.value("end_date") == date(2025, 10, 1)
+    assert incident.facts["end_date"].source.by_editor
+    assert incident.facts["end_date"].source.sentence == ""
+    assert incident.value("official_justification") == {
+        "category": "other", "quote": "preventing immorality"}
+    assert incident.value("affected_services") == ["whatsapp", "facebook"]
