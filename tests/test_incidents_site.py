@@ -289,6 +289,7 @@ def test_feed_has_one_entry_per_incident_with_absolute_ids(
     links = {e.find(f"{ATOM}link").get("href").lstrip("/") for e in entries}
     assert links <= set(incident_urls.values())
     assert all(e.findtext(f"{ATOM}updated") for e in entries)
+    assert all(e.findtext(f"{ATOM}author/{ATOM}name") for e in entries)
     index = soup(site / "incidents" / "index.html")
     assert index.select_one('link[type="application/atom+xml"][title="Incidents"]') is not None
 

@@ -87,8 +87,9 @@ def column_orders() -> dict[str, list[Order]]:
 class FeedItem:
     """An incident as a feed entry: Pelican's writer reads these attributes."""
 
-    def __init__(self, view: IncidentView) -> None:
+    def __init__(self, view: IncidentView, author: str = "") -> None:
         self._view = view
+        self.author = author  # the archive's editors: an incident record is theirs
         self.title = view.title
         self.url = view.url
         self.date = view.date
@@ -157,7 +158,7 @@ def write_pages(
         newest = sorted(views, key=lambda v: (v.modified, v.id), reverse=True)
         limit = settings.get("FEED_MAX_ITEMS") or None
         writer.write_feed(
-            [FeedItem(view) for view in newest[:limit]],
+            [FeedItem(view, str(settings.get("AUTHOR") or "")) for view in newest[:limit]],
             generator.context,
             feed,
             feed,
