@@ -1,6 +1,6 @@
-"""Maps beyond the home page (issue 14): an event type's page, the countries index and a year
-page shade incidents when the build has them, stay under 150 KB, and every shaded country
-links to a page that exists; a country page draws its incidents as duration bars whose links
+"""Maps beyond the home page (issue 14): an event type's page, the countries and incidents
+indexes and a year page shade incidents when the build has them, stay under 150 KB, and every
+shaded country links to a page that exists; a country page draws its incidents as duration bars whose links
 lead to incident pages."""
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def _incidents(site: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("page", ["type/shutdown/index.html", "countries/index.html"])
+@pytest.mark.parametrize(
+    "page", ["type/shutdown/index.html", "countries/index.html", "incidents/index.html"]
+)
 def test_map_of_incidents_is_small_and_links_to_pages_that_exist(
     built_site: Path, page: str
 ) -> None:
