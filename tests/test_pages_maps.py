@@ -1,7 +1,7 @@
 """Maps beyond the home page (issue 14): an event type's page, the countries and incidents
 indexes and a year page shade incidents when the build has them, stay under 150 KB, and every
-shaded country links to a page that exists; a country page draws its incidents as duration bars whose links
-lead to incident pages."""
+shaded country links to a page that exists; a country page draws its incidents as duration
+bars whose links lead to incident pages."""
 
 from __future__ import annotations
 
