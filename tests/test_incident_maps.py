@@ -112,3 +112,13 @@ def test_month_chart_keeps_readable_labels_and_has_a_y_axis() -> None:
     assert all(int(size) >= 12 for size, _ in ticks)
     xs = [float(x) for x in re.findall(r'<rect class="bar" x="([\d.]+)%"', svg)]
     assert xs[0] == pytest.approx(100 * 2 / 36 + 100 / 36 * 0.1, abs=0.01)  # March of 3 years
+
+
+def test_a_country_with_a_page_anywhere_in_the_list_is_linked() -> None:
+    israel = Mention("il", "Israel", "country/il/")
+    incidents = [
+        Incident("war", ("ir", "il"), [Report([IR])]),  # its reports do not name Israel
+        Incident("later", ("il",), [Report([israel])]),
+    ]
+    rows = {row.code: row for row in country_counts(incidents)}
+    assert rows["il"].url == "country/il/" and rows["il"].count == 2

@@ -136,7 +136,10 @@ def country_counts(items: Iterable[Any]) -> list[CountryCount]:
         for country in main:
             code = str(getattr(country, "id", "") or "").lower()
             if code:
-                known.setdefault(code, country)
+                if code not in known or (
+                    getattr(country, "url", "") and not getattr(known[code], "url", "")
+                ):
+                    known[code] = country  # one with a page wins over one without
                 codes.add(code)
         counts.update(codes)
     rows = [
