@@ -13,7 +13,7 @@ Each value found keeps the sentence it came from. The rules are small and writte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from newsarchive.incidents import lexicon as lex
@@ -146,6 +146,7 @@ class Profile:
     layers: set[str] = field(default_factory=set)  # "mobile", "fixed", "all" cut
     since_month: date | None = None  # "since November 2020": a start known to the month
     recent: bool = False  # the title or lead dates a cut or a return within weeks of the report
+    cut_head: str = ""  # the title or lead sentence that says something was cut
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -251,7 +252,8 @@ _NETWORK_TYPES = ("shutdown", "throttling", "platform-block", "content-blocking"
                   "circumvention-restriction")
 
 
-def _kind(article: ArticleInput, sents: list[Sentence]) -> tuple[str, str | None]:
+def _kind(article: ArticleInput, sents: list[Sentence],
+          platforms: tuple[str, ...] = ()) -> tuple[str, str | None]:
     """(kind, event type): the first event type, or a restriction type the head supports."""
     types = [t for t in article.event_types if t != "restoration-remedy"]
     event_type = types[0] if types else (article.event_types[0] if article.event_types else None)
@@ -260,12 +262,27 @@ def _kind(article: ArticleInput, sents: list[Sentence]) -> tuple[str, str | None
         network = [t for t in types[1:3] if t in _NETWORK_TYPES]
         if network and _CUT.search(head):
             event_type = network[0]
-    if event_type is None:
+    if event_type is None:  # the tagger read no event (a language it knows little of)
         head = " ".join(s.text for s in sents[:3])
-        if _CUT.search(head) and _INTERNET.search(head):
-            event_type = "shutdown"
+        if _CUT.search(head):
+            if _THROTTLE.search(head):
+                event_type = "throttling"
+            elif lex.SOCIAL.search(head) or platforms:
+                event_type = "platform-block"
+            elif lex.NETWORK.search(head) or _INTERNET.search(head):
+                event_type = "shutdown"
     kind = KIND_OF_TYPE.get(event_type or "", "other") or "other"
     return kind, event_type
+
+
+def _platforms(article: ArticleInput) -> tuple[str, ...]:
+    """The article's platforms; when the tagger found none, those named in the lexicon's
+    Arabic, Persian and Spanish forms."""
+    if article.platforms:
+        return article.platforms
+    text = f"{article.title} {article.summary} {article.text[:3000]}".lower()
+    return tuple(pid for pid, forms in lex.PLATFORM_NAMES.items()
+                 if any(form in text for form in forms))
 
 
 def _weight(sentence: Sentence) -> float:
@@ -624,7 +641,10 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     main, regions = _main_countries(article, names)
     sents = sentences(lex.ascii_digits(article.title), lex.ascii_digits(article.summary),
                       lex.ascii_digits(article.text))
-    kind, event_type = _kind(article, sents)
+    platforms = _platforms(article)
+    if platforms != article.platforms:
+        article = replace(article, platforms=platforms)
+    kind, event_type = _kind(article, sents, platforms)
     head = sum(1 for s in sents if s.zone != "body")
     sents = sents[:head + (MAX_BODY if kind in NETWORKISH or kind == "other" else MAX_BODY_OTHER)]
     service_found = _services(article, sents, names, article.key)
@@ -639,6 +659,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
         "restoration-remedy" in article.event_types[:1])
     result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)
+    result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.search(s.text)
+                            and not _END.search(s.text)), "")
     result.ordered_by = _ordered_by(sents, article, names)
     result.justification = _justification(sents, article.key)
     years = _dates(sents, article, result, names)

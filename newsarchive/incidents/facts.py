@@ -6,8 +6,10 @@ Rules when reports disagree (the values not chosen are kept in ``Fact.others``):
   first report and no more than 62 days before it (a start given with "since"/"from" may be
   older); none: the first report's date;
 - end_date: the latest reported end on or after the start and not after its own report;
-- status: "ended" when an end is known, or when the newest report that says anything about
-  the state says it ended; "ongoing" when it says it goes on; else "unknown";
+- status: as of the newest report that says anything about the state of what is restricted:
+  "ended" when it reports the end, "ongoing" when it says it goes on; else "ended" when an
+  end is known, "ongoing" when the newest report's title or lead says it was cut (in force
+  as of that report), "unknown" otherwise;
 - duration_hours: from start and end (whole days x 24); else a stated duration;
 - the other facts: the value with most weight (title and lead count more than the body),
   the earliest report first on ties.
@@ -118,6 +120,35 @@ def _start(profiles: list[Profile]) -> Fact:
     return _fact(credible[0], credible[1:])
 
 
+RESTRICTIONS = ("shutdown", "throttling", "platform-block", "content-blocking", "outage",
+                "circumvention-restriction")
+TYPE_OF_KIND = {"full-network": "shutdown", "mobile": "shutdown", "fixed-line": "shutdown",
+                "throttling": "throttling", "service-based": "platform-block"}
+
+
+def _event_type(profiles: list[Profile]) -> Fact:
+    """The type most reports give, a restriction (a cut, a slowdown, a block) before any
+    other type when one report gives one; the first report counts half as much again."""
+    found = [Found(p.event_type, p.article.title, p.key, 1.5 if i == 0 else 1.0)
+             for i, p in enumerate(profiles) if p.event_type]
+    restrictions = [f for f in found if f.value in RESTRICTIONS]
+    return _vote(restrictions or found)
+
+
+def _event_type_of_kind(kind: Fact, voted: Fact) -> Fact:
+    """The event type that the kind of restriction implies (a block of a whole platform is
+    a platform block even where reports call it content blocking)."""
+    implied = TYPE_OF_KIND.get(str(kind.value))
+    if implied is None or voted.value == implied:
+        return voted
+    if voted.value == "outage" and implied == "shutdown":
+        return voted
+    if voted.value == "circumvention-restriction" and implied == "platform-block":
+        return voted
+    return Fact(implied, kind.source or voted.source,
+                ((voted.value, voted.source),) if voted.source and voted.value else ())
+
+
 def _main_act(profiles: list[Profile]) -> str:
     """"service" for a platform block, "network" for a network cut or slowdown, else ""."""
     kinds = [p.kind for p in profiles if p.kind in ("service", "network", "throttling")]
@@ -158,6 +189,9 @@ def _status(profiles: list[Profile], end: Fact, act: str) -> Fact:
             return Fact("ongoing", _prov(ongoing[0]))
     if end.value is not None:
         return Fact("ended", end.source)
+    newest = profiles[-1]
+    if newest.cut_head:
+        return Fact("ongoing", Provenance(newest.key, newest.cut_head))
     return Fact("unknown", None)
 
 
@@ -188,10 +222,10 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     facts["duration_hours"] = editor.get("duration_hours") or _duration(
         facts["start_date"], facts["end_date"], profiles)
     facts.update(_place(profiles, names))
-    facts["event_type"] = editor.get("event_type") or _vote(
-        [Found(p.event_type, p.article.title, p.key, 1.5 if i == 0 else 1.0)
-         for i, p in enumerate(profiles) if p.event_type])
+    facts["event_type"] = editor.get("event_type") or _event_type(profiles)
     facts["shutdown_type"] = editor.get("shutdown_type") or _shutdown_type(profiles)
+    if "event_type" not in editor:
+        facts["event_type"] = _event_type_of_kind(facts["shutdown_type"], facts["event_type"])
     network = facts["shutdown_type"].value in NETWORK_LAYERS
     facts["affected_services"] = editor.get("affected_services") or (
         Fact([], None) if network else _services(profiles))

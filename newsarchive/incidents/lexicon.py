@@ -495,3 +495,17 @@ ORDER = cue(
 )
 # the agent of a passive ("blocked by the regulator")
 AGENT = cue(r"by|par|por|pelo|pela|durch|от|tarafından", r"من قبل|بواسطة|توسط|به دستور")
+
+# platform names the gazetteer may lack in Arabic, Persian and Spanish coverage (used only when
+# the tagger found no platform in an article)
+PLATFORM_NAMES: dict[str, tuple[str, ...]] = {
+    "telegram": ("تيليغرام", "تلغرام", "تيليجرام", "تلگرام"),
+    "whatsapp": ("واتساب", "واتس آب", "واتس‌اپ", "واتساپ"),
+    "facebook": ("فيسبوك", "فيس بوك", "فیسبوک", "فیس‌بوک"),
+    "instagram": ("إنستغرام", "انستغرام", "اینستاگرام"),
+    "youtube": ("يوتيوب", "یوتیوب"),
+    "x-twitter": ("تويتر", "توییتر", "red social x", "la plataforma x", "rede social x",
+                  "réseau social x", "la red x"),
+    "tiktok": ("تيك توك", "تیک‌تاک", "تیک تاک"),
+    "signal": ("سيجنال",),
+}

@@ -69,4 +69,9 @@ def load_names(data_dir: str | None = None) -> Names:
                 names.countries.append(entity.id)
             if entity.parent:
                 names.parents[entity.id] = entity.parent
+    from newsarchive.incidents.lexicon import PLATFORM_NAMES
+
+    for pid, forms in PLATFORM_NAMES.items():
+        if pid in names.names:
+            names.aliases[pid] = (*names.aliases[pid], *forms)
     return names

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ARTICLES = {
-    "2019/iran-cuts-internet.md": """Title: Iran cuts the internet nationwide as fuel protests spread
+    "2019/iran-cuts-internet.md": """Title: Iran cuts the internet as fuel protests spread
 Date: 2019-11-17T09:00:00+03:30
 Source: Test Wire
 Source-URL: https://example.org/iran-cuts

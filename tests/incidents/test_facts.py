@@ -47,7 +47,7 @@ def test_place_kind_and_orderer() -> None:
     assert record["shutdown_type"] == "full-network"
     assert record["affected_services"] == []  # a network cut names no platform
     assert "Ministry of Communications" in record["ordered_by"]
-    assert record["status"] == "unknown"  # nothing says whether it goes on
+    assert record["status"] == "ongoing"  # in force as of its only report
     assert list(record) == list(FIELDS)
     assert record["info_source_link"] == [START.source_url]
 
