@@ -2,8 +2,8 @@
 
 Each value found keeps the sentence it came from. The rules are small and written out here:
 
-- main countries (when the tagger gives none): the tagged countries named in the title, else
-  in the lead, else the most salient one; a tagged region stands for its parent country;
+- main country (when the tagger gives none): the tagged country named first in the title,
+  else in the lead, else the one the text names most; a region stands for its parent;
 - analysis piece: five or more countries, or three or more with a survey word in the title
   ("report", "year", "how", ...) or many years, and no single country in the title;
 - kind: from the event types and the sentences (network, throttling, service, law, ...);
@@ -184,6 +184,12 @@ def _url_countries(article: ArticleInput, names: Names) -> list[str]:
             and names.mentioned(cid, words.title()) and cid not in names.parents][:1]
 
 
+def _first_position(names: Names, cid: str, text: str) -> int:
+    pattern = names.pattern(cid)
+    found = pattern.search(text) if pattern else None
+    return found.start() if found else len(text)
+
+
 def _main_countries(article: ArticleInput, names: Names
                     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(main country ids, region ids) of an article."""
@@ -205,12 +211,9 @@ def _main_countries(article: ArticleInput, names: Names
     raw = [*article.countries, *(r for r in article.regions if r not in article.countries)]
     for zone in (article.title, article.summary):
         named = [c for c in raw if names.mentioned(c, zone)]
-        if named:
-            main = [names.parents.get(c, c) for c in named]
-            main = list(dict.fromkeys(main))[:2]
-            if len(main) == 2 and names.mentioned(main[1], zone) < names.mentioned(main[0], zone):
-                main = main[:1]
-            return tuple(main), tuple(regions)
+        if named:  # the country named first is the subject ("Russia blocks X; Turkey follows")
+            first = min(named, key=lambda c: (_first_position(names, c, zone), raw.index(c)))
+            return (names.parents.get(first, first),), tuple(regions)
     if len(raw) > 1:  # no name in the title or lead: the most named country in the text
         counts: dict[str, int] = {}
         for cid in raw:
@@ -283,6 +286,13 @@ def _platforms(article: ArticleInput) -> tuple[str, ...]:
     text = f"{article.title} {article.summary} {article.text[:3000]}".lower()
     return tuple(pid for pid, forms in lex.PLATFORM_NAMES.items()
                  if any(form in text for form in forms))
+
+
+def _country_words(main: tuple[str, ...], regions: tuple[str, ...], names: Names) -> set[str]:
+    """Lower-case words of the names of an article's places (shared by every report there)."""
+    return {w for cid in (*main, *regions)
+            for name in (names.name(cid), *names.aliases.get(cid, ()))
+            for w in name.lower().split()}
 
 
 def _weight(sentence: Sentence) -> float:
@@ -651,7 +661,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result = Profile(
         article=article, day=day, main=main, regions=regions, kind=kind, event_type=event_type,
         services=frozenset(str(f.value) for f in service_found),
-        words=frozenset(content_words(f"{article.title} {article.summary}")),
+        words=frozenset(content_words(f"{article.title} {article.summary}")
+                        - _country_words(main, regions, names)),
         service_found=service_found,
     )
     title = " ".join(s.text for s in sents if s.zone == "title")

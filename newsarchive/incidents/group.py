@@ -106,7 +106,7 @@ def _places(p: Profile) -> list[str]:
 _COMPATIBLE = {
     frozenset({"network", "throttling"}): 0.6,
     frozenset({"service", "throttling"}): 0.6,
-    frozenset({"network", "service"}): 0.2,
+    frozenset({"network", "service"}): 0.3,
 }
 
 
@@ -146,8 +146,8 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
     total = 0.0
     conflict = _area_conflict(g, p)
     if conflict:
-        total -= 1.0
-        parts.append(f"{conflict}: -1")
+        total -= 0.5
+        parts.append(f"{conflict}: -0.5")
     common = p.services & g.services
     kind = _kind_score(g, p)
     if kind is None:
@@ -183,6 +183,9 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
         parts.append("time: restoration of an open incident")
     else:
         return None, f"too far in time ({p.day} vs {g.first_day}..{g.span_end})"
+    if p.start and g.start and abs(p.start - g.start) <= timedelta(days=1):
+        total += 0.5
+        parts.append(f"same start {p.start}: +0.5")
     common_words = len(p.words & g.words)
     lexical = min(1.0, common_words / 4)
     total += lexical
