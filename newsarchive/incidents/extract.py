@@ -147,6 +147,7 @@ class Profile:
     since_month: date | None = None  # "since November 2020": a start known to the month
     recent: bool = False  # the title or lead dates a cut or a return within weeks of the report
     cut_head: str = ""  # the title or lead sentence that says something was cut
+    still: bool = False  # the title or lead says it goes on (or no return is in sight)
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -675,5 +676,6 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.ordered_by = _ordered_by(sents, article, names)
     result.justification = _justification(sents, article.key)
     years = _dates(sents, article, result, names)
+    result.still = any(f.weight >= 2.0 for f in result.ongoing)
     result.analysis = not result.recent and _is_analysis(article, names, years)
     return result

@@ -28,7 +28,8 @@ from newsarchive.incidents.extract import Profile
 from newsarchive.incidents.text import CONTENT_STOP
 
 WINDOW = timedelta(days=30)
-LOOKBACK = timedelta(days=5 * 365)
+LOOKBACK = timedelta(days=5 * 365)  # a lift or follow-up naming the same service or region
+LOOKBACK_PLAIN = timedelta(days=400)  # a lift naming neither
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
@@ -177,10 +178,14 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
             g.end and g.end < p.day - timedelta(days=3)):
         total += 1.0
         parts.append(f"time: in place since {p.since_month:%B %Y}, the month it started")
-    elif p.restoration and not (g.end and g.end < p.day - timedelta(days=3)) and (
-            p.day - g.last_day <= LOOKBACK) and (not p.services or common or not g.services):
+    elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (
+            p.day - g.last_day <= (LOOKBACK if common or set(p.regions) & g.regions
+                                   else LOOKBACK_PLAIN)) and (
+            not p.services or common or not g.services) and (p.restoration or common or (
+                set(p.regions) & g.regions)):
         total += 0.8
-        parts.append("time: restoration of an open incident")
+        word = "restoration" if p.restoration else "follow-up"
+        parts.append(f"time: {word} of an open incident")
     else:
         return None, f"too far in time ({p.day} vs {g.first_day}..{g.span_end})"
     if p.start and g.start and abs(p.start - g.start) <= timedelta(days=1):
@@ -252,7 +257,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
         for place in _places(p):
             for m in sorted(months):
                 seen += index.get((place, m), ())
-            if p.restoration:
+            if p.restoration or p.still:
                 seen += open_by_place.get(place, ())[-20:]
         decision = Decision(p.key, None, "")
         best: tuple[float, str] | None = None

@@ -394,6 +394,7 @@ FUTURE = cue(
 OTHER_EVENT = cue(
     r"protest|demonstrat|rall(?:y|ies)|elect|vote|voting|polls?\b|referendum|coup|war\b|"
     r"ceasefire|clash|killed|arrest|detain|riot|earthquake|strike|announce|meeting|"
+    r"said|says|told|stated|declared|dijo|afirmó|a déclaré|a annoncé|заявил|сообщил|"
     r"manifest|élection|elecci|protesta|выбор|протест|митинг|seçim|protesto",
     r"احتجاج|تظاهر|انتخاب|اعتراض",
 )
