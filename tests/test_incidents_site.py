@@ -60,8 +60,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "content" / "pages", content / "pages")
     output = root / "output"
     # Shards of at most 3 article pages: the incidents get a Pagefind bundle of their own.
-    build_site(output, content=content, settings={"PAGEFIND_MAX_SHARD_PAGES": 3})
+    # and three rows a page, so the index orders are paginated.
+    build_site(
+        output, content=content, settings={"PAGEFIND_MAX_SHARD_PAGES": 3, "INCIDENTS_PER_PAGE": 3}
+    )
     return output
+
+
+def table_rows(site: Path, url: str) -> list[tuple[str, object]]:
+    """Every row of an index order, following its pages: (page URL, <tr>)."""
+    rows = []
+    seen = set()
+    while url not in seen:
+        seen.add(url)
+        page = soup(page_of(site, url))
+        rows += [(url, tr) for tr in page.select("table.incident-table tbody tr")]
+        following = page.select_one('nav.pagination a[rel="next"]')
+        if following is None:
+            break
+        url = resolve(url, following["href"])
+    return rows
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -240,11 +258,14 @@ def test_index_is_a_table_newest_first_with_orders_as_pages(
     ]
     assert all(th.get("scope") == "col" for th in table.select("thead th"))
     assert table.select_one('thead th[aria-sort="descending"]').get_text().startswith("Start")
-    rows = table.select("tbody tr")
+    assert len(table.select("tbody tr")) == min(3, len(incidents))
+    paged = table_rows(site, "incidents/")
+    rows = [tr for _url, tr in paged]
     assert len(rows) == len(incidents)
+    assert len({url for url, _tr in paged}) > 1, "the small site's index is not paginated"
     starts = [tr.select("td")[2].time["datetime"] for tr in rows]
     assert starts == sorted(starts, reverse=True)
-    linked = [resolve("incidents/", tr.th.a["href"]) for tr in rows]
+    linked = [resolve(url, tr.th.a["href"]) for url, tr in paged]
     assert sorted(linked) == sorted(incident_urls.values())
     reports = {incident_urls[r["incident_id"]]: len(r["articles"]) for r in incidents}
     assert [int(tr.select("td")[5].get_text()) for tr in rows] == [reports[u] for u in linked]
@@ -253,13 +274,12 @@ def test_index_is_a_table_newest_first_with_orders_as_pages(
     orders = {resolve("incidents/", a["href"]) for a in table.select("thead th a")}
     assert {"incidents/by-country/", "incidents/by-duration/", "incidents/oldest/"} <= orders
     for order in orders:
-        other = soup(page_of(site, order)).select("table.incident-table tbody tr")
-        assert len(other) == len(incidents), order
+        assert len(table_rows(site, order)) == len(incidents), order
 
 
 def test_order_by_reports_puts_most_reported_first(site: Path) -> None:
-    rows = soup(site / "incidents" / "by-reports" / "index.html").select("tbody tr")
-    counts = [int(tr.select("td")[5].get_text()) for tr in rows]
+    rows = table_rows(site, "incidents/by-reports/")
+    counts = [int(tr.select("td")[5].get_text()) for _url, tr in rows]
     assert counts == sorted(counts, reverse=True)
 
 
