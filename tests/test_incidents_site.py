@@ -416,3 +416,14 @@ def test_settings_are_validated() -> None:
     ):
         with pytest.raises(ValueError, match="INCIDENTS_"):
             plugin_settings(bad)
+
+
+def test_body_text_keeps_paragraphs_and_words() -> None:
+    from plugins.incidents import body_text
+
+    markup = (
+        "<p>Russia&rsquo;s <em>partial</em>ly\n  said:</p><ul><li>one</li><li>two &amp; three"
+        "</li></ul><p>Next<br>line</p>"
+    )
+    assert body_text(markup) == "Russia’s partially said:\n\none\n\ntwo & three\n\nNext\n\nline"
+    assert body_text("") == ""

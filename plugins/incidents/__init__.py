@@ -24,8 +24,11 @@ INCIDENTS_FEED ("incidents/feed.atom.xml"; None for no feed).
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +39,6 @@ from markupsafe import Markup
 from pelican import signals
 
 from newsarchive.atom_ids import make_ids_absolute
-from newsarchive.sanitize import html_to_text
 
 from .pages import write_pages
 from .view import IncidentView, build_views
@@ -95,6 +97,26 @@ def _plain(value: Any) -> str:
     return Markup(str(value or "")).striptags()
 
 
+# A body's plain text for the engine: block elements end paragraphs, other tags go without a
+# trace (so "<em>partial</em>ly" stays one word), entities are decoded. Two regular
+# expressions over Pelican's sanitised HTML: a tenth of a tokenizer's cost at 10,000 articles.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|br|hr|figure"
+    r"|figcaption|section|article|aside|header|footer)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[^\S\n]+")
+_PARAGRAPHS = re.compile(r"\s*\n\s*")
+
+
+def body_text(markup: str) -> str:
+    """Plain text of an article body (NFC): paragraphs apart by a blank line, spaces collapsed."""
+    text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", markup or "")))
+    text = unicodedata.normalize("NFC", text)
+    return _PARAGRAPHS.sub("\n\n", _SPACES.sub(" ", text)).strip()
+
+
 def _ids(mentions: Iterable[Any]) -> list[str]:
     return [str(m.id) for m in mentions or ()]
 
@@ -128,7 +150,7 @@ def article_input(article: Any, input_type: type) -> Any:
         source=str(getattr(article, "source", "") or ""),
         source_url=str(article.metadata.get("source-url", "") or ""),
         summary=_plain(article.metadata.get("summary", "")),
-        text=html_to_text(getattr(article, "_content", "") or ""),
+        text=body_text(getattr(article, "_content", "") or ""),
         lang=str(getattr(article, "lang", "") or "en"),
         countries=tuple(_ids(p for p in places if not _is_region(p))),
         main_countries=None,
