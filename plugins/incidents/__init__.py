@@ -106,15 +106,15 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"[^\S\n]+")
-_PARAGRAPHS = re.compile(r"\s*\n\s*")
+_SPACES = re.compile(r"\s+")
+_BREAK = "\ue000"  # a private-use character marks block boundaries (not whitespace)
 
 
 def body_text(markup: str) -> str:
     """Plain text of an article body (NFC): paragraphs apart by a blank line, spaces collapsed."""
-    text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", markup or "")))
-    text = unicodedata.normalize("NFC", text)
-    return _PARAGRAPHS.sub("\n\n", _SPACES.sub(" ", text)).strip()
+    text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub(_BREAK, markup or "")))
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return "\n\n".join(p for p in (part.strip() for part in text.split(_BREAK)) if p)
 
 
 def _ids(mentions: Iterable[Any]) -> list[str]:
