@@ -148,6 +148,7 @@ class Profile:
     recent: bool = False  # the title or lead dates a cut or a return within weeks of the report
     cut_head: str = ""  # the title or lead sentence that says something was cut
     still: bool = False  # the title or lead says it goes on (or no return is in sight)
+    head_services: frozenset[str] = frozenset()  # platforms named in the title or lead
     area: Found | None = None
     scope: Found | None = None
     ordered_by: list[Found] = field(default_factory=list)
@@ -221,8 +222,10 @@ def _main_countries(article: ArticleInput, names: Names
             parent = names.parents.get(cid, cid)
             counts[parent] = counts.get(parent, 0) + names.mentioned(cid, article.text)
         countries = sorted(countries, key=lambda c: -counts.get(c, 0))
-    if not countries:
-        countries = _url_countries(article, names)
+    if not countries:  # the tagger found none: a city in the head, the URL, a city anywhere
+        countries = (lex.city_countries(f"{article.title} {article.summary}")
+                     or _url_countries(article, names)
+                     or lex.city_countries(article.text[:4000]))
     return tuple(countries[:1]), tuple(regions)
 
 
@@ -554,7 +557,8 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         future = bool(_FUTURE.search(text))
         about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
         partial = bool(lex.PARTIAL.search(text))
-        if (_ONGOING.search(text) and (cut or negated)) or (future and end and partial):
+        if (_ONGOING.search(text) and (cut or negated)) or (future and end and partial) or (
+                negated and not future):  # "has not been restored": not back yet
             profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
             continue
@@ -662,6 +666,7 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result = Profile(
         article=article, day=day, main=main, regions=regions, kind=kind, event_type=event_type,
         services=frozenset(str(f.value) for f in service_found),
+        head_services=frozenset(str(f.value) for f in service_found if f.weight >= 2.0),
         words=frozenset(content_words(f"{article.title} {article.summary}")
                         - _country_words(main, regions, names)),
         service_found=service_found,

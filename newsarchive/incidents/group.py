@@ -47,6 +47,7 @@ class Group:
     areas: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
+    head_services: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     first_day: date = date.min
     last_day: date = date.min
@@ -66,6 +67,7 @@ class Group:
         if p.kind not in ("other", ""):
             self.kinds.add(p.kind)
         self.services |= p.services
+        self.head_services |= p.head_services
         self.words |= p.words
         self.last_day = max(self.last_day, p.day)
         if p.start and (self.start is None or p.start < self.start) and (
@@ -152,13 +154,13 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
     common = p.services & g.services
     kind = _kind_score(g, p)
     if kind is None:
-        if not common:
-            return None, f"kinds do not match ({p.kind} vs {', '.join(sorted(g.kinds))})"
-        kind = 0.0
+        kind = 0.0 if common else -0.5
+        parts.append(f"kinds differ ({p.kind} vs {', '.join(sorted(g.kinds))})")
     total += kind
     parts.append(f"kind {kind:.1f}")
     if p.services and g.services:
-        if not common and p.kind == "service" and "service" in g.kinds:
+        if not common and p.head_services and g.head_services and not (
+                p.head_services & g.head_services):
             return None, "no platform in common"
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard
@@ -174,8 +176,7 @@ def score(g: Group, p: Profile) -> tuple[float | None, str]:
     elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
         total += 1.0
         parts.append(f"time: same start {p.start}")
-    elif p.since_month and month(p.since_month) == month(g.start or g.first_day) and not (
-            g.end and g.end < p.day - timedelta(days=3)):
+    elif p.since_month and month(p.since_month) == month(g.start or g.first_day):
         total += 1.0
         parts.append(f"time: in place since {p.since_month:%B %Y}, the month it started")
     elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (

@@ -360,7 +360,9 @@ NOT_END = re.compile(
 )
 ONGOING = cue(
     r"remains?\b|remained|still|continu|ongoing|persist|until further notice|indefinite|"
-    r"no end in sight|entered its|enters its|(?:days?|weeks?|months?) now|"
+    r"no end in sight|entered its|enters its|(?:days?|weeks?|months?) now|no timeline|"
+    r"(?:has|have|had) been (?:largely |mostly )?(?:cut|offline|blocked|down|restricted)|"
+    r"without (?:internet|access|connectivity)|"
     r"(?:is|are|remains?) (?:blocked|restricted|down|offline|cut|banned|suspended)\b|"
     r"sigue|siguen|continúa|todavía|aún|permanece|toujours|restent|reste\b|demeure|"
     r"se poursuit|ainda|weiterhin|noch immer|dauert an|продолжа|по-прежнему|всё ещё|"
@@ -444,6 +446,7 @@ CUT_NOUN = cue(
 )
 PARTIAL = cue(
     r"partly|partial|partially|gradual|gradually|some (?:areas|regions|towns|cities|users)|"
+    r"2G|slow speeds?|low speeds?|whitelist|whitelisted|in stages|phased|"
     r"few towns|a few|parts of|limited (?:access|service)|only (?:in|for|fixed|mobile|some)|"
     r"parcial|partiel|progressiv|частичн|постепенн|kısmen|kademeli",
     r"جزئي|تدريجي|تدریجی|بخشی|برخی",
@@ -510,3 +513,79 @@ PLATFORM_NAMES: dict[str, tuple[str, ...]] = {
     "tiktok": ("تيك توك", "تیک‌تاک", "تیک تاک"),
     "signal": ("سيجنال",),
 }
+
+# capitals and cities that datelines and reports name instead of the country (used only when
+# the tagger found no country in an article)
+CITIES: dict[str, tuple[str, ...]] = {
+    "ir": ("Tehran", "Teheran", "تهران", "طهران", "Тегеран", "Mashhad", "مشهد", "Tahran"),
+    "iq": ("Baghdad", "بغداد", "Багдад", "Erbil", "Arbil", "أربيل", "اربيل", "Basra", "البصرة",
+           "Mosul", "الموصل", "Sulaymaniyah", "السليمانية", "Bağdat"),
+    "ru": ("Moscow", "Москва", "Москве", "Moscou", "Moscú", "Moskova", "موسكو", "مسکو",
+           "Moskau", "Kremlin", "Кремль"),
+    "tr": ("Ankara", "Istanbul", "İstanbul", "Анкара", "Стамбул", "أنقرة", "إسطنبول", "آنکارا"),
+    "ve": ("Caracas", "Каракас", "كاراكاس"),
+    "et": ("Addis Ababa", "Addis-Abeba", "Addis Abeba", "أديس أبابا", "Аддис-Абеба", "Mekelle",
+           "Bahir Dar", "Gondar"),
+    "af": ("Kabul", "کابل", "كابول", "Кабул", "Kandahar", "قندهار", "Herat", "هرات"),
+    "bd": ("Dhaka", "Dacca", "ঢাকা"),
+    "sn": ("Dakar",),
+    "pk": ("Islamabad", "Karachi", "Lahore", "اسلام آباد", "Исламабад"),
+    "in": ("New Delhi", "Srinagar", "Nueva Delhi", "Нью-Дели", "نيودلهي"),
+    "kz": ("Almaty", "Алматы", "Astana", "Астана", "Nur-Sultan"),
+    "sd": ("Khartoum", "الخرطوم", "Хартум"),
+    "ke": ("Nairobi",), "ug": ("Kampala",), "tz": ("Dar es Salaam", "Dodoma"),
+    "mm": ("Yangon", "Naypyidaw", "Naypyitaw", "Mandalay"), "by": ("Minsk", "Минск"),
+    "cu": ("Havana", "La Habana", "Гавана"), "np": ("Kathmandu", "काठमाडौं"),
+    "ng": ("Abuja", "Lagos"), "lb": ("Beirut", "بيروت", "Бейрут"), "sy": ("Damascus", "دمشق"),
+    "br": ("Brasília", "Brasilia", "São Paulo", "Sao Paulo", "Rio de Janeiro"),
+    "uz": ("Tashkent", "Ташкент"), "az": ("Baku", "Bakı", "Баку"), "ge": ("Tbilisi", "Тбилиси"),
+    "am": ("Yerevan", "Ереван"), "eg": ("Cairo", "القاهرة"), "dz": ("Algiers", "Alger"),
+    "cn": ("Beijing", "Pékin", "Пекин", "北京"), "ua": ("Kyiv", "Kiev", "Київ", "Киев"),
+}
+# country names and adjectives in languages the gazetteer may lack (fallback as above); Arabic
+# forms may carry a clitic (و، ب، ل) so they are matched inside words
+COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
+    "iq": ("Irak", "Iraq", "irakien", "irakienne", "iraquí", "iraquíes", "العراق", "العراقية",
+           "العراقي", "عراق", "عراقی", "Ирак"),
+    "ir": ("Irán", "İran", "iranien", "iranienne", "iraní", "إيران", "ايران", "الإيرانية",
+           "الإيراني", "ایران", "ایرانی", "Иран"),
+    "ve": ("venezolano", "venezolana", "venezolanos", "vénézuélien", "vénézuélienne",
+           "فنزويلا", "ونزوئلا", "Венесуэла"),
+    "sn": ("sénégalais", "sénégalaise", "Sénégal", "Senegal", "السنغال"),
+    "ru": ("Rusia", "Russie", "russe", "ruso", "rusa", "روسيا", "الروسية", "روسیه", "Россия"),
+    "tr": ("Turquía", "Turquie", "turc", "turque", "turco", "تركيا", "التركية", "ترکیه",
+           "Türkiye", "Турция"),
+    "et": ("Etiopía", "Éthiopie", "éthiopien", "éthiopienne", "إثيوبيا", "اثيوبيا",
+           "الإثيوبية", "اتیوپی", "Etiyopya", "Эфиопия"),
+    "af": ("Afganistán", "أفغانستان", "افغانستان", "Afghanistan", "Афганистан"),
+    "in": ("Inde", "الهند", "هند", "Hindistan", "Индия", "Cachemira", "Cachemire", "كشمير",
+           "کشمیر", "Кашмир"),
+    "pk": ("Pakistán", "باكستان", "پاکستان", "Пакистан"),
+    "br": ("Brasil", "Brésil", "البرازيل", "برزیل", "Бразилия"),
+    "bd": ("Bangladés", "بنغلاديش", "بنگلادش", "Бангладеш"),
+    "kz": ("Kazajistán", "Kazakhstan", "كازاخستان", "قزاقستان", "Казахстан"),
+    "sd": ("Sudán", "Soudan", "السودان", "سودان", "Судан"),
+    "mm": ("Birmania", "Birmanie", "ميانمار", "میانمار", "Мьянма"),
+    "cu": ("Cuba", "كوبا", "کوبا", "Куба"),
+    "sy": ("Siria", "Syrie", "سوريا", "سوریه", "Сирия"),
+}
+_CITY_PATTERNS: dict[str, re.Pattern[str]] = {
+    cc: re.compile("(?<!\\w)(?:" + "|".join(re.escape(c) for c in names) + ")(?!\\w)")
+    for cc, names in CITIES.items()
+}
+_FORM_PATTERNS: dict[str, re.Pattern[str]] = {
+    cc: re.compile("|".join(
+        re.escape(f) if not f.isascii() and not f[0].isupper() and "\u0600" <= f[0] <= "\u06ff"
+        else "(?<!\\w)" + re.escape(f) + "(?!\\w)" for f in forms))
+    for cc, forms in COUNTRY_FORMS.items()
+}
+
+
+def city_countries(text: str) -> list[str]:
+    """Countries ``text`` names in the forms above or by a capital or main city, most named
+    first."""
+    counts: dict[str, int] = {}
+    for patterns in (_FORM_PATTERNS, _CITY_PATTERNS):
+        for cc, pattern in patterns.items():
+            counts[cc] = counts.get(cc, 0) + len(pattern.findall(text))
+    return sorted((cc for cc, n in counts.items() if n), key=lambda cc: -counts[cc])
