@@ -110,7 +110,7 @@ def test_subpath_siteurl_yields_working_links(tmp_path: Path) -> None:
     assert f"{siteurl}/events/" in feed
 
 
-def test_pagefind_indexes_exactly_the_article_pages(built_site: Path) -> None:
+def test_pagefind_indexes_exactly_the_article_and_incident_pages(built_site: Path) -> None:
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
     indexed = sum(lang["page_count"] for lang in entry["languages"].values())
     bodies = sorted(
@@ -118,8 +118,11 @@ def test_pagefind_indexes_exactly_the_article_pages(built_site: Path) -> None:
         for p in built_site.rglob("*.html")
         if "data-pagefind-body" in p.read_text(encoding="utf-8")
     )
-    expected = sorted(article_path(a) for a in published_articles())
-    assert bodies == expected, "data-pagefind-body must mark article pages and nothing else"
+    incidents = sorted(
+        p.relative_to(built_site).as_posix() for p in built_site.glob("incidents/*/*/index.html")
+    )
+    expected = sorted([*(article_path(a) for a in published_articles()), *incidents])
+    assert bodies == expected, "data-pagefind-body must mark article and incident pages only"
     assert indexed == len(expected)
 
 
@@ -136,18 +139,20 @@ def test_article_page_shows_source_and_lang(built_site: Path) -> None:
 
 
 def test_search_facets_list_exactly_the_values_pagefind_indexed(built_site: Path) -> None:
-    """The search page's build-time options are the articles' Pagefind filters, with counts."""
+    """The search page's build-time options are the articles' Pagefind filters, with counts
+    (incident pages, kind "Incident", are indexed too but not counted there)."""
     from collections import Counter
 
     indexed: dict[str, Counter[str]] = {}
     for path in built_site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" not in html:
+        if "data-pagefind-body" not in html or 'data-pagefind-meta="kind:Incident"' in html:
             continue
         soup = BeautifulSoup(html, "html.parser")
         values: dict[str, set[str]] = {}
         for span in soup.select("[data-pagefind-filter]"):
             values.setdefault(span["data-pagefind-filter"], set()).add(span.get_text())
+        values.pop("kind", None)  # articles vs incidents, not a facet of the search page
         for key, found in values.items():
             indexed.setdefault(key, Counter()).update(found)
     search = BeautifulSoup(
