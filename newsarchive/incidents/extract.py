@@ -226,6 +226,9 @@ def _main_countries(article: ArticleInput, names: Names
         countries = (lex.city_countries(f"{article.title} {article.summary}")
                      or _url_countries(article, names)
                      or lex.city_countries(article.text[:4000]))
+    if not countries and not regions:  # nothing names a place: the language's country
+        lang = article.lang.lower().split("-")[0]
+        countries = [lex.LANGUAGE_COUNTRY[lang]] if lang in lex.LANGUAGE_COUNTRY else []
     return tuple(countries[:1]), tuple(regions)
 
 

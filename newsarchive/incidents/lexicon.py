@@ -589,3 +589,8 @@ def city_countries(text: str) -> list[str]:
         for cc, pattern in patterns.items():
             counts[cc] = counts.get(cc, 0) + len(pattern.findall(text))
     return sorted((cc for cc, n in counts.items() if n), key=lambda cc: -counts[cc])
+
+# the country a text in a national language most likely reports on, when it names no place
+LANGUAGE_COUNTRY = {"ru": "ru", "tr": "tr", "fa": "ir", "uk": "ua", "be": "by", "kk": "kz",
+                    "uz": "uz", "hy": "am", "ka": "ge", "az": "az", "am": "et", "my": "mm",
+                    "bn": "bd", "ne": "np", "si": "lk", "vi": "vn", "th": "th"}
