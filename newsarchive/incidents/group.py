@@ -3,22 +3,25 @@
 Articles are read oldest first. Each one is compared only with the groups indexed under its
 own (place, month) keys -- its main countries and regions, for the months from ``WINDOW``
 before its date to its date, and the month of any start it reports -- plus, when it reports a
-restoration, the groups of its country still open within ``LOOKBACK``. That keeps the work
-linear in the number of articles. The best-scoring candidate above ``THRESHOLD`` wins; else
-the article starts a group. A group's id comes from its first (earliest) report and never
-changes when later reports join.
+restoration or says the restriction goes on, the groups of its place still open within
+``LOOKBACK``. That keeps the work linear in the number of articles (at most
+``KEY_CANDIDATES`` groups, the most recently active, are compared per key, however dense the
+archive). The best-scoring candidate above ``THRESHOLD`` wins; else the article starts a
+group. A group's id comes from its first (earliest) report and never changes when later
+reports join.
 
-Score (see :func:`score`): same place (required; another area costs 1), compatible kind
-(required unless a platform is in common), services in common (disjoint platforms of two
-platform blocks refuse), time (the report falls in the group's span -- first report to end,
-or to newest
-report + ``WINDOW`` while ongoing -- or reports the same start, or is a restoration of an
-open group; required), a start reported after the group's end or long after its newest
-report refuses, and title words in common add.
+Score (see :func:`score`): same place (required; another area costs 0.5), kind (the same
+1, compatible less, different -0.5 unless a platform is in common), services in common
+(platforms named in both titles or leads that differ refuse), a start date in common 0.5,
+time (required: the report falls in the group's span -- first report to end, or to newest
+report + ``WINDOW`` while ongoing -- or reports the same start or start month, or is a lift
+or a "still in force" follow-up of an open group), a start reported after the group's end or
+long after its newest report refuses, and title words in common add (place names left out).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ LOOKBACK_PLAIN = timedelta(days=400)  # a lift naming neither
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
+KEY_CANDIDATES = 24  # groups compared per (place, month) key: the most recently active ones
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
 
 
@@ -45,6 +49,7 @@ class Group:
     main: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
     areas: set[str] = field(default_factory=set)
+    area_words: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
     head_services: set[str] = field(default_factory=set)
@@ -64,6 +69,7 @@ class Group:
         self.regions |= set(p.regions)
         if p.area:
             self.areas.add(str(p.area.value))
+            self.area_words |= _area_words(str(p.area.value))
         if p.kind not in ("other", ""):
             self.kinds.add(p.kind)
         self.services |= p.services
@@ -126,8 +132,7 @@ def _area_conflict(g: Group, p: Profile) -> str | None:
     """Why a report is about another area than the group, if it is."""
     if p.regions and g.regions and not set(p.regions) & g.regions and p.area and g.areas:
         return "different regions"
-    if p.area and g.areas and not _area_words(str(p.area.value)) & set().union(
-            *(_area_words(a) for a in g.areas)):
+    if p.area and g.areas and not _area_words(str(p.area.value)) & g.area_words:
         return f"different areas ({p.area.value} vs {', '.join(sorted(g.areas))})"
     return None
 
@@ -136,8 +141,9 @@ _AREA_GENERIC = frozenset({"region", "state", "province", "city", "district", "a
                            "the", "valley", "territory", "governorate", "oblast"})
 
 
-def _area_words(name: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", name.lower()) if w not in _AREA_GENERIC}
+@functools.cache
+def _area_words(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", name.lower()) if w not in _AREA_GENERIC)
 
 
 def score(g: Group, p: Profile) -> tuple[float | None, str]:
@@ -257,7 +263,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
             months.add(month(p.since_month))
         for place in _places(p):
             for m in sorted(months):
-                seen += index.get((place, m), ())
+                seen += index.get((place, m), ())[-KEY_CANDIDATES:]
             if p.restoration or p.still:
                 seen += open_by_place.get(place, ())[-20:]
         decision = Decision(p.key, None, "")
