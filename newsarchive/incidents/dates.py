@@ -80,6 +80,7 @@ _DATE_WORDS = Cue(r"\b(?:" + "|".join(
                                   "last night", "this morning"}, key=len, reverse=True)
     if len(w) >= 2
 ) + ")")
+_WORD_START = re.compile(r"(?<!\w)\w")
 _WEEKDAY_DATE = re.compile(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b")
 _ISO = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d")
 
@@ -138,14 +139,17 @@ def _phrases(sentence: str) -> Iterator[re.Match[str]]:
     """Date phrases of a sentence: the phrase regex runs only in a window around each date
     word the automaton found (and ISO dates), not along the whole sentence."""
     cursor = 0
-    for hit in _DATE_WORDS.finditer(sentence):
+    for hit in sorted(_DATE_WORDS.finditer(sentence), key=lambda h: h.start()):
         if hit.end() <= cursor:
             continue
         lo = max(cursor, hit.start() - 25)
-        match = _PHRASES.search(sentence, lo, min(len(sentence), hit.end() + 16))
-        if match and match.end() > hit.start():
-            cursor = match.end()
-            yield match
+        starts = [m.start() for m in _WORD_START.finditer(sentence, lo, hit.start())]
+        for at in [*starts, hit.start()]:
+            match = _PHRASES.match(sentence, at, min(len(sentence), hit.end() + 16))
+            if match and match.end() > hit.start():
+                cursor = match.end()
+                yield match
+                break
     if "-" in sentence:
         for iso in _ISO.finditer(sentence):
             match = _PHRASES.match(sentence, iso.start())
