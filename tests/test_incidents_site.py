@@ -427,3 +427,34 @@ def test_body_text_keeps_paragraphs_and_words() -> None:
     )
     assert body_text(markup) == "Russia’s partially said:\n\none\n\ntwo & three\n\nNext\n\nline"
     assert body_text("") == ""
+
+
+def test_entity_pages_that_list_an_incident() -> None:
+    from plugins.incidents import entity_keys
+    from plugins.incidents.view import Link
+
+    def mention(kind: str, id_: str, name: str, parent: str = "") -> SimpleNamespace:
+        page = SimpleNamespace(entity=SimpleNamespace(parent=parent or None))
+        return SimpleNamespace(type=kind, id=id_, name=name, page=page)
+
+    kashmir = mention("country", "kashmir", "Kashmir", parent="in")
+    reports = [
+        SimpleNamespace(
+            countries=[mention("country", "in", "India"), kashmir],
+            platforms=[mention("platform", "whatsapp", "WhatsApp")],
+            entity_ids=["country:in", "country:kashmir", "body:dot-india", "person:someone"],
+        ),
+        SimpleNamespace(
+            countries=[kashmir], platforms=[], entity_ids=["country:kashmir", "body:dot-india"]
+        ),
+        SimpleNamespace(countries=[], platforms=[], entity_ids=["law:it-act"]),
+    ]
+    view = SimpleNamespace(
+        codes=("in",),
+        incident=SimpleNamespace(facts={"event_type": Fact("shutdown", None)}),
+        services=(Link("WhatsApp", "platform/whatsapp/"),),
+        reports=reports,
+    )
+    assert entity_keys(view) == {
+        "country:in", "type:shutdown", "platform:whatsapp", "country:kashmir", "body:dot-india",
+    }

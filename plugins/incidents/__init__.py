@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 _KNOWN = {"INCIDENTS_ENABLED", "INCIDENTS_PER_PAGE", "INCIDENTS_FEED"}
 # Entity kinds an incident is filed under by its facts; any other entity (a body, a law, a
-# person...) files it when at least half of its reports mention that entity.
+# person..., or a region) files it when at least half of its reports mention that entity.
 _FACT_KINDS = {"country", "platform", "type"}
 
 
@@ -193,6 +193,9 @@ def entity_keys(view: IncidentView) -> set[str]:
         for key in set(getattr(article, "entity_ids", None) or ()):
             if key.split(":", 1)[0] not in _FACT_KINDS:
                 mentioned[key] += 1
+        places = getattr(article, "countries", None) or ()
+        for region in {str(m.id) for m in places if _is_region(m)}:
+            mentioned[f"country:{region}"] += 1  # a region's page lists what happened there
     half = max(1, (len(view.reports) + 1) // 2)
     keys.update(key for key, count in mentioned.items() if count >= half)
     return keys
