@@ -108,8 +108,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    """Why a record is already in the archive: ``url``, ``guid``, ``content``, ``title`` or
-    ``near`` (with the estimated similarity)."""
+    """Why a record is already in the archive: ``url``, ``guid``, ``content`` or ``near``
+    (with the estimated similarity)."""
 
     key: str
     reason: str
@@ -117,7 +117,7 @@ class Match:
 
 
 class DedupeIndex:
-    """Lookups by canonical URL, guid, content hash, headline+date and MinHash bands."""
+    """Lookups by canonical URL, guid, content hash and MinHash bands (never by headline)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
@@ -125,7 +125,6 @@ class DedupeIndex:
         self._by_url: dict[str, str] = {}
         self._by_guid: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
-        self._by_title: dict[str, list[str]] = defaultdict(list)
         self._by_band: dict[tuple[int, bytes], list[str]] = defaultdict(list)
 
     def __len__(self) -> int:
@@ -144,9 +143,6 @@ class DedupeIndex:
             self._by_guid.setdefault(guid_key(entry.guid, entry.source_name), entry.key)
         if entry.content_hash:
             self._by_hash.setdefault(entry.content_hash, entry.key)
-        words = title_key(entry.title)
-        if len(words.split()) >= 6:
-            self._by_title[words].append(entry.key)
         if entry.sig:
             for band in _bands(entry.sig):
                 self._by_band[band].append(entry.key)
@@ -165,9 +161,6 @@ class DedupeIndex:
             for name in keys:
                 if table.get(name) == key:
                     del table[name]
-        words = title_key(entry.title)
-        if key in self._by_title.get(words, []):
-            self._by_title[words].remove(key)
         if entry.sig:
             for band in _bands(entry.sig):
                 if key in self._by_band.get(band, []):
@@ -185,8 +178,11 @@ class DedupeIndex:
         return slug in self.slugs
 
     def match(self, *, urls: list[str], guid: str, source_name: str, content_hash: str,
-              title: str, date: datetime | None, sig: Signature | None) -> Match | None:
-        """The archived article this record is, or is a copy of; None for a new story."""
+              sig: Signature | None) -> Match | None:
+        """The archived article this record is, or is a copy of; None for a new story.
+
+        Never by headline alone: different stories share headlines ("Internet shutdown
+        ordered ahead of national exams"); copies under other headlines share their text."""
         for url in urls:
             if url and url in self._by_url:
                 return Match(self._by_url[url], "url")
@@ -196,12 +192,6 @@ class DedupeIndex:
                 return Match(key, "guid")
         if content_hash and content_hash in self._by_hash:
             return Match(self._by_hash[content_hash], "content")
-        words = title_key(title)
-        if date and len(words.split()) >= 6:
-            for key in self._by_title.get(words, []):
-                other = self.entries[key].date
-                if other and abs((other - date).total_seconds()) <= 3 * 86400:
-                    return Match(key, "title")
         if sig:
             best: Match | None = None
             shared: Counter[str] = Counter(

@@ -226,6 +226,40 @@ def _parse_loose(text: str) -> datetime | None:
         return None
 
 
+_MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for name in names}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TEXT_DATES = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I),
+     ("d", "M", "y")),
+    (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
+     ("M", "d", "y")),
+)
+TEXT_DATE_CHARS = 600  # a date is looked for where a byline or dateline would be
+
+
+def date_from_text(text: str) -> datetime | None:
+    """A date written near the start of ``text`` ('6 December 2022', 'March 3, 2023',
+    '2023-03-03'), as midnight UTC; None when there is none (the earliest match wins)."""
+    head = text[:TEXT_DATE_CHARS]
+    best: tuple[int, datetime] | None = None
+    for pattern, order in _TEXT_DATES:
+        for match in pattern.finditer(head):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = _MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
+            try:
+                found = datetime(int(parts["y"]), month, int(parts["d"]), tzinfo=UTC)
+            except ValueError:
+                continue
+            if 1990 <= found.year <= 2100 and (best is None or match.start() < best[0]):
+                best = (match.start(), found)
+            break
+    return best[1] if best else None
+
+
 def format_date(value: datetime) -> str:
     """ISO 8601 with its offset, seconds precision: 2024-07-18T21:00:00+06:00."""
     return value.replace(microsecond=0).isoformat()

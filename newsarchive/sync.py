@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsarchive.fileperm import set_ordinary_mode
+
 
 @dataclass
 class SyncReport:
@@ -44,6 +46,7 @@ def _files(root: Path) -> set[str]:
 def _copy_atomically(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".sync-")
+    set_ordinary_mode(handle)  # mkstemp's 0600 would hide the site from the web server
     os.close(handle)
     try:
         shutil.copyfile(source, temporary)

@@ -47,7 +47,8 @@ def make_content(root: Path) -> Path:
     return content
 
 
-def pelican(root: Path, content: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+def pelican(root: Path, content: Path, out: Path,
+            env: dict[str, str]) -> subprocess.CompletedProcess:
     overrides = {"CACHE_PATH": str(root / "cache"), "PAGEFIND_ENABLED": False,
                  "ENTITIES_CACHE": False, "CONTENT_MAX_BYTES": CAP, "LOAD_CONTENT_CACHE": False}
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s",
@@ -75,7 +76,8 @@ def log(done: subprocess.CompletedProcess) -> str:
     return done.stdout + done.stderr
 
 
-def test_7_a_slug_cannot_replace_a_site_page(site: tuple[Path, subprocess.CompletedProcess]) -> None:
+def test_7_a_slug_cannot_replace_a_site_page(
+        site: tuple[Path, subprocess.CompletedProcess]) -> None:
     root, done = site
     assert done.returncode == 0, log(done)
     search = (root / "output" / "search" / "index.html").read_text(encoding="utf-8")

@@ -183,7 +183,7 @@ def test_3_a_redirect_to_a_private_address_is_refused(
     original = fetch_module.forbidden_reason
     monkeypatch.setattr(fetch_module, "forbidden_reason",
                         lambda ip: None if str(ip) == "127.0.0.1" else original(ip))
-    with pytest.raises(FetchError, match="refused.*loopback"):
+    with pytest.raises(FetchError, match=r"refused.*loopback"):
         fetch(f"{internal}/feed-mapped", timeout=5)
 
 
@@ -196,7 +196,7 @@ def test_3_a_name_resolving_to_a_private_address_is_refused(
                 (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 80))]
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    with pytest.raises(FetchError, match="refused.*private"):
+    with pytest.raises(FetchError, match=r"refused.*private"):
         fetch("http://metadata.example.org/latest", timeout=2)
 
 
@@ -352,33 +352,51 @@ def test_11_a_failing_inbox_file_moves_to_rejected_with_its_reason(
     assert "0 failed" in capsys.readouterr().out
 
 
+KILLED_ON_THIRD = (
+    "import os, signal, sys\n"
+    "from pathlib import Path\n"
+    "from newsarchive import pipeline\n"
+    "from newsarchive.cli import main\n"
+    "real, seen = pipeline.read_source, []\n"
+    "def read(source, *args, **kwargs):\n"
+    "    seen.append(source)\n"
+    "    if len(seen) == 3:\n"
+    "        os.kill(os.getpid(), signal.SIGKILL)  # killed while reading the third file\n"
+    "    return real(source, *args, **kwargs)\n"
+    "pipeline.read_source = read\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
 def test_11_the_inbox_index_is_saved_as_the_run_goes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     from newsarchive import pipeline
 
     config(tmp_path)
-    for number in range(4):
+    bodies = [BODY_A, BODY_B, " ".join(reversed(BODY_A.split())),
+              " ".join(reversed(BODY_B.split()))]  # four different texts
+    for number, body in enumerate(bodies):
         write(tmp_path / "inbox" / f"{number}.txt",
-              f"Story {number} about a shutdown\n\nOn 8 January 2024 story {number}. {BODY_A}\n")
+              f"Story {number} about a shutdown\n\nOn 8 January 2024 story {number}. {body}\n")
+    killed = subprocess.run(
+        [os.sys.executable, "-c", KILLED_ON_THIRD, "ingest", "--config",
+         str(tmp_path / "feeds.toml"), "--scorer", "keywords"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert killed.returncode == -9, killed.stderr
     real = pipeline.read_source
     seen: list[str] = []
 
-    def killed_after_two(source: pipeline.Source, *args: object, **kwargs: object) -> object:
+    def counted(source: pipeline.Source, *args: object, **kwargs: object) -> object:
         seen.append(Path(source.location).name)
-        if len(seen) == 3:
-            raise KeyboardInterrupt  # the run is killed while reading the third file
         return real(source, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "read_source", killed_after_two)
-    assert ingest(tmp_path) == 130  # interrupted
-    seen.clear()
-    monkeypatch.setattr(pipeline, "read_source",
-                        lambda source, *a, **k: (seen.append(Path(source.location).name),
-                                                 real(source, *a, **k))[1])
+    monkeypatch.setattr(pipeline, "read_source", counted)
     assert ingest(tmp_path) == 0
-    assert sorted(seen) == ["2.txt", "3.txt"]  # the first two are not read again
+    assert sorted(seen) == ["2.txt", "3.txt"]  # the two read before the kill are not re-read
     assert len(articles(tmp_path)) == 4
+    assert "2 inbox files read before" in capsys.readouterr().out
 
 
 # -- 12. the lock under INGEST_ALLOW_PARTIAL --------------------------------------------------
