@@ -135,10 +135,12 @@ class _Pinned:
 
     address: str
     allow_private: bool
+    raw: socket.socket | None = None  # kept: http.client drops ``sock`` once a reply is read
 
     def _open_socket(self) -> socket.socket:
         sock = socket.create_connection((self.address, self.port),  # type: ignore[attr-defined]
                                         self.timeout)  # type: ignore[attr-defined]
+        self.raw = sock
         peer = ipaddress.ip_address(sock.getpeername()[0].split("%", 1)[0])
         reason = None if self.allow_private else forbidden_reason(peer)
         if reason:
@@ -161,7 +163,7 @@ class _HTTPS(_Pinned, http.client.HTTPSConnection):
 class _Watchdog:
     """Closes a connection's socket when the deadline passes (a drip cannot outlast it)."""
 
-    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+    def __init__(self, connection: _Pinned, seconds: float) -> None:
         self.expired = False
         self._connection = connection
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
@@ -170,7 +172,7 @@ class _Watchdog:
 
     def _fire(self) -> None:
         self.expired = True
-        sock = self._connection.sock
+        sock = self._connection.raw
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
