@@ -90,6 +90,7 @@ PLUGIN_PATHS = ["plugins"]
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
 # linear_grouping replaces three groupings of Pelican that are quadratic in the archive.
 PLUGINS = [
+    "content_guard",  # size cap, unreadable files named, clashing slugs left out, STRICT/CI
     "entities",
     "related_stories",
     "site_extras",
@@ -99,6 +100,7 @@ PLUGINS = [
 ]
 
 PAGEFIND_ENABLED = True
+CONTENT_MAX_BYTES = 2_000_000  # content_guard: a bigger content file is refused
 
 MARKDOWN = {
     "extension_configs": {
