@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsarchive.normalize import canonical_url
+
 SHINGLE = 3
 BINS = 64
 BANDS = 16
@@ -76,6 +78,12 @@ def _bands(sig: Signature) -> list[tuple[int, bytes]]:
 def title_key(title: str) -> str:
     """A title reduced to its words, for 'same headline' matching."""
     return " ".join(_words(title))
+
+
+def url_key(url: str) -> str:
+    """What two URLs of one article share: ``canonical_url(url, key=True)`` (the same rule the
+    build's related stories use), or the URL itself when it is not an http(s) URL."""
+    return canonical_url(url, key=True) or url
 
 
 def guid_key(guid: str, source_name: str) -> str:
@@ -138,7 +146,7 @@ class DedupeIndex:
         self.slugs[entry.slug] = entry.key
         for url in entry.urls:
             if url:
-                self._by_url.setdefault(url, entry.key)
+                self._by_url.setdefault(url_key(url), entry.key)
         if entry.guid:
             self._by_guid.setdefault(guid_key(entry.guid, entry.source_name), entry.key)
         if entry.content_hash:
@@ -154,7 +162,7 @@ class DedupeIndex:
             return
         if self.slugs.get(entry.slug) == key:
             del self.slugs[entry.slug]
-        names = [(self._by_url, entry.urls),
+        names = [(self._by_url, [url_key(u) for u in entry.urls]),
                  (self._by_guid, [guid_key(entry.guid, entry.source_name)]),
                  (self._by_hash, [entry.content_hash])]
         for table, keys in names:
@@ -169,7 +177,7 @@ class DedupeIndex:
     def add_url(self, key: str, url: str) -> None:
         """Another place the same article was seen."""
         if url:
-            self._by_url.setdefault(url, key)
+            self._by_url.setdefault(url_key(url), key)
             entry = self.entries[key]
             if url not in entry.urls:
                 entry.urls.append(url)
@@ -184,8 +192,8 @@ class DedupeIndex:
         Never by headline alone: different stories share headlines ("Internet shutdown
         ordered ahead of national exams"); copies under other headlines share their text."""
         for url in urls:
-            if url and url in self._by_url:
-                return Match(self._by_url[url], "url")
+            if url and url_key(url) in self._by_url:
+                return Match(self._by_url[url_key(url)], "url")
         if guid:
             key = self._by_guid.get(guid_key(guid, source_name))
             if key:

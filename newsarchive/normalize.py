@@ -130,13 +130,22 @@ def absolute_url(url: str, base: str = "") -> str:
     return joined if scheme in {"http", "https"} else ""
 
 
-def canonical_url(url: str, base: str = "") -> str:
+def canonical_url(url: str, base: str = "", *, key: bool = False) -> str:
     """The URL that identifies an article: http(s), absolute, tracking parameters removed.
 
-    Scheme and host are lower-cased, default ports and fragments dropped, the remaining query
-    kept in its order; commas and spaces are percent-encoded so a URL list stays parseable.
-    Returns '' for anything that is not an absolute http(s) URL.
+    The one rule set for article identity, used by the ingest (dedupe, Source-URL) and by the
+    build (related stories' families of one story). Scheme and host are lower-cased, default
+    ports and fragments dropped, the remaining query kept in its order; commas and spaces are
+    percent-encoded so a URL list stays parseable. Returns '' for anything that is not an
+    absolute http(s) URL.
+
+    ``key=True`` gives the identity key of that URL, for comparing, never for linking: no
+    scheme (http and https are one page), no ``www.``/``amp.`` host prefix, no trailing slash
+    or ``/amp`` rendering, the query sorted. Two URLs are the same article when their keys are
+    equal.
     """
+    if key and url and not base and not re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", url):
+        url = "http://" + url.strip().lstrip("/")  # a bare host/path names a web page too
     url = absolute_url(url, base)
     if not url:
         return ""
@@ -158,6 +167,11 @@ def canonical_url(url: str, base: str = "") -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not is_tracking_param(k)]
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+;=~-._") or "/"
+    if key:
+        netloc = re.sub(r"^(?:www\d?|amp)\.", "", netloc)
+        path = re.sub(r"/amp(?:\.html)?/*$", "", path).rstrip("/")
+        encoded = urlencode(sorted(query), safe="/:@!$'()*;=~-._")
+        return f"{netloc}{path}" + (f"?{encoded}" if encoded else "")
     return urlunsplit(
         (parts.scheme.lower(), netloc, path, urlencode(query, safe="/:@!$'()*;=~-._"), "")
     )

@@ -56,7 +56,7 @@ from pathlib import Path
 from types import EllipsisType
 from typing import Any
 
-from newsarchive.dedupe import DedupeIndex, Entry, signature
+from newsarchive.dedupe import DedupeIndex, Entry, signature, url_key
 from newsarchive.fileperm import set_ordinary_mode
 from newsarchive.normalize import (
     canonical_url,
@@ -373,9 +373,11 @@ class Store:
         if match is None:
             return self._create(record, urls, sig)
         entry = self.index.entries[match.key]
-        new_urls = [u for u in urls if u not in entry.urls]
+        known = {url_key(u) for u in entry.urls}
+        new_urls = [u for u in urls if url_key(u) not in known]
         same_item = match.reason == "guid" or (
-            match.reason == "url" and bool(entry.urls) and entry.urls[0] in urls
+            match.reason == "url" and bool(entry.urls)
+            and url_key(entry.urls[0]) in {url_key(u) for u in urls}
         )  # a URL from Seen-At is another copy, never the article's own source
         if same_item and entry.content_hash != record.content_hash:
             return self._update(record, entry, new_urls, sig, now, match.reason)
@@ -433,7 +435,8 @@ class Store:
         record.published = published
         if headers.get("date-source") and record.date_source == "item":
             record.date_estimated, record.date_source = True, headers["date-source"]
-        seen = [u for u in dict.fromkeys(entry.urls + new_urls) if u != record.canonical_url]
+        own = url_key(record.canonical_url)
+        seen = [u for u in dict.fromkeys(entry.urls + new_urls) if url_key(u) != own]
         text = render_article(record, entry.slug, seen_at=seen, modified=modified,
                               body_html=record.html or _summary_body(record))
         updated = Entry(key=entry.key, slug=entry.slug,

@@ -113,6 +113,28 @@ def test_2_another_outlet_never_overwrites_an_article_and_reruns_are_quiet(
         assert err == ""  # quiet: the refusal was reported once
 
 
+def test_1_one_canonical_url_for_the_ingest_and_the_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsarchive import related
+    from newsarchive.dedupe import url_key
+    from newsarchive.normalize import canonical_url
+
+    forms = ["https://www.example.org/news/a/?utm_source=x", "http://example.org/news/a",
+             "https://example.org/news/a/amp/", "https://EXAMPLE.org/news/a#top"]
+    keys = {canonical_url(u, key=True) for u in forms}
+    assert keys == {"example.org/news/a"}
+    assert {related.canonical_url(u) for u in forms} == keys == {url_key(u) for u in forms}
+    assert related.canonical_url("mailto:x@example.org") == ""
+    # the ingest: the same article under another form of its URL is not a new story
+    write(tmp_path / "a.xml", rss(TITLE, forms[0], BODY_A, "Outlet A"))
+    config(tmp_path, '[[feed]]\nname = "Outlet A"\npath = "a.xml"\n')
+    assert ingest(tmp_path) == 0
+    write(tmp_path / "a.xml", rss(TITLE, forms[1], BODY_A, "Outlet A"))
+    assert ingest(tmp_path) == 0
+    assert "0 new" in capsys.readouterr().out.splitlines()[-1]
+    assert len(articles(tmp_path)) == 1
+
+
 def test_2_same_guid_from_the_same_feed_is_an_update(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     link = "https://outlet-a.example.org/2024/exams-shutdown"
