@@ -3,7 +3,8 @@
 Pelican rewrites every file it renders. Building into a staging folder and then syncing
 keeps unchanged files in ``output/`` untouched (bytes and mtime), so deploys and
 ``git``/``rsync`` diffs show only what the content changed. Each file is written through a
-temporary file and ``os.replace``, so a reader never sees half a file.
+temporary file and ``os.replace``, so a reader never sees half a file; every file gets the mode
+``open()`` would give it (0644 under the usual umask), so any web server can read the copy.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.fileperm import set_ordinary_mode
+from newsarchive.fileperm import ordinary_mode, set_ordinary_mode
 
 
 @dataclass
@@ -56,6 +57,13 @@ def _copy_atomically(source: Path, target: Path) -> None:
         raise
 
 
+def _repair_mode(target: Path) -> None:
+    """An unchanged file left unreadable (0600) by an older build gets the ordinary mode."""
+    mode = ordinary_mode()
+    if target.stat().st_mode & 0o777 != mode:
+        os.chmod(target, mode)
+
+
 def sync_tree(staging: Path, output: Path, *, delete: bool = True) -> SyncReport:
     """Make ``output`` hold exactly the files of ``staging``, writing only differences."""
     staging, output = Path(staging), Path(output)
@@ -69,6 +77,7 @@ def sync_tree(staging: Path, output: Path, *, delete: bool = True) -> SyncReport
             report.added.append(relative)
         elif filecmp.cmp(source, target, shallow=False):
             report.unchanged += 1
+            _repair_mode(target)
         else:
             _copy_atomically(source, target)
             report.changed.append(relative)

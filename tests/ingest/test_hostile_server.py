@@ -203,6 +203,9 @@ def test_a_misbehaving_server_cannot_stall_or_swell_a_run(
     for name in BAD:
         named = [line for line in lines if f"{server}/{name}" in line]
         assert len(named) == 1, (name, err)
+    named = [next(n for n in BAD if f"{server}/{n}:" in line) for line in lines
+             if any(f"{server}/{n}:" in line for n in BAD)]
+    assert named == BAD  # one line each, in feeds.toml order although fetched concurrently
     reasons = "\n".join(lines)
     for reason in ("timed out", "too large", "redirect", "HTTP 410", "HTTP 500", "HTTP 429"):
         assert reason in reasons, (reason, err)
