@@ -155,6 +155,9 @@ def _feed(entry: object, where: str) -> FeedConfig:
     if ("url" in entry) == ("path" in entry):
         raise SettingsError(f"{where}: give exactly one of url or path")
     location = str(_expect(entry.get("url") or entry.get("path"), str, f"{where} url/path"))
+    if "url" in entry and not location.lower().startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: url must be an http(s) URL, not {location[:80]!r} "
+                            "(a file is given as path = ...)")
     tags = _expect(entry.get("tags", []), list, f"{where} tags")
     return FeedConfig(
         location=location,

@@ -256,6 +256,12 @@ def test_4_path_feeds_are_confined_to_the_archive_folder(
     assert not (root / "content" / "articles").exists() or not articles(root)
 
 
+def test_4_only_http_urls_are_feeds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config(tmp_path, '[[feed]]\nname = "x"\nurl = "file:///etc/passwd"\n')
+    assert ingest(tmp_path) == 2
+    assert "url must be an http(s) URL" in capsys.readouterr().err
+
+
 # -- 6. permissions ---------------------------------------------------------------------------
 
 
