@@ -11,6 +11,7 @@ and quietly. Every loop in the server is bounded.
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import sys
 import threading
@@ -54,11 +55,23 @@ TRUNCATED = ("<rss version='2.0'><channel><title>Cut</title>" + item(4, "cut.exa
              + "<item><title>Internet shutdown rep").encode()
 
 
-def _bomb() -> bytes:
-    """gzip of 1 GB of zeros, about 1 MB on the wire."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+def _bomb(megabytes: int = 1024) -> bytes:
+    """gzip of 1 GB of zeros, about 1 MB on the wire, built in well under a second: after a
+    full flush a deflate stream repeats its output for repeated input, so one compressed
+    megabyte is repeated (the trailer's CRC-32 is computed for the whole)."""
     block = b"\0" * (1 << 20)
-    return b"".join(packer.compress(block) for _ in range(1024)) + packer.flush()
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    packer.compress(block)
+    packer.flush(zlib.Z_FULL_FLUSH)
+    repeat = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    first = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    head = first.compress(block) + first.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(block, crc)
+    trailer = struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF)
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + head
+            + repeat * (megabytes - 1) + packer.flush() + trailer)
 
 
 BOMB = _bomb()
@@ -218,7 +231,8 @@ def test_a_misbehaving_server_cannot_stall_or_swell_a_run(
     # the re-run: conditional (the good feeds answer 304) and quiet (nothing new or updated)
     REQUESTS.clear()
     before = {p: p.read_bytes() for p in (tmp_path / "content").rglob("*.md")}
-    elapsed2, _, code2, out2, _err2 = run(tmp_path)
+    elapsed2, rss2, code2, out2, _err2 = run(tmp_path)
+    print(f"hostile re-run: {elapsed2:.1f} s wall, peak RSS {rss2} MB\n{out2}")
     assert code2 == 1 and " 0 new, 0 updated" in out2, out2
     assert "3 feeds not modified" in out2, out2
     conditional = dict(REQUESTS)
