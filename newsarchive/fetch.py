@@ -28,6 +28,7 @@ import time
 import urllib.request
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsarchive import __version__
@@ -100,13 +101,27 @@ def _addresses(host: str, port: int, deadline: float) -> list[Address]:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
-    if time.monotonic() >= deadline:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
         raise FetchError("timed out before resolving the host")
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as err:
-        reason = getattr(err, "strerror", None) or err
-        raise FetchError(f"unreachable: cannot resolve host ({reason})") from None
+    answer: list[Any] = []
+
+    def resolve() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as err:
+            answer.append(err)
+
+    # getaddrinfo has no timeout of its own: a slow name server must not outlast the deadline
+    resolver = threading.Thread(target=resolve, name="resolve", daemon=True)
+    resolver.start()
+    resolver.join(remaining)
+    if not answer:
+        raise FetchError(f"timed out resolving {host}")
+    if isinstance(answer[0], BaseException):
+        reason = getattr(answer[0], "strerror", None) or answer[0]
+        raise FetchError(f"unreachable: cannot resolve host ({reason})")
+    infos = answer[0]
     found: list[Address] = []
     for info in infos:
         ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])

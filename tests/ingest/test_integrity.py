@@ -222,6 +222,18 @@ def test_3_a_name_resolving_to_a_private_address_is_refused(
         fetch("http://metadata.example.org/latest", timeout=2)
 
 
+def test_5_a_slow_name_server_cannot_outlast_the_deadline(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import time
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: time.sleep(5))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out resolving"):
+        fetch("http://slow-dns.example.org/feed", timeout=0.5)
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize("address", ["0.0.0.0", "::1", "fe80::1", "224.0.0.1", "240.0.0.1",
                                      "::ffff:10.0.0.1", "100.64.0.1", "fc00::1", "192.168.1.1"])
 def test_3_every_non_public_kind_is_named(address: str) -> None:
@@ -467,3 +479,45 @@ def test_13_hand_written_bodies_have_a_size_cap(tmp_path: Path,
     assert ingest(tmp_path) == 1
     err = capsys.readouterr().err
     assert "huge.md" in err and "body too large" in err and "max_body_bytes" in err
+
+
+# -- 3. TLS through the pinned connection ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An HTTPS server on 127.0.0.1 with a fresh self-signed certificate for 'localhost'."""
+    import shutil
+    import ssl
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed: cannot make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Internal)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://localhost:{httpd.server_address[1]}", folder / "cert.pem"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_3_https_connects_to_the_checked_address_and_verifies_the_host(
+        tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    url, cert = tls_server
+    with pytest.raises(FetchError, match="TLS error"):  # self-signed: not trusted by default
+        fetch(f"{url}/page", timeout=5, allow_private=True)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(fetch_module.ssl, "create_default_context", lambda: trusting)
+    page = fetch(f"{url}/page", timeout=5, allow_private=True)  # SNI and the name: localhost
+    assert SECRET.encode() in page.data
+    with pytest.raises(FetchError, match="loopback"):
+        fetch(f"{url}/page", timeout=5)
