@@ -329,8 +329,21 @@ def fetch(
     if urlsplit(url).scheme.lower() not in {"http", "https"}:
         raise FetchError("only http and https URLs can be fetched")
     end = time.monotonic() + timeout
+    by_budget = deadline is not None and deadline < end  # the run's budget ends it first
     if deadline is not None:
         end = min(end, deadline)
+    try:
+        return _follow(url, etag, last_modified, end, timeout, max_bytes, max_redirects,
+                       allow_private)
+    except FetchError as err:
+        if by_budget and str(err).startswith("timed out"):
+            raise FetchError("timed out: the run's time budget (run_budget) ran out") from None
+        raise
+
+
+def _follow(url: str, etag: str, last_modified: str, end: float, timeout: float,
+            max_bytes: int, max_redirects: int, allow_private: bool) -> FetchResult:
+    """``fetch`` itself: requests and redirects until ``end``."""
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate",
                "Connection": "close"}
     if etag:

@@ -256,3 +256,17 @@ def test_5_a_drip_cannot_outlast_the_deadline_and_feeds_are_fetched_together(
     assert [reason.split(" ")[:2] for _, reason in summary.failures] == [["timed", "out"]] * 4
     assert summary.counts["new"] == 2
     assert elapsed < 4.5, elapsed  # one after another it would be at least 6 s
+
+
+def test_the_run_budget_bounds_the_whole_run(server: str, tmp_path: Path) -> None:
+    settings = IngestSettings(root=tmp_path, content=tmp_path / "content",
+                              state=tmp_path / "state", timeout=10, run_budget=1.5, fetchers=1)
+    allow = FeedConfig(name="x", allow_private=True, always_relevant=True)
+    sources = [Source(f"{server}/drip.xml", allow), Source(f"{server}/good.xml", allow)]
+    started = time.monotonic()
+    with Store(settings.content, settings.state) as store:
+        summary = ingest(sources, settings, KeywordScorer(), store)
+    assert time.monotonic() - started < 4
+    reasons = [reason for _, reason in summary.failures]
+    assert reasons[0] == "timed out: the run's time budget (run_budget) ran out"
+    assert reasons[1].startswith("not fetched: the run budget of 1.5 s is spent")
