@@ -418,7 +418,7 @@ def _remember_inbox(source: Source, store: Store) -> None:
     stamp = _inbox_stamp(source)
     if stamp is not None:
         store.inbox_seen[_inbox_key(source)] = stamp
-        store.save_inbox()  # as the run goes: a killed run does not read this file again
+        store.save_inbox(soon=True)  # as the run goes: a killed run does not read it again
 
 
 def _reject(source: Source, reason: str, warn: Callable[[str, str], None]) -> None:

@@ -50,6 +50,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,6 +72,7 @@ from newsarchive.record import Record
 INDEX_VERSION = 2
 PENDING_SEEN_AT = 500  # articles with Seen-At additions held before they are written
 SAVE_EVERY = 200  # index entries written between two saves of the index cache
+INBOX_SMALL = 500  # up to this many inbox entries, the inbox index is saved after every file
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
 _BLOCK_START = re.compile(r"^(\d*)([#+-]|(?<=\d)\.)")
@@ -234,6 +236,7 @@ class Store:
         self._writes_since_save = 0
         self.refused: set[str] = set()  # other outlets' items already refused (key|outlet|hash)
         self.inbox_seen: dict[str, list[int]] = {}  # inbox file -> [size, mtime_ns] read
+        self._inbox_saved_at = 0.0
 
     # lifecycle
     def __enter__(self) -> Store:
@@ -276,10 +279,16 @@ class Store:
         self.save_inbox()
         self._writes_since_save = 0
 
-    def save_inbox(self) -> None:
-        """Write the inbox index: which inbox files were read (as the run goes)."""
+    def save_inbox(self, *, soon: bool = False) -> None:
+        """Write the inbox index: which inbox files were read. ``soon``: as the run goes, after
+        each file while the index is small, then at most once a second (a big inbox does not
+        rewrite it thousands of times)."""
+        if soon and len(self.inbox_seen) > INBOX_SMALL and (
+                time.monotonic() - self._inbox_saved_at < 1.0):
+            return
         atomic_write(self.state / "inbox.json",
                      json.dumps({"files": self.inbox_seen}, indent=0, sort_keys=True))
+        self._inbox_saved_at = time.monotonic()
 
     def save_if_due(self) -> None:
         """Save the index cache every ``SAVE_EVERY`` writes, so a killed run re-reads little."""
