@@ -93,6 +93,7 @@ PLUGIN_PATHS = ["plugins"]
 # incidents groups the tagged articles into incidents (newsarchive.incidents) and writes their
 # pages and feed; site_extras writes their open data.
 PLUGINS = [
+    "content_guard",  # size cap, unreadable files named, clashing slugs left out, STRICT/CI
     "entities",
     "related_stories",
     "incidents",
@@ -104,6 +105,7 @@ PLUGINS = [
 ]
 
 PAGEFIND_ENABLED = True
+CONTENT_MAX_BYTES = 2_000_000  # content_guard: a bigger content file is refused
 
 # Incidents (plugins/incidents): 100 rows a page of the index table; their own Atom feed.
 INCIDENTS_PER_PAGE = 100

@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsarchive.normalize import canonical_url
+
 SHINGLE = 3
 BINS = 64
 BANDS = 16
@@ -78,6 +80,12 @@ def title_key(title: str) -> str:
     return " ".join(_words(title))
 
 
+def url_key(url: str) -> str:
+    """What two URLs of one article share: ``canonical_url(url, key=True)`` (the same rule the
+    build's related stories use), or the URL itself when it is not an http(s) URL."""
+    return canonical_url(url, key=True) or url
+
+
 def guid_key(guid: str, source_name: str) -> str:
     """A guid as an identity: global when it looks global (URL, tag:, urn:, long), else scoped
     to the outlet (feeds number their items '1', '2' ...)."""
@@ -108,8 +116,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    """Why a record is already in the archive: ``url``, ``guid``, ``content``, ``title`` or
-    ``near`` (with the estimated similarity)."""
+    """Why a record is already in the archive: ``url``, ``guid``, ``content`` or ``near``
+    (with the estimated similarity)."""
 
     key: str
     reason: str
@@ -117,7 +125,7 @@ class Match:
 
 
 class DedupeIndex:
-    """Lookups by canonical URL, guid, content hash, headline+date and MinHash bands."""
+    """Lookups by canonical URL, guid, content hash and MinHash bands (never by headline)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
@@ -125,7 +133,6 @@ class DedupeIndex:
         self._by_url: dict[str, str] = {}
         self._by_guid: dict[str, str] = {}
         self._by_hash: dict[str, str] = {}
-        self._by_title: dict[str, list[str]] = defaultdict(list)
         self._by_band: dict[tuple[int, bytes], list[str]] = defaultdict(list)
 
     def __len__(self) -> int:
@@ -139,14 +146,11 @@ class DedupeIndex:
         self.slugs[entry.slug] = entry.key
         for url in entry.urls:
             if url:
-                self._by_url.setdefault(url, entry.key)
+                self._by_url.setdefault(url_key(url), entry.key)
         if entry.guid:
             self._by_guid.setdefault(guid_key(entry.guid, entry.source_name), entry.key)
         if entry.content_hash:
             self._by_hash.setdefault(entry.content_hash, entry.key)
-        words = title_key(entry.title)
-        if len(words.split()) >= 6:
-            self._by_title[words].append(entry.key)
         if entry.sig:
             for band in _bands(entry.sig):
                 self._by_band[band].append(entry.key)
@@ -158,16 +162,13 @@ class DedupeIndex:
             return
         if self.slugs.get(entry.slug) == key:
             del self.slugs[entry.slug]
-        names = [(self._by_url, entry.urls),
+        names = [(self._by_url, [url_key(u) for u in entry.urls]),
                  (self._by_guid, [guid_key(entry.guid, entry.source_name)]),
                  (self._by_hash, [entry.content_hash])]
         for table, keys in names:
             for name in keys:
                 if table.get(name) == key:
                     del table[name]
-        words = title_key(entry.title)
-        if key in self._by_title.get(words, []):
-            self._by_title[words].remove(key)
         if entry.sig:
             for band in _bands(entry.sig):
                 if key in self._by_band.get(band, []):
@@ -176,7 +177,7 @@ class DedupeIndex:
     def add_url(self, key: str, url: str) -> None:
         """Another place the same article was seen."""
         if url:
-            self._by_url.setdefault(url, key)
+            self._by_url.setdefault(url_key(url), key)
             entry = self.entries[key]
             if url not in entry.urls:
                 entry.urls.append(url)
@@ -185,23 +186,20 @@ class DedupeIndex:
         return slug in self.slugs
 
     def match(self, *, urls: list[str], guid: str, source_name: str, content_hash: str,
-              title: str, date: datetime | None, sig: Signature | None) -> Match | None:
-        """The archived article this record is, or is a copy of; None for a new story."""
+              sig: Signature | None) -> Match | None:
+        """The archived article this record is, or is a copy of; None for a new story.
+
+        Never by headline alone: different stories share headlines ("Internet shutdown
+        ordered ahead of national exams"); copies under other headlines share their text."""
         for url in urls:
-            if url and url in self._by_url:
-                return Match(self._by_url[url], "url")
+            if url and url_key(url) in self._by_url:
+                return Match(self._by_url[url_key(url)], "url")
         if guid:
             key = self._by_guid.get(guid_key(guid, source_name))
             if key:
                 return Match(key, "guid")
         if content_hash and content_hash in self._by_hash:
             return Match(self._by_hash[content_hash], "content")
-        words = title_key(title)
-        if date and len(words.split()) >= 6:
-            for key in self._by_title.get(words, []):
-                other = self.entries[key].date
-                if other and abs((other - date).total_seconds()) <= 3 * 86400:
-                    return Match(key, "title")
         if sig:
             best: Match | None = None
             shared: Counter[str] = Counter(

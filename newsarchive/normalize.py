@@ -130,13 +130,22 @@ def absolute_url(url: str, base: str = "") -> str:
     return joined if scheme in {"http", "https"} else ""
 
 
-def canonical_url(url: str, base: str = "") -> str:
+def canonical_url(url: str, base: str = "", *, key: bool = False) -> str:
     """The URL that identifies an article: http(s), absolute, tracking parameters removed.
 
-    Scheme and host are lower-cased, default ports and fragments dropped, the remaining query
-    kept in its order; commas and spaces are percent-encoded so a URL list stays parseable.
-    Returns '' for anything that is not an absolute http(s) URL.
+    The one rule set for article identity, used by the ingest (dedupe, Source-URL) and by the
+    build (related stories' families of one story). Scheme and host are lower-cased, default
+    ports and fragments dropped, the remaining query kept in its order; commas and spaces are
+    percent-encoded so a URL list stays parseable. Returns '' for anything that is not an
+    absolute http(s) URL.
+
+    ``key=True`` gives the identity key of that URL, for comparing, never for linking: no
+    scheme (http and https are one page), no ``www.``/``amp.`` host prefix, no trailing slash
+    or ``/amp`` rendering, the query sorted. Two URLs are the same article when their keys are
+    equal.
     """
+    if key and url and not base and not re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", url):
+        url = "http://" + url.strip().lstrip("/")  # a bare host/path names a web page too
     url = absolute_url(url, base)
     if not url:
         return ""
@@ -158,6 +167,11 @@ def canonical_url(url: str, base: str = "") -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not is_tracking_param(k)]
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+;=~-._") or "/"
+    if key:
+        netloc = re.sub(r"^(?:www\d?|amp)\.", "", netloc)
+        path = re.sub(r"/amp(?:\.html)?/*$", "", path).rstrip("/")
+        encoded = urlencode(sorted(query), safe="/:@!$'()*;=~-._")
+        return f"{netloc}{path}" + (f"?{encoded}" if encoded else "")
     return urlunsplit(
         (parts.scheme.lower(), netloc, path, urlencode(query, safe="/:@!$'()*;=~-._"), "")
     )
@@ -224,6 +238,40 @@ def _parse_loose(text: str) -> datetime | None:
         return dateparser.parse(text, tzinfos=tzinfos, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError, TypeError, ImportError):
         return None
+
+
+_MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for name in names}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TEXT_DATES = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})\b", re.I),
+     ("d", "M", "y")),
+    (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
+     ("M", "d", "y")),
+)
+TEXT_DATE_CHARS = 600  # a date is looked for where a byline or dateline would be
+
+
+def date_from_text(text: str) -> datetime | None:
+    """A date written near the start of ``text`` ('6 December 2022', 'March 3, 2023',
+    '2023-03-03'), as midnight UTC; None when there is none (the earliest match wins)."""
+    head = text[:TEXT_DATE_CHARS]
+    best: tuple[int, datetime] | None = None
+    for pattern, order in _TEXT_DATES:
+        for match in pattern.finditer(head):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = _MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
+            try:
+                found = datetime(int(parts["y"]), month, int(parts["d"]), tzinfo=UTC)
+            except ValueError:
+                continue
+            if 1990 <= found.year <= 2100 and (best is None or match.start() < best[0]):
+                best = (match.start(), found)
+            break
+    return best[1] if best else None
 
 
 def format_date(value: datetime) -> str:

@@ -23,6 +23,10 @@ class Record:
     updated: datetime | None = None
     date_estimated: bool = False  # True when the date came from the feed or file, not the item
     date_source: str = "item"  # item, feed, file or fetched: where ``published`` came from
+    # where the date was read, for the Date-Source header: text (a date written in the body),
+    # meta (the page's or front matter's metadata), feed, file (the file's mtime) or fetched
+    date_origin: str = ""
+    status: str = ""  # Pelican's Status ('draft' holds a story back from the site's lists)
     authors: list[str] = field(default_factory=list)
     source_name: str = ""  # the outlet
     feed: str = ""  # the feed's name in feeds.toml, when it came from one

@@ -50,9 +50,10 @@ from datetime import UTC, datetime
 from html import unescape
 from operator import attrgetter
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
+
+from newsarchive import normalize
 
 # -- settings --------------------------------------------------------------------------------
 
@@ -355,29 +356,10 @@ class _Tokenizer:
 
 # -- duplicates ------------------------------------------------------------------------------
 
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_", "ref", "cmpid", "ocid")
-
-
 def canonical_url(url: str) -> str:
-    """A URL reduced to what identifies the page: no scheme, www, tracking, fragment or /amp."""
-    rest = url.strip()
-    scheme, sep, after = rest.partition("://")
-    if sep and scheme.isalpha():
-        rest = after
-    rest = rest.partition("#")[0]
-    rest, _, query = rest.partition("?")
-    host, _, path = rest.partition("/")
-    host = host.lower().removeprefix("www.").removeprefix("amp.")
-    path = path.rstrip("/")
-    for tail in ("/amp", "/amp.html"):
-        if path.endswith(tail) or path == tail[1:]:
-            path = path[: -len(tail)].rstrip("/")
-    canonical = f"{host}/{path}"
-    if query:
-        kept = sorted((k, v) for k, v in parse_qsl(query) if not k.lower().startswith(_TRACKING))
-        if kept:
-            canonical += "?" + urlencode(kept)
-    return canonical
+    """The identity key of an article URL: the ingest's one rule set
+    (``newsarchive.normalize.canonical_url`` with ``key=True``)."""
+    return normalize.canonical_url(url, key=True)
 
 
 def _families(docs: Sequence[Document]) -> list[int]:
@@ -392,7 +374,7 @@ def _families(docs: Sequence[Document]) -> list[int]:
 
     owner: dict[tuple[str, Hashable], int] = {}
     for i, doc in enumerate(docs):
-        keys: list[tuple[str, Hashable]] = [("url", canonical_url(u)) for u in doc.urls if u]
+        keys: list[tuple[str, Hashable]] = [("url", k) for k in map(canonical_url, doc.urls) if k]
         if doc.group is not None:
             keys.append(("group", doc.group))
         for key in keys:

@@ -6,28 +6,35 @@ relevance_threshold = 0.35   # 0..1; items below it are left out as off-topic
 inbox = "inbox"              # saved articles waiting to be ingested
 content = "content"          # the archive; articles go to content/articles/YYYY/
 state = "state"              # feed ETags and the dedupe cache (git-ignored)
-timeout = 20                 # seconds per HTTP request
+timeout = 30                 # wall-clock seconds per fetch, redirects included
+run_budget = 600             # wall-clock seconds for every fetch of a run together
+fetchers = 8                 # feeds fetched at the same time
 max_bytes = 10_000_000       # size cap per source
+max_body_bytes = 2_000_000   # size cap for the body of a saved (hand-written) article
+file_dates = "draft"         # an article dated by its file's time: "draft" (held back) or "publish"
 fsync = false                # fsync every article written (durable against power cuts)
 jobs = 1                     # processes reading and scoring sources (>1: forked workers)
 
 [[feed]]
 name = "Example Outlet"
-url = "https://example.org/feed.xml"    # or: path = "feeds/samples/x.xml"
+url = "https://example.org/feed.xml"    # or: path = "feeds/x.xml" (inside this folder)
 language = "en"
 tags = ["shutdowns"]
 always_relevant = false
+allow_private = false   # true: the feed may live on a loopback/private address (tests, intranets)
 ```
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_THRESHOLD = 0.35
 MAX_BYTES = 10 * 1024 * 1024
+MAX_BODY_BYTES = 2_000_000
+FILE_DATES = ("draft", "publish")
 
 
 def default_jobs() -> int:
@@ -49,6 +56,7 @@ class FeedConfig:
     language: str = ""
     tags: tuple[str, ...] = ()
     always_relevant: bool = False
+    allow_private: bool = False  # may be fetched from loopback/private/link-local addresses
 
 
 @dataclass
@@ -61,8 +69,12 @@ class IngestSettings:
     inbox: Path = Path("inbox")
     content: Path = Path("content")
     state: Path = Path("state")
-    timeout: float = 20.0
+    timeout: float = 30.0  # wall-clock deadline per fetch
+    run_budget: float = 600.0  # wall-clock seconds for all the run's fetches
+    fetchers: int = 8  # feeds fetched at the same time
     max_bytes: int = MAX_BYTES
+    max_body_bytes: int = MAX_BODY_BYTES
+    file_dates: str = "draft"
     fsync: bool = False
     jobs: int = field(default_factory=lambda: default_jobs())
 
@@ -93,7 +105,7 @@ def load_settings(path: Path | None) -> IngestSettings:
     table = _expect(data.get("settings", {}), dict, "[settings]")
     assert isinstance(table, dict)
     known = {"relevance_threshold", "inbox", "content", "state", "timeout", "max_bytes", "fsync",
-             "jobs"}
+             "jobs", "run_budget", "fetchers", "max_body_bytes", "file_dates"}
     unknown = set(table) - known
     if unknown:
         raise SettingsError(f"{path}: unknown [settings] key(s): {', '.join(sorted(unknown))}")
@@ -105,10 +117,22 @@ def load_settings(path: Path | None) -> IngestSettings:
     for key in ("inbox", "content", "state"):
         if key in table:
             setattr(settings, key, Path(str(_expect(table[key], str, key))))
-    if "timeout" in table:
-        settings.timeout = _number(table["timeout"], "timeout")
-    if "max_bytes" in table:
-        settings.max_bytes = int(_number(table["max_bytes"], "max_bytes"))
+    for key in ("timeout", "run_budget"):
+        if key in table:
+            value = _number(table[key], key)
+            if value <= 0:
+                raise SettingsError(f"{path}: {key} must be more than 0")
+            setattr(settings, key, value)
+    for key in ("max_bytes", "max_body_bytes", "fetchers"):
+        if key in table:
+            number = int(_number(table[key], key))
+            if number < 1:
+                raise SettingsError(f"{path}: {key} must be at least 1")
+            setattr(settings, key, number)
+    if "file_dates" in table:
+        settings.file_dates = str(_expect(table["file_dates"], str, "file_dates"))
+        if settings.file_dates not in FILE_DATES:
+            raise SettingsError(f"{path}: file_dates must be one of {', '.join(FILE_DATES)}")
     if "jobs" in table:
         settings.jobs = int(_number(table["jobs"], "jobs"))
         if settings.jobs < 1:
@@ -124,12 +148,16 @@ def load_settings(path: Path | None) -> IngestSettings:
 def _feed(entry: object, where: str) -> FeedConfig:
     _expect(entry, dict, where)
     assert isinstance(entry, dict)
-    unknown = set(entry) - {"url", "path", "name", "language", "tags", "always_relevant"}
+    unknown = set(entry) - {"url", "path", "name", "language", "tags", "always_relevant",
+                            "allow_private"}
     if unknown:
         raise SettingsError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
     if ("url" in entry) == ("path" in entry):
         raise SettingsError(f"{where}: give exactly one of url or path")
     location = str(_expect(entry.get("url") or entry.get("path"), str, f"{where} url/path"))
+    if "url" in entry and not location.lower().startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: url must be an http(s) URL, not {location[:80]!r} "
+                            "(a file is given as path = ...)")
     tags = _expect(entry.get("tags", []), list, f"{where} tags")
     return FeedConfig(
         location=location,
@@ -137,6 +165,7 @@ def _feed(entry: object, where: str) -> FeedConfig:
         language=str(_expect(entry.get("language", ""), str, f"{where} language")),
         tags=tuple(str(_expect(t, str, f"{where} tag")) for t in tags),  # type: ignore[union-attr]
         always_relevant=bool(_expect(entry.get("always_relevant", False), bool, where)),
+        allow_private=bool(_expect(entry.get("allow_private", False), bool, where)),
     )
 
 
@@ -151,7 +180,6 @@ def _resolve(settings: IngestSettings) -> IngestSettings:
         location = feed.location
         if "://" not in location and not Path(location).is_absolute():
             location = str(settings.root / location)
-        resolved.append(FeedConfig(location, feed.name, feed.language, feed.tags,
-                                   feed.always_relevant))
+        resolved.append(replace(feed, location=location))
     settings.feeds = resolved
     return settings

@@ -6,7 +6,9 @@ body)::
     Title: Bangladesh shuts down mobile internet
     Date: 2024-07-18T21:00:00+06:00
     Modified: 2024-07-19T08:00:00+06:00      (only after an update)
-    Date-Source: feed                          (only when the item had no date of its own)
+    Date-Source: feed                          (where the date was read: text, meta, feed,
+                                                file or fetched)
+    Status: draft                              (dated by the file's time: held back, see below)
     Source: Prothom Alo
     Source-URL: https://en.prothomalo.com/...
     Summary: ...
@@ -28,6 +30,11 @@ convention: its feeds and the theme apply ``striptags``), so it is HTML-escaped;
 which Pelican renders as Markdown, is escaped for HTML and for Markdown; Source, Authors and
 Tags are plain text the theme escapes itself (they lose any ``<`` or ``>``).
 
+Identity: an article is its canonical URL, its guid (a short guid only within its outlet) or
+near-identical text, never its headline. An item from another outlet that reuses an archived
+URL or guid with other text never rewrites the article: it is refused, named once, and
+remembered under ``state/`` so later runs stay quiet.
+
 Safety: every write goes to a temporary file in the same folder and is renamed over the
 target (``os.replace``), so a killed ingest leaves each file whole; a lock file under
 ``state/`` keeps two ingests apart. The dedupe index is a cache under ``state/``, rebuilt from
@@ -43,13 +50,15 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import EllipsisType
 from typing import Any
 
-from newsarchive.dedupe import DedupeIndex, Entry, signature
+from newsarchive.dedupe import DedupeIndex, Entry, signature, url_key
+from newsarchive.fileperm import set_ordinary_mode
 from newsarchive.normalize import (
     canonical_url,
     clean_line,
@@ -62,6 +71,8 @@ from newsarchive.record import Record
 
 INDEX_VERSION = 2
 PENDING_SEEN_AT = 500  # articles with Seen-At additions held before they are written
+SAVE_EVERY = 200  # index entries written between two saves of the index cache
+INBOX_SMALL = 500  # up to this many inbox entries, the inbox index is saved after every file
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
 _BLOCK_START = re.compile(r"^(\d*)([#+-]|(?<=\d)\.)")
@@ -73,7 +84,8 @@ class LockedError(RuntimeError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What storing one record did: ``new``, ``updated``, ``duplicate`` or ``unchanged``."""
+    """What storing one record did: ``new``, ``updated``, ``duplicate``, ``unchanged`` or
+    ``refused`` (another outlet's item under an archived URL or guid; ``reason`` says which)."""
 
     status: str
     key: str
@@ -118,8 +130,11 @@ def render_article(record: Record, slug: str, *, seen_at: list[str], modified: d
     ]
     if modified:
         headers.append(("Modified", format_date(modified)))
-    if record.date_estimated:
-        headers.append(("Date-Source", record.date_source))
+    origin = record.date_origin or (record.date_source if record.date_estimated else "")
+    if origin:
+        headers.append(("Date-Source", origin))
+    if record.status:
+        headers.append(("Status", record.status))
     headers += [
         ("Source", plain_line(record.source_name)),
         ("Source-URL", record.canonical_url or clean_line(record.url)),
@@ -188,6 +203,7 @@ def atomic_write(path: Path, text: str, *, fsync: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        set_ordinary_mode(handle)  # 0644 under the usual umask, not mkstemp's 0600
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             if fsync:
@@ -217,6 +233,10 @@ class Store:
         self._files: dict[str, dict[str, Any]] = {}
         self._pending_seen: dict[str, list[str]] = {}
         self._dirty = False
+        self._writes_since_save = 0
+        self.refused: set[str] = set()  # other outlets' items already refused (key|outlet|hash)
+        self.inbox_seen: dict[str, list[int]] = {}  # inbox file -> [size, mtime_ns] read
+        self._inbox_saved_at = 0.0
 
     # lifecycle
     def __enter__(self) -> Store:
@@ -233,6 +253,8 @@ class Store:
         self._remove_stale_temps()
         self._load_index()
         self.feed_state = self._read_json(self.state / "feeds.json").get("feeds", {})
+        self.refused = set(self._read_json(self.state / "refused.json").get("refused", []))
+        self.inbox_seen = self._read_json(self.state / "inbox.json").get("files", {})
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -252,6 +274,26 @@ class Store:
             self._dirty = False
         atomic_write(self.state / "feeds.json",
                      json.dumps({"feeds": self.feed_state}, indent=1, sort_keys=True))
+        atomic_write(self.state / "refused.json",
+                     json.dumps({"refused": sorted(self.refused)}, indent=0))
+        self.save_inbox()
+        self._writes_since_save = 0
+
+    def save_inbox(self, *, soon: bool = False) -> None:
+        """Write the inbox index: which inbox files were read. ``soon``: as the run goes, after
+        each file while the index is small, then at most once a second (a big inbox does not
+        rewrite it thousands of times)."""
+        if soon and len(self.inbox_seen) > INBOX_SMALL and (
+                time.monotonic() - self._inbox_saved_at < 1.0):
+            return
+        atomic_write(self.state / "inbox.json",
+                     json.dumps({"files": self.inbox_seen}, indent=0, sort_keys=True))
+        self._inbox_saved_at = time.monotonic()
+
+    def save_if_due(self) -> None:
+        """Save the index cache every ``SAVE_EVERY`` writes, so a killed run re-reads little."""
+        if self._writes_since_save >= SAVE_EVERY:
+            self.save()
 
     def _remove_stale_temps(self) -> None:
         if self.articles.exists():
@@ -320,6 +362,7 @@ class Store:
         self.index.add(entry)
         self._files[key] = self._cache_item(entry, stat.st_mtime_ns, stat.st_size)
         self._dirty = True
+        self._writes_since_save += 1
 
     def put(self, record: Record, *, now: datetime | None = None,
             sig: bytes | EllipsisType | None = ...) -> Outcome:
@@ -330,25 +373,40 @@ class Store:
         now = (now or datetime.now(UTC)).replace(microsecond=0)
         if record.published is None:
             record.published, record.date_estimated, record.date_source = now, True, "fetched"
+            record.date_origin = "fetched"
         urls = [u for u in dict.fromkeys([record.canonical_url, canonical_url(record.url)]) if u]
         if sig is ...:
             sig = signature(record.text)
         match = self.index.match(urls=urls, guid=record.guid, source_name=record.source_name,
-                                 content_hash=record.content_hash, title=record.title,
-                                 date=record.published, sig=sig)
+                                 content_hash=record.content_hash, sig=sig)
         if match is None:
             return self._create(record, urls, sig)
         entry = self.index.entries[match.key]
-        new_urls = [u for u in urls if u not in entry.urls]
+        known = {url_key(u) for u in entry.urls}
+        new_urls = [u for u in urls if url_key(u) not in known]
         same_item = match.reason == "guid" or (
-            match.reason == "url" and bool(entry.urls) and entry.urls[0] in urls
+            match.reason == "url" and bool(entry.urls)
+            and url_key(entry.urls[0]) in {url_key(u) for u in urls}
         )  # a URL from Seen-At is another copy, never the article's own source
         if same_item and entry.content_hash != record.content_hash:
-            return self._update(record, entry, new_urls, sig, now)
+            return self._update(record, entry, new_urls, sig, now, match.reason)
         if new_urls:
             self._add_seen_at(entry, new_urls)
             return Outcome("duplicate", entry.key, match.reason)
         return Outcome("unchanged", entry.key, match.reason)
+
+    def _refuse(self, record: Record, entry: Entry, reason: str) -> Outcome:
+        """Another outlet's item under this article's URL or guid: never rewrite the article."""
+        mark = "|".join([entry.key, plain_line(record.source_name), record.content_hash])
+        if mark in self.refused:
+            return Outcome("unchanged", entry.key, "refused before")
+        self.refused.add(mark)
+        what = "URL" if reason == "url" else "guid"
+        archived = entry.source_name or "another source"
+        incoming = plain_line(record.source_name) or "another source"
+        return Outcome("refused", entry.key, (
+            f"refused: its {what} belongs to {entry.key} from {archived}; this item from "
+            f"{incoming} has other text, so the archived article is kept as it is"))
 
     def _create(self, record: Record, urls: list[str], sig: bytes | None) -> Outcome:
         assert record.published is not None
@@ -369,7 +427,7 @@ class Store:
         return Outcome("new", key)
 
     def _update(self, record: Record, entry: Entry, new_urls: list[str],
-                sig: bytes | None, now: datetime) -> Outcome:
+                sig: bytes | None, now: datetime, reason: str) -> Outcome:
         path = self.content / entry.key
         headers, _ = parse_article(path.read_text(encoding="utf-8"))
         if "ingest-hash" not in headers:  # written by hand: the ingest never overwrites it
@@ -377,6 +435,8 @@ class Store:
                 self._add_seen_at(entry, new_urls)
                 return Outcome("duplicate", entry.key, "hand-written article kept")
             return Outcome("unchanged", entry.key, "hand-written article kept")
+        if not _same_outlet(entry.source_name, record.source_name):
+            return self._refuse(record, entry, reason)
         self._pending_seen.pop(entry.key, None)  # entry.urls holds them: written below
         published = parse_date(headers.get("date")) or record.published
         modified = record.updated if record.updated and published and (
@@ -384,7 +444,8 @@ class Store:
         record.published = published
         if headers.get("date-source") and record.date_source == "item":
             record.date_estimated, record.date_source = True, headers["date-source"]
-        seen = [u for u in dict.fromkeys(entry.urls + new_urls) if u != record.canonical_url]
+        own = url_key(record.canonical_url)
+        seen = [u for u in dict.fromkeys(entry.urls + new_urls) if url_key(u) != own]
         text = render_article(record, entry.slug, seen_at=seen, modified=modified,
                               body_html=record.html or _summary_body(record))
         updated = Entry(key=entry.key, slug=entry.slug,
@@ -427,6 +488,11 @@ class Store:
             else:
                 lines[existing] = line
             self._write(key, "\n".join(lines) + sep + body, entry)
+
+
+def _same_outlet(archived: str, incoming: str) -> bool:
+    """True when the archived article's Source is the incoming item's outlet."""
+    return plain_line(archived).casefold() == plain_line(incoming).casefold()
 
 
 def _summary_body(record: Record) -> str:

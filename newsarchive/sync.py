@@ -3,7 +3,8 @@
 Pelican rewrites every file it renders. Building into a staging folder and then syncing
 keeps unchanged files in ``output/`` untouched (bytes and mtime), so deploys and
 ``git``/``rsync`` diffs show only what the content changed. Each file is written through a
-temporary file and ``os.replace``, so a reader never sees half a file.
+temporary file and ``os.replace``, so a reader never sees half a file; every file gets the mode
+``open()`` would give it (0644 under the usual umask), so any web server can read the copy.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsarchive.fileperm import ordinary_mode, set_ordinary_mode
 
 
 @dataclass
@@ -44,6 +47,7 @@ def _files(root: Path) -> set[str]:
 def _copy_atomically(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".sync-")
+    set_ordinary_mode(handle)  # mkstemp's 0600 would hide the site from the web server
     os.close(handle)
     try:
         shutil.copyfile(source, temporary)
@@ -51,6 +55,13 @@ def _copy_atomically(source: Path, target: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _repair_mode(target: Path) -> None:
+    """An unchanged file left unreadable (0600) by an older build gets the ordinary mode."""
+    mode = ordinary_mode()
+    if target.stat().st_mode & 0o777 != mode:
+        os.chmod(target, mode)
 
 
 def sync_tree(staging: Path, output: Path, *, delete: bool = True) -> SyncReport:
@@ -66,6 +77,7 @@ def sync_tree(staging: Path, output: Path, *, delete: bool = True) -> SyncReport
             report.added.append(relative)
         elif filecmp.cmp(source, target, shallow=False):
             report.unchanged += 1
+            _repair_mode(target)
         else:
             _copy_atomically(source, target)
             report.changed.append(relative)

@@ -45,3 +45,22 @@ def test_keep_stale(tmp_path: Path) -> None:
     write(output / "old.html", "old")
     report = sync_tree(staging, output, delete=False)
     assert report.removed == [] and (output / "old.html").exists()
+
+
+def test_files_get_the_umask_mode_and_old_0600_files_are_repaired(tmp_path: Path) -> None:
+    import stat
+
+    staging, output = tmp_path / "staging", tmp_path / "output"
+    write(staging / "a/index.html", "same")
+    write(staging / "b/index.html", "new")
+    old = os.umask(0o022)
+    try:
+        sync_tree(staging, output)
+        assert stat.S_IMODE((output / "b/index.html").stat().st_mode) == 0o644
+        os.chmod(output / "a/index.html", 0o600)  # as the mkstemp-based sync left them
+        report = sync_tree(staging, output)
+    finally:
+        os.umask(old)
+    assert report.unchanged == 2
+    assert stat.S_IMODE((output / "a/index.html").stat().st_mode) == 0o644
+    assert stat.S_IMODE((output / "a").stat().st_mode) == 0o755

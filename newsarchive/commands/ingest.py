@@ -2,7 +2,8 @@
 
 Without SOURCE it reads feeds.toml's subscriptions and every file in the inbox. A SOURCE is a
 feed URL, a feed file, a saved article, or a folder of them; kinds are told from content.
-Exit status: 0 every source was read, 1 some failed (the rest were ingested), 2 usage error.
+Exit status: 0 every source was read, 1 some failed (the rest were ingested), 2 usage error,
+3 another ingest holds the lock (nothing was done: never a partial success).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from newsarchive.settings import FeedConfig, IngestSettings, SettingsError, load
 from newsarchive.store import LockedError, Store
 
 PROGRESS_MIN_SOURCES = 5
+EXIT_LOCKED = 3  # not 1: `make ingest INGEST_ALLOW_PARTIAL=1` must not call it a success
 
 
 def threshold(value: str) -> float:
@@ -154,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
                              on_warning=on_warning, on_progress=progress.update)
     except LockedError as err:
         print(f"newsarchive ingest: {err}", file=sys.stderr)
-        return 1
+        return EXIT_LOCKED
     progress.clear()
     if not args.quiet or summary.failures:
         print(f"ingest: {summary.line()} (relevance by {scorer.name}, "

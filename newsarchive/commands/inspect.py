@@ -2,8 +2,9 @@
 
 Prints one JSON object per item, in source order (fields: source, title, url, canonical_url,
 published, updated, authors, source_name, language, summary, text, html, content_hash,
-relevance, event_types, entities, ...). A source that cannot be read prints
-``{"source": ..., "error": ...}`` and the others go on. Without --json: one line per item.
+relevance, event_types, entities, date_origin (text, meta, feed, file or fetched),
+date_from_file (true when only the file's time dated it), ...). A source that cannot be read
+prints ``{"source": ..., "error": ...}`` and the others go on. Without --json: one line per item.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from newsarchive.normalize import (
     canonical_url,
     clean_line,
     content_hash,
+    date_from_text,
     guess_language,
     normalize_language,
     title_from_text,
@@ -18,6 +19,8 @@ from newsarchive.record import Record
 from newsarchive.sanitize import escape_text, html_to_text, sanitize_html
 
 SUMMARY_CHARS = 300
+FEED_KINDS = frozenset({"rss", "atom", "rdf", "jsonfeed", "feed"})
+SAVED_KINDS = frozenset({"html", "text", "markdown"})
 
 
 class SourceError(Exception):
@@ -86,10 +89,16 @@ def finish(
     )
     if record.published is None and record.updated is not None:
         record.published = record.updated
-    elif record.published is None and fallback_date is not None:
+    if record.published is not None:
+        record.date_origin = record.date_origin or (
+            "feed" if record.kind in FEED_KINDS else "meta")
+    elif record.kind in SAVED_KINDS and (written := date_from_text(record.text)) is not None:
+        record.published, record.date_origin = written, "text"
+    elif fallback_date is not None:
         record.published = fallback_date
         record.date_estimated = True
         record.date_source = fallback_source
+        record.date_origin = fallback_source
     record.content_hash = content_hash(record.title, record.text)
     return record
 

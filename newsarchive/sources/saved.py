@@ -25,6 +25,7 @@ from newsarchive.normalize import absolute_url, clean_line, parse_date
 from newsarchive.record import Record
 from newsarchive.settings import FeedConfig
 from newsarchive.sources.base import SourceError, SourceResult, finish, markup_to_line
+from newsarchive.sources.nesting import MAX_DEPTH, flatten_deep
 from newsarchive.sources.textcodec import decode_html, decode_text
 
 ARTICLE_TYPES = frozenset(
@@ -288,7 +289,9 @@ def read_html(data: bytes, source: str, config: FeedConfig | None = None, *,
               location: str = "", mtime: datetime | None = None) -> SourceResult:
     """A saved HTML page as one record."""
     config = config or FeedConfig()
-    markup = decode_html(data)
+    markup, depth = flatten_deep(decode_html(data))
+    warnings = [f"elements nested {depth} deep: the tags below {MAX_DEPTH} levels were "
+                "flattened so their text is kept"] if depth > MAX_DEPTH else []
     meta = _Meta(markup)
     saved_from = _SAVED_FROM.search(markup[:4096])
     page_url = location if location.startswith(("http://", "https://")) else ""
@@ -331,7 +334,8 @@ def read_html(data: bytes, source: str, config: FeedConfig | None = None, *,
     finish(record, raw_html=_drop_title_heading(body, title), base_url=base,
            raw_summary=htmllib.escape(description, quote=False), fallback_date=mtime,
            fallback_source="file")
-    return SourceResult(source=source, kind="html", records=[record], title=outlet)
+    return SourceResult(source=source, kind="html", records=[record], title=outlet,
+                        warnings=warnings)
 
 
 def _drop_title_heading(body: str, title: str) -> str:

@@ -39,9 +39,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bundled_feeds_and_inbox_ingest_twice_second_run_changes_nothing(
     tmp_path: Path, offline: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("feeds.toml", "feeds", "inbox"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    shutil.copytree(REPO / "tests" / "fixtures" / "samples", tmp_path, dirs_exist_ok=True)
     config = str(tmp_path / "feeds.toml")
     assert main(["ingest", "--config", config]) == 1  # the real outlets are unreachable
     out, err = capsys.readouterr()
@@ -108,7 +106,7 @@ def test_lock_held_by_another_ingest(tmp_path: Path, fixtures: Path,
     with Store(tmp_path / "c", tmp_path / "s"):
         code = main(["ingest", "--content", str(tmp_path / "c"), "--state", str(tmp_path / "s"),
                      "--config", str(tmp_path / "none.toml"), str(fixtures / "feed.json")])
-    assert code == 1 and "another ingest is running" in capsys.readouterr().err
+    assert code == 3 and "another ingest is running" in capsys.readouterr().err
 
 
 def test_inspect_json_is_the_stable_interface(fixtures: Path,

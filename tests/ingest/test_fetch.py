@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import threading
 import time
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.fetch import USER_AGENT, FetchError, fetch
+from newsarchive.fetch import USER_AGENT, FetchError
+from newsarchive.fetch import fetch as public_fetch
 from newsarchive.pipeline import Source, ingest
 from newsarchive.relevance import KeywordScorer
 from newsarchive.settings import FeedConfig, IngestSettings
@@ -20,6 +22,7 @@ from newsarchive.store import Store
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 FEED = (FIXTURES / "rss-news.xml").read_bytes()
 SEEN: dict[str, str] = {}
+fetch = functools.partial(public_fetch, allow_private=True)  # the test server is on loopback
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -113,6 +116,11 @@ def test_size_caps_before_and_after_decompression(server: str) -> None:
         fetch(f"{server}/bomb", max_bytes=100_000)
 
 
+def test_loopback_is_refused_without_allow_private(server: str) -> None:
+    with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 is a loopback address"):
+        public_fetch(f"{server}/feed")
+
+
 def test_errors_are_one_line_reasons(server: str) -> None:
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(f"{server}/missing")
@@ -127,7 +135,8 @@ def test_errors_are_one_line_reasons(server: str) -> None:
 def test_feed_state_makes_a_rerun_fetch_only_what_changed(server: str, tmp_path: Path) -> None:
     settings = IngestSettings(root=tmp_path, content=tmp_path / "content",
                               state=tmp_path / "state")
-    sources = [Source(f"{server}/feed", FeedConfig(name="Local", always_relevant=True))]
+    sources = [Source(f"{server}/feed", FeedConfig(name="Local", always_relevant=True,
+                                                            allow_private=True))]
     with Store(settings.content, settings.state) as store:
         first = ingest(sources, settings, KeywordScorer(), store)
     assert first.counts["new"] == 2 and not first.failures
