@@ -232,9 +232,9 @@ def _main_countries(article: ArticleInput, names: Names
     return tuple(countries[:1]), tuple(regions)
 
 
-def _is_analysis(article: ArticleInput, names: Names, years: set[str]) -> bool:
+def _is_analysis(article: ArticleInput, names: Names, years: set[str], recent: bool) -> bool:
     """A piece surveying many countries or many years rather than reporting one event
-    (asked only of pieces whose title and lead date no cut or return within weeks).
+    (many years count only when the title and lead date no cut or return within weeks).
 
     Many years: five or more distinct years named where something is cut or comes back, or
     four over five years or more with a survey word in the title. Many countries: five or
@@ -247,13 +247,12 @@ def _is_analysis(article: ArticleInput, names: Names, years: set[str]) -> bool:
     survey = bool(_SURVEY.search(article.title))
     numbers = sorted(int(y) for y in years)
     spread = numbers[-1] - numbers[0] if numbers else 0
-    if len(numbers) >= 5 or (len(numbers) >= 4 and spread >= 5 and survey):
-        return True
-    if len(in_title) == 1 and len(countries) < 6:
+    if len(in_title) != 1 and (len(countries) >= 5 or (
+            len(countries) >= 3 and survey and len(numbers) >= 3)):
+        return True  # many countries
+    if recent:  # the title or lead dates a cut or a return of now: a report, not a survey
         return False
-    if len(countries) >= 5:
-        return True
-    return len(countries) >= 3 and survey and len(numbers) >= 3
+    return len(numbers) >= 5 or (len(numbers) >= 4 and spread >= 5 and survey)
 
 
 # --- per-sentence readers -------------------------------------------------------------------
@@ -685,5 +684,5 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.justification = _justification(sents, article.key)
     years = _dates(sents, article, result, names)
     result.still = any(f.weight >= 2.0 for f in result.ongoing)
-    result.analysis = not result.recent and _is_analysis(article, names, years)
+    result.analysis = _is_analysis(article, names, years, result.recent)
     return result

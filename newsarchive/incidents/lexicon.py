@@ -332,7 +332,9 @@ CUT = cue(
 # something came back
 END = cue(
     r"restor|lift|came back|come back|comes back|return|resum|unblock|back online|reconnect|"
-    r"reinstat|rescind|restart|withdr[ae]w|ended|available again|accessible again|"
+    r"reinstat|rescind|restart|ended|available again|accessible again|"
+    r"withdr(?:ew|awn|aws|aw) (?:the |its |a )?(?:[\w-]+ ){0,3}"
+    r"(?:ban|block|order|restrictions?|suspension)|"
     r"working again|back up\b|reopen|"
     # es / pt
     r"restablec|restaur|levant[óoa]|levantamiento|volvi[óo]|vuelve|regres|reanud|desbloque|"
@@ -361,7 +363,8 @@ NOT_END = re.compile(
 ONGOING = cue(
     r"remains?\b|remained|still|continu|ongoing|persist|until further notice|indefinite|"
     r"no end in sight|entered its|enters its|(?:days?|weeks?|months?) now|no timeline|"
-    r"(?:has|have|had) been (?:largely |mostly )?(?:cut|offline|blocked|down|restricted)|"
+    r"(?:stays?|remains?|kept|keeps?) in (?:place|force|effect)|"
+    r"(?:has|have) been (?:largely |mostly )?(?:cut|offline|blocked|down|restricted)|"
     r"without (?:internet|access|connectivity)|"
     r"(?:is|are|remains?) (?:blocked|restricted|down|offline|cut|banned|suspended)\b|"
     r"sigue|siguen|continúa|todavía|aún|permanece|toujours|restent|reste\b|demeure|"
