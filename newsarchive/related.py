@@ -808,8 +808,13 @@ def _related(
         for s, o, value, why, near in zip(
             story.tolist(), other.tolist(), np.round(score, 4).tolist(), reasons, when, strict=True
         ):
-            result[keys[s]].append(Match(keys[o], value, (*why, near) if near else why))
+            why = (*why, near) if near else why
+            result[keys[s]].append(Match(keys[o], value, why or (_WORDS_ONLY,)))
     return result
+
+
+#: The reason shown when two stories share no entity, no kind and no time, only words.
+_WORDS_ONLY = "similar wording"
 
 
 def _reasons(

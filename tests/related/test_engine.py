@@ -253,6 +253,8 @@ def test_text_similarity_links_stories_without_entities() -> None:
         *filler(40),
     ]
     assert keys(related(docs), "a")[:1] == ["b"]
+    # no entity, no kind and months apart: the reader is still told why
+    assert related(docs)["a"][0].reasons == ("similar wording",)
 
 
 def test_nearness_in_time_and_half_life() -> None:
