@@ -458,3 +458,20 @@ def test_entity_pages_that_list_an_incident() -> None:
     assert entity_keys(view) == {
         "country:in", "type:shutdown", "platform:whatsapp", "country:kashmir", "body:dot-india",
     }
+
+
+def test_published_feed_ids_do_not_move_with_the_first_report() -> None:
+    from plugins.incidents import absolute_feed_ids
+
+    feed = SimpleNamespace(
+        feed={"id": "https://example.org/", "feed_url": "https://example.org/incidents/feed.atom.xml"},
+        items=[{"unique_id": "tag:example.org,2025-08-13:/incidents/2025/ru-calls/"}],
+    )
+    absolute_feed_ids({"INCIDENTS_FEED": "incidents/feed.atom.xml"}, feed)
+    assert feed.items[0]["unique_id"] == "tag:example.org,2025:/incidents/2025/ru-calls/"
+    other = SimpleNamespace(
+        feed={"id": "https://example.org/", "feed_url": "https://example.org/feeds/all.atom.xml"},
+        items=[{"unique_id": "tag:example.org,2025-08-13:/events/2025/a/"}],
+    )
+    absolute_feed_ids({"INCIDENTS_FEED": "incidents/feed.atom.xml"}, other)
+    assert other.items[0]["unique_id"] == "tag:example.org,2025-08-13:/events/2025/a/"

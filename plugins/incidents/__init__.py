@@ -252,11 +252,25 @@ def write(generator: Any, writer: Any) -> None:
     log.info("incidents: wrote %d incident pages in %.2f s", count, time.perf_counter() - started)
 
 
+# Pelican's entry id: tag:<domain>,<date of the item>:<path>.
+_DATED_TAG = re.compile(r"^tag:([^,]+),\d{4}-\d{2}-\d{2}:(.*/incidents/(\d{4})/.*)$")
+
+
 def absolute_feed_ids(context: dict[str, Any], feed: Any) -> None:
-    """Valid Atom ids for the incidents feed in a local build (see newsarchive.atom_ids)."""
+    """Valid, stable Atom ids for the incidents feed.
+
+    In a local build the ids become absolute (see newsarchive.atom_ids). In a published one,
+    Pelican dates each entry's tag: id with the entry's date, the first report's, which moves
+    when an earlier report joins later; the incident's year (in its URL, fixed with its id)
+    is used instead, so an entry keeps its id for good."""
     wanted = context.get("INCIDENTS_FEED", "incidents/feed.atom.xml")
-    if wanted and str(feed.feed.get("feed_url") or "").lstrip("/").endswith(str(wanted)):
-        make_ids_absolute(feed)
+    if not wanted or not str(feed.feed.get("feed_url") or "").lstrip("/").endswith(str(wanted)):
+        return
+    make_ids_absolute(feed)
+    for item in feed.items:
+        match = _DATED_TAG.match(str(item.get("unique_id") or ""))
+        if match:
+            item["unique_id"] = f"tag:{match[1]},{match[3]}:{match[2]}"
 
 
 def register() -> None:
