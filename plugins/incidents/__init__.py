@@ -16,7 +16,8 @@ sends them:
 4. ``feed_generated``: in a local build, give the incidents feed absolute (tag:) ids.
 
 State lives on the article generator (``generator.incidents``: the engine's incidents, the
-views and the inputs the open data is written from); nothing is global.
+views and the inputs the open data is written from; None when the plugin is off); nothing
+is global.
 
 Settings: INCIDENTS_ENABLED (True), INCIDENTS_PER_PAGE (100 rows per index page),
 INCIDENTS_FEED ("incidents/feed.atom.xml"; None for no feed).
@@ -208,7 +209,7 @@ def build(generator: Any) -> None:
         article.incident = None
     generator.context["incidents"] = []
     generator.context["incidents_by_entity"] = {}
-    generator.incidents = State()
+    generator.incidents = None  # no pages, no feed, no open data unless built below
     if not options.enabled:
         return
     try:
