@@ -388,6 +388,10 @@ def test_fact_box_links_each_value_to_its_sentence_and_shows_disagreement() -> N
         "html.parser",
     )
     assert full.select_one('[data-fact="start_date"] blockquote').get_text(strip=True) == said
+    country = full.select_one('[data-fact="country"]')  # the same sentence: not quoted twice
+    assert country.select_one("blockquote") is None
+    assert "quoted for “Started”" in country.select_one(".fact__cite").get_text()
+    assert country.select_one(".fact__cite a")["href"] == href
 
 
 def test_text_fragment_encodes_and_shortens() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -120,6 +120,17 @@ class SourceRef:
     article: Any  # a Pelican article
     sentence: str
     by_editor: bool
+    quoted_for: str = ""  # label of the fact above whose quote is this same sentence
+
+    def quoted_once(self, seen: dict[tuple[str, str], str], label: str) -> SourceRef:
+        """This reference, marked when ``seen`` already quotes its sentence (then noted)."""
+        if not self.sentence:
+            return self
+        key = (self.article.url, " ".join(self.sentence.split()))
+        if key in seen:
+            return replace(self, quoted_for=seen[key])
+        seen[key] = label
+        return self
 
     @property
     def href(self) -> str:
@@ -270,6 +281,7 @@ class IncidentView:
             str(c).lower() for c in _as_list(getattr(facts.get("country_code"), "value", None))
         )
         self.rows: list[FactRow] = []
+        quoted: dict[tuple[str, str], str] = {}  # (article, sentence) -> first fact quoting it
         for name, label in FACT_LABELS:
             fact = facts.get(name)
             value = value_links(name, getattr(fact, "value", None), lookup, self.codes)
@@ -282,7 +294,14 @@ class IncidentView:
             source = _ref(fact.source, articles) if fact is not None and value else None
             if name == "official_justification" and source is not None:
                 value = justification_links(getattr(fact, "value", None), source.sentence)
-            self.rows.append(FactRow(name, label, value, source, tuple(o for o in others if o[0])))
+            if source is not None:
+                source = source.quoted_once(quoted, label)
+            others = tuple(
+                (links, ref.quoted_once(quoted, label) if ref else None)
+                for links, ref in others
+                if links
+            )
+            self.rows.append(FactRow(name, label, value, source, others))
         self.countries: tuple[Link, ...] = value_links(
             "country", self._values["country"], lookup, self.codes
         )
