@@ -159,18 +159,16 @@ class Profile:
     def key(self) -> str:
         return self.article.key
 
-    @property
-    def start(self) -> date | None:
-        """The start this article reports (its strongest, then earliest, dated start)."""
-        if not self.starts:
-            return None
-        best = max(f.weight for f in self.starts)
-        return min(f.value for f in self.starts if f.weight == best)  # type: ignore[type-var]
+    start: date | None = None  # the start it reports (strongest, then earliest)
+    end: date | None = None  # the latest end it reports
 
-    @property
-    def end(self) -> date | None:
-        """The latest end this article reports."""
-        return max((f.value for f in self.ends), default=None)  # type: ignore[type-var]
+    def settle(self) -> None:
+        """Compute ``start`` and ``end`` from what was found."""
+        if self.starts:
+            best = max(f.weight for f in self.starts)
+            self.start = min(f.value for f in self.starts if f.weight == best)  # type: ignore
+        if self.ends:
+            self.end = max(f.value for f in self.ends)  # type: ignore[type-var]
 
 
 # --- main countries and analysis pieces -----------------------------------------------------
@@ -647,8 +645,8 @@ def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
 
 # Body sentences read: the facts of a report are in its first paragraphs; a law, an arrest or
 # an attack is read less far than a cut, a block or a slowdown.
-MAX_BODY = 30
-MAX_BODY_OTHER = 8
+MAX_BODY = 16
+MAX_BODY_OTHER = 6
 
 
 def profile(article: ArticleInput, names: Names) -> Profile:
@@ -685,4 +683,5 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     years = _dates(sents, article, result, names)
     result.still = any(f.weight >= 2.0 for f in result.ongoing)
     result.analysis = _is_analysis(article, names, years, result.recent)
+    result.settle()
     return result

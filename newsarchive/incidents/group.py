@@ -36,7 +36,7 @@ LOOKBACK_PLAIN = timedelta(days=400)  # a lift naming neither
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
-KEY_CANDIDATES = 24  # groups compared per (place, month) key: the most recently active ones
+KEY_CANDIDATES = 16  # groups compared per (place, month) key: the most recently active ones
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
 
 
@@ -100,7 +100,7 @@ class Decision:
     article: str
     group: str | None
     reason: str
-    candidates: list[tuple[str, float | None, str]] = field(default_factory=list)
+    candidates: list[tuple[str, float | None, Why | str]] = field(default_factory=list)
 
 
 def month(day: date) -> int:
@@ -146,63 +146,81 @@ def _area_words(name: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", name.lower()) if w not in _AREA_GENERIC)
 
 
-def score(g: Group, p: Profile) -> tuple[float | None, str]:
-    """(score or None when refused, the reasons in words)."""
+class Why:
+    """Reasons of a score, put into words only when printed (most are never read)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[tuple]) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return "; ".join(part[0].format(*(_word(x) for x in part[1:])) for part in self.parts)
+
+
+def _word(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return ", ".join(sorted(map(str, value)))
+    return value
+
+
+def score(g: Group, p: Profile) -> tuple[float | None, Why]:
+    """(score or None when refused, the reasons: words when printed)."""
     shared = (set(p.main) & g.main) or (set(p.regions) & g.regions)
     if not shared:
-        return None, "no common country or region"
-    parts = [f"place {','.join(sorted(shared))}"]
+        return None, Why([("no common country or region",)])
+    parts: list[tuple] = [("place {}", shared)]
     total = 0.0
     conflict = _area_conflict(g, p)
     if conflict:
         total -= 0.5
-        parts.append(f"{conflict}: -0.5")
+        parts.append(("{}: -0.5", conflict))
     common = p.services & g.services
     kind = _kind_score(g, p)
     if kind is None:
         kind = 0.0 if common else -0.5
-        parts.append(f"kinds differ ({p.kind} vs {', '.join(sorted(g.kinds))})")
+        parts.append(("kinds differ ({} vs {})", p.kind, g.kinds))
     total += kind
-    parts.append(f"kind {kind:.1f}")
+    parts.append(("kind {:.1f}", kind))
     if p.services and g.services:
         if not common and p.head_services and g.head_services and not (
                 p.head_services & g.head_services):
-            return None, "no platform in common"
+            return None, Why([("no platform in common",)])
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard
-        parts.append(f"services {jaccard:.2f}")
+        parts.append(("services {:.2f}", jaccard))
     if p.start and not p.restoration:
         if g.end and p.start > g.end + AFTER_END:
-            return None, f"starts {p.start} after the group ended {g.end}"
+            return None, Why([("starts {} after the group ended {}", p.start, g.end)])
         if p.start > g.last_day + WINDOW:
-            return None, f"starts {p.start}, long after the newest report {g.last_day}"
+            return None, Why([("starts {}, long after the newest report {}", p.start, g.last_day)])
     if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
         total += 1.0
-        parts.append("time: within the span")
+        parts.append(("time: within the span",))
     elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
         total += 1.0
-        parts.append(f"time: same start {p.start}")
+        parts.append(("time: same start {}", p.start))
     elif p.since_month and month(p.since_month) == month(g.start or g.first_day):
         total += 1.0
-        parts.append(f"time: in place since {p.since_month:%B %Y}, the month it started")
+        parts.append(("time: in place since {:%B %Y}, the month it started", p.since_month))
     elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (
             p.day - g.last_day <= (LOOKBACK if common or set(p.regions) & g.regions
                                    else LOOKBACK_PLAIN)) and (
             not p.services or common or not g.services) and (p.restoration or common or (
                 set(p.regions) & g.regions)):
         total += 0.8
-        word = "restoration" if p.restoration else "follow-up"
-        parts.append(f"time: {word} of an open incident")
+        parts.append(("time: {} of an open incident",
+                      "restoration" if p.restoration else "follow-up"))
     else:
-        return None, f"too far in time ({p.day} vs {g.first_day}..{g.span_end})"
+        return None, Why([("too far in time ({} vs {}..{})", p.day, g.first_day, g.span_end)])
     if p.start and g.start and abs(p.start - g.start) <= timedelta(days=1):
         total += 0.5
-        parts.append(f"same start {p.start}: +0.5")
+        parts.append(("same start {}: +0.5", p.start))
     common_words = len(p.words & g.words)
     lexical = min(1.0, common_words / 4)
     total += lexical
-    parts.append(f"words {common_words}")
-    return total, "; ".join(parts)
+    parts.append(("words {}", common_words))
+    return total, Why(parts)
 
 
 def _slug_words(p: Profile, country_words: set[str]) -> list[str]:
