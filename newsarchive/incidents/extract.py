@@ -121,6 +121,7 @@ class Found:
     weight: float = 1.0
     about: str = ""  # "service" or "network": what the sentence says was cut or came back
     partial: bool = False  # a partial or gradual restoration
+    pair: date | None = None  # the first day of the range an end closes ("6 to 14 August")
 
 
 @dataclass(slots=True)
@@ -429,7 +430,7 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
                     found.append(Found(names.name(body), text, key, 3.5))
                 elif imposing:
                     found.append(Found(names.name(body), text, key, 0.5))
-        if not (order or " by " in text) or not (cut or sentence.zone == "title"):
+        if not (order or " by " in text) or not (imposing or sentence.zone == "title"):
             continue
         weight = 2.0 if sentence.zone != "body" else 1.0
         match = _ORDER_BY.search(text)
@@ -586,7 +587,8 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
             role, strong = _role(text, mention, cut, end)
             if mention.until and cut and role == "start":
                 profile.starts.append(Found(mention.value, text, key, weight + strong, about))
-                profile.ends.append(Found(mention.until, text, key, weight, about))
+                profile.ends.append(Found(mention.until, text, key, weight, about,
+                                          pair=mention.value))
             elif role == "start":
                 profile.starts.append(Found(mention.value, text, key, weight + strong, about))
             elif role == "end" and (not future or strong > 0) and (
@@ -595,7 +597,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
     title = sents[0].text if sents and sents[0].zone == "title" else ""
     if title and _END.search(title) and not lex.negated_end(title) and not profile.ends and (
             not _FUTURE.search(title)):
-        profile.ends.append(Found(ref, title, key, 0.5, _about(title, article, names),
+        profile.ends.append(Found(ref, title, key, 0.0, _about(title, article, names),
                                   bool(lex.PARTIAL.search(title))))
     return years
 

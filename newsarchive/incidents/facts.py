@@ -149,6 +149,10 @@ def _event_type_of_kind(kind: Fact, voted: Fact) -> Fact:
                 ((voted.value, voted.source),) if voted.source and voted.value else ())
 
 
+_ACT_OF_KIND = {"service-based": "service", "full-network": "network", "mobile": "network",
+                "fixed-line": "network", "throttling": "network"}
+
+
 def _main_act(profiles: list[Profile]) -> str:
     """"service" for a platform block, "network" for a network cut or slowdown, else ""."""
     kinds = [p.kind for p in profiles if p.kind in ("service", "network", "throttling")]
@@ -164,12 +168,16 @@ def _relevant(found: Found, act: str) -> bool:
 
 
 def _end(profiles: list[Profile], start: date | None, act: str) -> Fact:
-    """The latest full end; the latest partial one when no report gives a full end."""
+    """The latest full end, a dated one before a report's own date (weight 0: a title saying
+    it came back); the latest partial end when no report gives a full one. An end closing a range that starts long after the first report is another
+    period's (a later exam round) and is left out."""
+    late = profiles[0].day + timedelta(days=7)
     ends = [f for p in profiles for f in p.ends
-            if (start is None or f.value >= start) and _relevant(f, act)]  # type: ignore[operator]
+            if (start is None or f.value >= start) and _relevant(f, act)  # type: ignore[operator]
+            and not (f.pair and f.pair > late)]
     if not ends:
         return Fact(None, None)
-    ends.sort(key=lambda f: (not f.partial, f.value, f.weight), reverse=True)
+    ends.sort(key=lambda f: (not f.partial, f.weight > 0, f.value, f.weight), reverse=True)
     return _fact(ends[0], ends[1:])
 
 
@@ -214,7 +222,8 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
             if value is not None:
                 editor[name] = Fact(value, Provenance(found[1], "", by_editor=True))
     facts["start_date"] = editor.get("start_date") or _start(profiles)
-    act = _main_act(profiles)
+    kind = editor.get("shutdown_type") or _shutdown_type(profiles)
+    act = _ACT_OF_KIND.get(str(kind.value)) or _main_act(profiles)
     facts["end_date"] = editor.get("end_date") or _end(profiles, facts["start_date"].value, act)
     facts["status"] = editor.get("status") or _status(profiles, facts["end_date"], act)
     if facts["status"].value == "ongoing" and "end_date" not in editor:
@@ -223,7 +232,7 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
         facts["start_date"], facts["end_date"], profiles)
     facts.update(_place(profiles, names))
     facts["event_type"] = editor.get("event_type") or _event_type(profiles)
-    facts["shutdown_type"] = editor.get("shutdown_type") or _shutdown_type(profiles)
+    facts["shutdown_type"] = kind
     if "event_type" not in editor:
         facts["event_type"] = _event_type_of_kind(facts["shutdown_type"], facts["event_type"])
     network = facts["shutdown_type"].value in NETWORK_LAYERS
