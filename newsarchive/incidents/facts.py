@@ -169,8 +169,9 @@ def _relevant(found: Found, act: str) -> bool:
 
 def _end(profiles: list[Profile], start: date | None, act: str) -> Fact:
     """The latest full end, a dated one before a report's own date (weight 0: a title saying
-    it came back); the latest partial end when no report gives a full one. An end closing a range that starts long after the first report is another
-    period's (a later exam round) and is left out."""
+    it came back); the latest partial end when no report gives a full one. An end closing a
+    range that starts long after the first report is another period's (a later exam round)
+    and is left out."""
     late = profiles[0].day + timedelta(days=7)
     ends = [f for p in profiles for f in p.ends
             if (start is None or f.value >= start) and _relevant(f, act)  # type: ignore[operator]
