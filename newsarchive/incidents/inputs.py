@@ -116,3 +116,26 @@ def read_content(content: Path | str, data_dir: Path | None = None,
         except ValueError as err:
             print(f"newsarchive incidents: {path}: skipped: {err}", file=sys.stderr)
     return tag_articles(raws, data_dir)
+
+
+def incidents_for_files(new_files: Sequence[Path], content: Path | str,
+                        data_dir: Path | None = None) -> dict[Path, object]:
+    """The incident each newly written content file joins (None: none), for ``ingest``.
+
+    Reads and tags the whole archive under ``content`` (the new files included), as the next
+    site build will, and returns {file: Incident or None}.
+    """
+    from newsarchive.incidents.engine import incident_for
+
+    new_files = [Path(p) for p in new_files]
+    wanted = {p.resolve() for p in new_files}
+    existing = [p for p in content_files(Path(content)) if p.resolve() not in wanted]
+    new_inputs = read_content(content, data_dir, files=new_files)
+    joined = incident_for(new_inputs, read_content(content, data_dir, files=existing))
+    keys = {}
+    for path in new_files:
+        try:
+            keys[path] = read_file(path).key
+        except ValueError:
+            keys[path] = None
+    return {path: joined.get(key) if key else None for path, key in keys.items()}

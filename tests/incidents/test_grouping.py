@@ -154,3 +154,22 @@ def test_incident_for_says_which_incident_a_new_article_joins() -> None:
     assert joined[RESTORED.key] is not None
     assert CUT.key in joined[RESTORED.key].articles
     assert incident_for([ANALYSIS], [CUT])[ANALYSIS.key] is None
+
+
+def test_incidents_for_files_reads_the_archive(tmp_path) -> None:
+    from newsarchive.incidents.inputs import incidents_for_files
+
+    folder = tmp_path / "content" / "articles" / "2019"
+    folder.mkdir(parents=True)
+    head = "Date: {date}\nSource: Wire\nSource-URL: https://example.org/{slug}\nSlug: {slug}\n"
+    old = folder / "cut.md"
+    old.write_text("Title: Iran cuts the internet nationwide\n" + head.format(
+        date="2019-11-17T09:00:00+03:30", slug="cut") +
+        "\nIran shut down the internet across the country on 16 November.\n")
+    new = folder / "back.md"
+    new.write_text("Title: Internet restored in Iran after a week\n" + head.format(
+        date="2019-11-24T09:00:00+03:30", slug="back") +
+        "\nInternet access in Iran was restored on 23 November.\n")
+    joined = incidents_for_files([new], tmp_path / "content")
+    assert joined[new] is not None
+    assert joined[new].articles == ("events/2019/cut/", "events/2019/back/")
