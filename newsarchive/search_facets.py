@@ -31,6 +31,7 @@ FACETS = (
     ("type", "Kind of event", "Any kind"),
     ("source", "Source", "Any source"),
     ("year", "Year", "Any year"),
+    ("kind", "Record", "Articles and incidents"),
 )
 
 
@@ -47,14 +48,30 @@ def facet_values(article: Any) -> dict[str, set[str]]:
         "type": _names(getattr(article, "event_types", None)),
         "source": {source} if source else set(),
         "year": {str(article.date.year)},
+        "kind": {"Article"},
     }
 
 
-def search_facets(articles: Iterable[Any]) -> list[Facet]:
-    """Every facet with its values and article counts: years newest first, the rest A to Z."""
+def incident_facet_values(incident: Any) -> dict[str, set[str]]:
+    """The filter values one incident page gives Pagefind (see theme/templates/incident.html)."""
+    type_name = str(getattr(incident, "type_name", "") or "")
+    return {
+        "country": {str(c.text) for c in incident.countries if getattr(c, "text", None)},
+        "platform": {str(p) for p in incident.platform_names if p},
+        "type": {type_name} if type_name else set(),
+        "source": {str(s) for s in incident.sources if s},
+        "year": {str(incident.year)},
+        "kind": {"Incident"},
+    }
+
+
+def search_facets(articles: Iterable[Any], incidents: Iterable[Any] = ()) -> list[Facet]:
+    """Every facet with its values and counts of the pages Pagefind indexes (articles and
+    incidents): years newest first, the rest A to Z."""
     counts: dict[str, Counter[str]] = {key: Counter() for key, _, _ in FACETS}
-    for article in articles:
-        for key, values in facet_values(article).items():
+    pages = [facet_values(a) for a in articles] + [incident_facet_values(i) for i in incidents]
+    for values_of_page in pages:
+        for key, values in values_of_page.items():
             counts[key].update(values)
     facets = []
     for key, label, any_label in FACETS:

@@ -1,7 +1,7 @@
 /* The archive's search page: a small renderer over Pagefind's JS API (archive-index.js).
  *
  * - The query, the filters and the order live in the URL (?q=&country=&platform=&type=
- *   &source=&year=&sort=), so a search can be bookmarked, shared and reloaded.
+ *   &source=&year=&kind=&sort=), so a search can be bookmarked, shared and reloaded.
  * - Pagefind is found relative to this page (data-siteurl holds {{ SITEURL }}), so the
  *   site works from a sub-path or as a plain copy of output/.
  * - A search only runs with words in it: a filter-only (null) query would download the
@@ -13,7 +13,7 @@
 
 import { openArchive } from "./archive-index.js";
 
-const FACETS = ["country", "platform", "type", "source", "year"];
+const FACETS = ["country", "platform", "type", "source", "year", "kind"];
 const ORDERS = ["newest", "oldest"];
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 250;
