@@ -230,6 +230,13 @@ def _slug_words(p: Profile, country_words: set[str]) -> list[str]:
     return words[:4] or ["incident"]
 
 
+def safe_id(raw: str) -> str:
+    """An editor's ``Incident:`` value as an id fit for a URL (lower-case letters, digits and
+    hyphens; at most 100 characters)."""
+    words = re.findall(r"[a-z0-9]+", raw.lower())
+    return "-".join(words)[:100].strip("-") or "incident"
+
+
 def make_id(p: Profile, names_of: dict[str, set[str]], taken: set[str]) -> str:
     """``<year>-<country>-<slug words>`` of a first report, unique among ``taken``."""
     place = p.main[0] if p.main else (p.regions[0] if p.regions else "xx")
@@ -272,7 +279,8 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
         if not p.main and not p.regions:
             decisions[p.key] = Decision(p.key, None, "no country")
             continue
-        refused = {i.strip() for i in p.article.meta.get("not-incident", "").split(",")}
+        refused = {safe_id(i) for i in p.article.meta.get("not-incident", "").split(",")
+                   if i.strip()}
         seen: list[str] = []
         months = set(range(month(p.day - WINDOW), month(p.day) + 1))
         if p.start:
@@ -308,7 +316,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
             decision.group, decision.reason = g.id, "first report of a new incident"
         decisions[p.key] = decision
     for p in overrides:
-        wanted = p.article.meta["incident"].strip()
+        wanted = safe_id(p.article.meta["incident"])
         g = groups.get(wanted)
         if g is None:
             g = groups[wanted] = Group(wanted)

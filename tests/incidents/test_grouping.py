@@ -173,3 +173,12 @@ def test_incidents_for_files_reads_the_archive(tmp_path) -> None:
     joined = incidents_for_files([new], tmp_path / "content")
     assert joined[new] is not None
     assert joined[new].articles == ("events/2019/cut/", "events/2019/back/")
+
+
+def test_an_editor_id_is_made_safe_for_a_url() -> None:
+    odd = article("odd", "Iran cuts the internet", "2019-11-20", "Iran cut the internet.",
+                  countries=("ir",), meta={"incident": "../../Evil <Id>/x"})
+    [incident] = build_incidents([odd])
+    assert incident.id == "evil-id-x"
+    assert incident.url == f"incidents/2019/{incident.slug}/"
+    assert "/" not in incident.slug and "." not in incident.slug
