@@ -648,6 +648,7 @@ def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
 # Body sentences read: the facts of a report are in its first paragraphs; a law, an arrest or
 # an attack is read less far than a cut, a block or a slowdown.
 MAX_BODY = 16
+MAX_CHARS = 20_000  # of the body (and of the summary) split into sentences
 MAX_BODY_OTHER = 6
 
 
@@ -656,8 +657,9 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     lex.reset()
     day = article.date.date()
     main, regions = _main_countries(article, names)
-    sents = sentences(lex.ascii_digits(article.title), lex.ascii_digits(article.summary),
-                      lex.ascii_digits(article.text))
+    sents = sentences(lex.ascii_digits(article.title[:1000]),
+                      lex.ascii_digits(article.summary[:MAX_CHARS]),
+                      lex.ascii_digits(article.text[:MAX_CHARS]))
     platforms = _platforms(article)
     if platforms != article.platforms:
         article = replace(article, platforms=platforms)
