@@ -13,9 +13,8 @@ batch at once:
 - salience, ranking, the passing-mention rule and the event-type choice are vectorised.
 
 Ambiguous, case-sensitive and shared aliases, which depend on the text's case and on context,
-are settled in ``newsarchive.tag_claims``, also for the whole batch. ``newsarchive.tag_one``
-applies the same rules to a lone text in plain Python; the tests check that both give the same
-results.
+are settled in ``newsarchive.tag_claims``, also for the whole batch. This is the only
+implementation of the rules: a lone text is a batch of one.
 """
 
 from __future__ import annotations
@@ -28,10 +27,12 @@ from itertools import chain
 import numpy as np
 
 from newsarchive import event_types as et
-from newsarchive.entities import TYPES
+from newsarchive.entities import TYPES, Entity
 from newsarchive.event_types import TaggedEventType
+from newsarchive.matcher import Matcher
 from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
-from newsarchive.tagger import Tagger, TagResult, zone_forms
+from newsarchive.tag_result import EntityRow, TagResult
+from newsarchive.text_forms import zone_forms
 
 ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
 
@@ -89,7 +90,7 @@ class Tables:
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
-    def of(cls, tagger: Tagger) -> Tables:
+    def of(cls, tagger: Matcher) -> Tables:
         """Lay out a tagger's plan."""
         plan = tagger.plan
         n = len(tagger.actions)
@@ -127,9 +128,8 @@ class Tables:
         )
 
 
-def scan(tagger: Tagger, zones: list[str]) -> Found:
+def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
-    tables: Tables = tagger.tables
     form, cased, words = zone_forms(zones)
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
@@ -144,11 +144,12 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words)
 
 
-def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
-    """Tag a batch of (title, lead, body) texts; the results of ``Tagger.tag`` for each."""
-    tables: Tables = tagger.tables
+def tag_batch(
+    tagger: Matcher, tables: Tables, texts: list[tuple[str, str, str]]
+) -> list[TagResult]:
+    """Tag a batch of (title, lead, body) texts (any number, even one)."""
     size = len(texts)
-    hits = scan(tagger, [zone for text in texts for zone in text])
+    hits = scan(tagger, tables, [zone for text in texts for zone in text])
     cue_raw, title_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
@@ -176,10 +177,68 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     )
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
-    return [
-        TagResult(rows[low:high], types, score, lookup)
-        for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
-    ]
+    out = []
+    for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True):
+        found, main = main_entities(rows[low:high], lookup)
+        out.append(TagResult(found, types, score, lookup, main))
+    return out
+
+
+# main and mentioned: a place or platform's weight in a text, from its mentions per zone
+MAIN_SHARE = 0.5  # a main one has at least this share of the top one's weight ...
+MAIN_FLOOR = 1.0  # ... and at least this much (two body mentions, or one in the lede)
+_BODY_CAP = 6  # body mentions beyond this add nothing
+
+
+def _weight(title: int, lead: int, body: int) -> float:
+    """How much a text's mentions put it there: the headline counts most, then the lede."""
+    return 3.0 * title + 2.0 * lead + 0.5 * min(body, _BODY_CAP)
+
+
+def main_entities(
+    rows: list[EntityRow], lookup: dict[str, Entity]
+) -> tuple[list[EntityRow], frozenset[str]]:
+    """A text's rows (plus countries that only a region or an authority implies) and the ids of
+    its main countries, regions and platforms.
+
+    A country's weight is its own mentions' plus those of its regions and of its national
+    authorities acting in the text (Roskomnadzor places a story in Russia; Tigray in
+    Ethiopia); a country, region or platform is main when its weight reaches MAIN_FLOOR and
+    MAIN_SHARE of the top weight of its kind. The rest are mentioned in passing.
+    """
+    country: dict[str, float] = {}
+    implied_rows: dict[str, EntityRow] = {}
+    regions: dict[str, float] = {}
+    platforms: dict[str, float] = {}
+    for row in rows:
+        entity_id, salience, _mentions, title, lead, body = row
+        entity = lookup[entity_id]
+        weight = _weight(title, lead, body)
+        kind = entity.type
+        if kind == "country":
+            country[entity_id] = country.get(entity_id, 0.0) + weight
+        elif kind == "platform":
+            platforms[entity_id] = weight
+        elif kind == "region" or kind == "body":
+            home = entity.implied
+            if kind == "region":
+                regions[entity_id] = weight
+            if home and home in lookup:
+                country[home] = country.get(home, 0.0) + weight
+                known = implied_rows.get(home)
+                if known is None or known[1] < salience:
+                    implied_rows[home] = (home, salience, 0, 0, 0, 0)
+    main: set[str] = set()
+    for weights in (country, regions, platforms):
+        if weights:
+            top = max(weights.values())
+            floor = max(MAIN_FLOOR, MAIN_SHARE * top)
+            main.update(i for i, w in weights.items() if w >= floor)
+    present = {row[0] for row in rows}
+    extra = [r for i, r in implied_rows.items() if i not in present and i in main]
+    if extra:
+        rows = sorted([*rows, *extra], key=lambda r: -r[1])
+    return rows, frozenset(main)
 
 
 def _cue_sums(
@@ -295,7 +354,7 @@ def _order(*keys: np.ndarray) -> np.ndarray:
 
 
 def _chosen_types(
-    tagger: Tagger, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
+    tagger: Matcher, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
 ) -> list[list[TaggedEventType]]:
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
     scorer, rules = tagger.plan.scorer, tables.choice

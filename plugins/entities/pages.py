@@ -1,6 +1,8 @@
 """Entity and event-type pages, their Atom feeds, and the index pages, through Pelican's writer.
 
-Only entities with at least one published story get a page. A page lists the stories newest
+Only entities with at least one published story get a page (for a country, region or platform:
+a story about it; stories that only mention it are passed to the template apart, as
+``also_mentioned``). A page lists the stories newest
 first (paginated like tags: ``<page>/page/<n>/``), the count, the description, a stories-per-
 month chart (inline SVG built here), the most co-mentioned entities, and links its feed
 ``<page>/feed.atom.xml``, whose entries carry each story's summary and link (the full text is in
@@ -14,10 +16,11 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import permutations
+from itertools import chain, permutations
 from typing import Any
 
 from newsarchive.charts import month_chart
+from newsarchive.tag_result import MAIN_TYPES
 
 from .model import INDEX_URLS, EntityPage, EventType
 
@@ -31,6 +34,8 @@ class Index:
     stories: dict[EntityPage | EventType, list[Any]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    #: stories that only mention a country, region or platform in passing ("also mentioned in")
+    mentioned: dict[EntityPage, list[Any]] = field(default_factory=lambda: defaultdict(list))
     co_mentions: dict[EntityPage, Counter[EntityPage]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
@@ -55,13 +60,16 @@ def build_index(articles: Iterable[Any], co_mention_top: int) -> Index:
     for article in articles:
         mentions = [m for _label, group in article.entities for m in group]
         for mention in mentions:
-            index.stories[mention.page].append(article)
+            if getattr(mention, "main", True) or mention.type not in MAIN_TYPES:
+                index.stories[mention.page].append(article)
+            else:
+                index.mentioned[mention.page].append(article)
         for event_type in article.event_types:
             index.stories[event_type.page].append(article)
         top = sorted(mentions, key=lambda m: -m.salience)[:co_mention_top]
         for a, b in permutations((m.page for m in top), 2):
             index.co_mentions[a][b] += 1
-    for items in index.stories.values():
+    for items in chain(index.stories.values(), index.mentioned.values()):
         items.sort(key=lambda a: a.date, reverse=True)
     return index
 
@@ -90,6 +98,7 @@ def write_pages(
             articles=stories,
             chart=month_chart((a.date for a in stories), page.name),
             co_mentioned=_top(others, co_mentioned) if others is not None else [],
+            also_mentioned=index.mentioned.get(page, []) if isinstance(page, EntityPage) else [],
             feed_url=page.feed_url if feeds else None,
             index_url=INDEX_URLS[page.kind],
         )

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.tagger import Tagger, alias_key
+from newsarchive.tagger import Tagger
+from newsarchive.text_forms import alias_key
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.entities import load_tagger
-from newsarchive.tagger import Tagger, TagResult
+from newsarchive.tagger import Tagger, TagResult, load_tagger
 from tests.sitebuild import REPO
 
 SEED = REPO.parent / "shared" / "seed" / "saved-article.txt"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.entities import load_tagger
+from newsarchive.tagger import load_tagger
 from tests.entities.quality import GUM, evaluate_gold, evaluate_gum, gold_articles
 
 
