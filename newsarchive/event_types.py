@@ -1,10 +1,14 @@
 """Event types (``data/event_types.toml``): definitions, cue phrases, and scoring from cue hits.
 
-Each ``[[event_type]]`` has id, name, definition and ``cues`` (language -> phrases, weight 1);
-optional ``strong_cues`` (weight 2.5: phrases that establish the type on their own, such as
-"internet shutdown"), ``not_cues`` (weight -2: phrases that argue against it, such as
-"cable cut" for a shutdown), ``neutral`` (weight 0: longer phrases that hide a shorter cue,
-such as "law enforcement" hiding "law"), ``needs`` (entity types without which the evidence is
+Each ``[[event_type]]`` has id, name, definition, ``strong_cues`` (language -> phrases, weight
+2.5: the ACTS, phrases that report that something of the kind was done or happened, an actor
+and an act: "cut mobile internet", "blocked access to", "was arrested for") and ``cues``
+(weight 1: topic words, which add to a type's score but never establish it); optional
+``min_acts`` (the evidence rule: the type is given only when its acts reach this, a hit
+counting 3 in the headline, 2 in the lede, 1 in the body; default MIN_ACTS),
+``not_cues`` (weight -2: phrases that argue against it, such as "cable cut" for a shutdown),
+``neutral`` (weight 0: longer phrases that hide a shorter cue, such as "law enforcement"
+hiding "law"), ``needs`` (entity types without which the evidence is
 halved: a platform block names a platform) and ``excludes`` (ids this type overrides when it
 scores at least as high: an outage excludes a shutdown, so an accident is never called a
 shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
@@ -21,8 +25,6 @@ import math
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import ge
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,11 +41,19 @@ WEIGHTS = {"cues": 1.0, "strong_cues": 2.5, "not_cues": -2.0, "neutral": 0.0}
 #: ones it gives real weight to, not every word it uses in passing.
 SCALE = 6.0
 MIN_EVIDENCE = 6.0
+#: the evidence rule: a type needs its acts (``strong_cues``: phrases reporting that the thing
+#: was done or happened) to reach this, a hit counting 3 in the headline, 2 in the lede and 1
+#: in the body: one act in the headline or the lede, or two further down. Topic words
+#: (``cues``) add to a type's score, never establish it.
+MIN_ACTS = 2.0
 RELATIVE = 0.4
 #: ingest keeps an item whose relevance reaches this.
 RELEVANCE_THRESHOLD = 0.5
 _FIELDS = frozenset(
-    {"id", "name", "definition", "excludes", "needs", "relative", "min_evidence", *WEIGHTS}
+    {
+        "id", "name", "definition", "excludes", "needs", "relative", "min_evidence", "min_acts",
+        *WEIGHTS,
+    }
 )
 
 
@@ -74,6 +84,7 @@ class EventTypeDef:
     needs: tuple[str, ...] = ()
     relative: float = 0.4
     min_evidence: float = 6.0
+    min_acts: float = MIN_ACTS
 
     def weighted_cues(self) -> Iterator[tuple[str, float]]:
         """(phrase, weight) for every cue, strong cue and negative cue."""
@@ -145,6 +156,9 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
         relative = raw.get("relative", RELATIVE)
         if not isinstance(relative, int | float) or not 0 < relative <= 1:
             raise EventTypesError(f"{where}: relative must be a number in (0, 1]")
+        acts = raw.get("min_acts", MIN_ACTS)
+        if not isinstance(acts, int | float) or acts <= 0:
+            raise EventTypesError(f"{where}: min_acts must be a positive number")
         minimum = raw.get("min_evidence", MIN_EVIDENCE)
         if not isinstance(minimum, int | float) or minimum <= 0:
             raise EventTypesError(f"{where}: min_evidence must be a positive number")
@@ -164,6 +178,7 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
                 needs=tuple(needs),
                 relative=float(relative),
                 min_evidence=float(minimum),
+                min_acts=float(acts),
             )
         )
     ids = [d.id for d in defs]
@@ -178,33 +193,15 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
     return defs, relevance
 
 
-def score_event_types(
-    defs: Sequence[EventTypeDef],
-    raw: Sequence[float],
-    entity_types: set[str],
-    title: Sequence[float] | None = None,
-) -> tuple[list[TaggedEventType], float]:
-    """Event types with enough evidence (best first), and the total positive evidence.
-
-    ``raw`` is each type's zone-weighted cue sum, ``title`` its part from the title. A type is
-    kept when its sum reaches its ``min_evidence`` and its ``relative`` share of the best sum. A
-    kept type drops the types it ``excludes`` when the title says more for it than for them
-    (the title states the news: "lifts ban on X" is a restoration, not a block), or, when the
-    title says nothing for either, when its sum is at least theirs. (The tagger keeps an
-    :class:`EventScorer` instead of calling this for every text.)
-    """
-    scorer = EventScorer.of(defs)
-    evidence = sum(r for r in scorer.halved(raw, entity_types) if r > 0)
-    return scorer.choose(raw, entity_types, title), evidence
-
-
 @dataclass(frozen=True)
 class EventScorer:
-    """:func:`score_event_types` for one list of event types, its fields laid out once."""
+    """The choice rules of a list of event types, laid out once (applied for a whole batch in
+    ``newsarchive.tag_batch._chosen_types``)."""
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
     floors: tuple[float, ...]  # min_evidence per type
+    act_floors: tuple[float, ...]  # min_acts per type
     relative: tuple[float, ...]
     needs: tuple[tuple[int, tuple[str, ...]], ...]  # (index, needs) of types that need some
     excludes: tuple[tuple[int, ...], ...]  # per type, the indices of the types it excludes
@@ -218,46 +215,12 @@ class EventScorer:
             ids=tuple(d.id for d in defs),
             names=tuple(d.name for d in defs),
             floors=tuple(d.min_evidence for d in defs),
+            act_floors=tuple(d.min_acts for d in defs),
             relative=tuple(d.relative for d in defs),
             needs=tuple((i, d.needs) for i, d in enumerate(defs) if d.needs),
             excludes=tuple(tuple(index[x] for x in d.excludes if x in index) for d in defs),
             min_evidence=min((d.min_evidence for d in defs), default=math.inf),
         )
-
-    def halved(self, raw: Sequence[float], entity_types: set[str]) -> list[float]:
-        """Cue sums, halved for a type that needs an entity type the text does not name."""
-        out = list(raw)
-        for index, needs in self.needs:
-            if out[index] > 0 and entity_types.isdisjoint(needs):
-                out[index] *= 0.5
-        return out
-
-    def choose(
-        self, raw: Sequence[float], entity_types: set[str], title: Sequence[float] | None = None
-    ) -> list[TaggedEventType]:
-        """The event types reported for cue sums ``raw`` (and the title's part), best first."""
-        if max(raw, default=0.0) < self.min_evidence:
-            return []
-        raw = self.halved(raw, entity_types)
-        top = max(raw)
-        relative = self.relative
-        chosen = [
-            i
-            for i in compress(range(len(raw)), map(ge, raw, self.floors))
-            if raw[i] > 0 and raw[i] >= relative[i] * top
-        ]
-        dropped = set()
-        if len(chosen) > 1:
-            title = title or [0.0] * len(raw)
-            for i in chosen:
-                for j in self.excludes[i]:
-                    if j not in chosen:
-                        continue
-                    if (title[i] > 0 and title[i] >= title[j]) or (
-                        title[i] <= 0 and title[j] <= 0 and raw[i] >= raw[j]
-                    ):
-                        dropped.add(j)
-        return self.reported([(i, raw[i]) for i in chosen if i not in dropped])
 
     def reported(self, chosen: Sequence[tuple[int, float]]) -> list[TaggedEventType]:
         """The event types for (type index, cue sum) pairs, scored, best first."""

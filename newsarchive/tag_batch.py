@@ -42,6 +42,7 @@ class Choice:
     """``EventScorer``'s rules as arrays: floors, relative shares, needs and excludes."""
 
     floors: np.ndarray
+    act_floors: np.ndarray
     relative: np.ndarray
     need_type: np.ndarray  # event types that need an entity type
     needs: np.ndarray  # (need_type, entity types): True where it is needed
@@ -61,6 +62,7 @@ class Choice:
             dropped[k, j] = True
         return cls(
             floors=np.array(scorer.floors, dtype=np.float64),
+            act_floors=np.array(scorer.act_floors, dtype=np.float64),
             relative=np.array(scorer.relative, dtype=np.float64),
             need_type=np.array([i for i, _ in scorer.needs], dtype=np.int64),
             needs=needs,
@@ -150,7 +152,7 @@ def tag_batch(
     """Tag a batch of (title, lead, body) texts (any number, even one)."""
     size = len(texts)
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
-    cue_raw, title_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
+    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     )
@@ -158,7 +160,7 @@ def tag_batch(
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
-    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, ranked)
+    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked)
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
     relevance = list(
@@ -243,8 +245,9 @@ def main_entities(
 
 def _cue_sums(
     tables: Tables, hits: Found, size: int, n_types: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Zone-weighted cue sums per (text, event type), and the title's part of them."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zone-weighted cue sums per (text, event type), the title's part of them, and the
+    zone-weighted count of acts (strong cues: the evidence rule)."""
     row, entry = expand(tables.cue_start, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
@@ -254,8 +257,16 @@ def _cue_sums(
     title = np.bincount(
         key[in_title], weights=weight[in_title] * 3.0, minlength=size * n_types
     )
+    act = tables.cue_weight[entry] >= et.WEIGHTS["strong_cues"]
+    acts = np.bincount(
+        key[act], weights=(ZONE_FACTOR[zone] * hits.count[row])[act], minlength=size * n_types
+    )
     shape = (size, n_types)  # (bincount gives integers when there is nothing to weigh)
-    return total.reshape(shape).astype(np.float64), title.reshape(shape).astype(np.float64)
+    return (
+        total.reshape(shape).astype(np.float64),
+        title.reshape(shape).astype(np.float64),
+        acts.reshape(shape).astype(np.float64),
+    )
 
 
 def _entity_rows(
@@ -354,7 +365,12 @@ def _order(*keys: np.ndarray) -> np.ndarray:
 
 
 def _chosen_types(
-    tagger: Matcher, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
+    tagger: Matcher,
+    tables: Tables,
+    raw: np.ndarray,
+    title: np.ndarray,
+    acts: np.ndarray,
+    ranked: _Ranked,
 ) -> list[list[TaggedEventType]]:
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
     scorer, rules = tagger.plan.scorer, tables.choice
@@ -363,15 +379,19 @@ def _chosen_types(
         return [[] for _ in range(size)]
     active = raw.max(axis=1) >= scorer.min_evidence
     raw = raw.copy()
-    if len(rules.need_type):  # halved where the text names no entity of a type it needs
+    if len(rules.need_type):  # halved (score and acts) where the text names no entity of a type
+        # it needs
         present = np.zeros((size, len(TYPES)), dtype=bool)
         present[ranked.doc, tables.type_order[ranked.entity]] = True
         lacking = (present.astype(np.int64) @ rules.needs.T.astype(np.int64)) == 0
         needing = raw[:, rules.need_type]
         raw[:, rules.need_type] = np.where((needing > 0) & lacking, needing * 0.5, needing)
+        acts = acts.copy()
+        needing = acts[:, rules.need_type]
+        acts[:, rules.need_type] = np.where(lacking, needing * 0.5, needing)
     top = raw.max(axis=1)
     keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
-    keep &= active[:, None]
+    keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
     if len(rules.drops):  # a kept type drops the types it excludes that say less
         i, j = rules.drops[:, 0], rules.drops[:, 1]
         says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
