@@ -55,7 +55,8 @@ class TaggerScorer:
         )
         for record, result in zip(records, results, strict=True):
             record.entities = [
-                {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3)}
+                {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3),
+                 "main": e.main}
                 for e in result.entities
             ]
             record.event_types = [
