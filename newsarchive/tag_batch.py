@@ -22,12 +22,12 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
 from newsarchive import event_types as et
-from newsarchive.entities import TYPES, Entity
+from newsarchive.entities import TYPES
 from newsarchive.event_types import TaggedEventType
 from newsarchive.matcher import Matcher
 from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
@@ -88,6 +88,8 @@ class Tables:
     entity_ids: np.ndarray  # every entity id, sorted (objects)
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
+    main_group: np.ndarray  # entity -> 0 country, 1 region, 2 platform, -1 none (main/mentioned)
+    implies: np.ndarray  # entity -> index of the country it implies (region, authority), or -1
     choice: Choice  # the event scorer's rules as arrays
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
@@ -125,6 +127,13 @@ class Tables:
             entity_ids=np.array(ids, dtype=object),
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
+            main_group=np.array(
+                [{"country": 0, "region": 1, "platform": 2}.get(t, -1) for t in types],
+                dtype=np.int64,
+            ),
+            implies=np.array(
+                [index.get(entities[i].implied or "", -1) for i in ids], dtype=np.int64
+            ),
             choice=Choice.of(plan.scorer),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
@@ -177,12 +186,20 @@ def tag_batch(
             strict=True,
         )
     )
+    main, extra = _main(tables, ranked, size)
+    ids = tables.entity_ids[ranked.entity].tolist()
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
     out = []
-    for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True):
-        found, main = main_entities(rows[low:high], lookup)
-        out.append(TagResult(found, types, score, lookup, main))
+    for doc, (low, high, types, score) in enumerate(
+        zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
+    ):
+        found = rows[low:high]
+        is_main = frozenset(compress(ids[low:high], main[low:high]))
+        if doc in extra:  # countries only a region or an authority names
+            found = sorted([*found, *extra[doc]], key=_minus_salience)
+            is_main |= {row[0] for row in extra[doc]}
+        out.append(TagResult(found, types, score, lookup, is_main))
     return out
 
 
@@ -192,55 +209,59 @@ MAIN_FLOOR = 1.0  # ... and at least this much (two body mentions, or one in the
 _BODY_CAP = 6  # body mentions beyond this add nothing
 
 
-def _weight(title: int, lead: int, body: int) -> float:
-    """How much a text's mentions put it there: the headline counts most, then the lede."""
-    return 3.0 * title + 2.0 * lead + 0.5 * min(body, _BODY_CAP)
+def _minus_salience(row: EntityRow) -> float:
+    return -row[1]
 
 
-def main_entities(
-    rows: list[EntityRow], lookup: dict[str, Entity]
-) -> tuple[list[EntityRow], frozenset[str]]:
-    """A text's rows (plus countries that only a region or an authority implies) and the ids of
-    its main countries, regions and platforms.
+def _main(
+    tables: Tables, ranked: _Ranked, size: int
+) -> tuple[list[bool], dict[int, list[EntityRow]]]:
+    """Which ranked rows are main countries, regions and platforms, and the rows of countries
+    that only their regions or authorities name (per text; they are main by construction).
 
-    A country's weight is its own mentions' plus those of its regions and of its national
-    authorities acting in the text (Roskomnadzor places a story in Russia; Tigray in
-    Ethiopia); a country, region or platform is main when its weight reaches MAIN_FLOOR and
-    MAIN_SHARE of the top weight of its kind. The rest are mentioned in passing.
+    A row's weight is 3 per headline mention, 2 per lede mention and 0.5 per body mention (up
+    to _BODY_CAP). A country's weight adds those of its regions and of its national
+    authorities named in the text (Roskomnadzor places a story in Russia, Tigray in Ethiopia).
+    A country, region or platform is main when its weight reaches MAIN_FLOOR and MAIN_SHARE of
+    the top weight of its kind in the text; the others are mentioned in passing.
     """
-    country: dict[str, float] = {}
-    implied_rows: dict[str, EntityRow] = {}
-    regions: dict[str, float] = {}
-    platforms: dict[str, float] = {}
-    for row in rows:
-        entity_id, salience, _mentions, title, lead, body = row
-        entity = lookup[entity_id]
-        weight = _weight(title, lead, body)
-        kind = entity.type
-        if kind == "country":
-            country[entity_id] = country.get(entity_id, 0.0) + weight
-        elif kind == "platform":
-            platforms[entity_id] = weight
-        elif kind == "region" or kind == "body":
-            home = entity.implied
-            if kind == "region":
-                regions[entity_id] = weight
-            if home and home in lookup:
-                country[home] = country.get(home, 0.0) + weight
-                known = implied_rows.get(home)
-                if known is None or known[1] < salience:
-                    implied_rows[home] = (home, salience, 0, 0, 0, 0)
-    main: set[str] = set()
-    for weights in (country, regions, platforms):
-        if weights:
-            top = max(weights.values())
-            floor = max(MAIN_FLOOR, MAIN_SHARE * top)
-            main.update(i for i, w in weights.items() if w >= floor)
-    present = {row[0] for row in rows}
-    extra = [r for i, r in implied_rows.items() if i not in present and i in main]
-    if extra:
-        rows = sorted([*rows, *extra], key=lambda r: -r[1])
-    return rows, frozenset(main)
+    n_entities = len(tables.entity_ids)
+    weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
+    group = tables.main_group[ranked.entity]
+    implied = tables.implies[ranked.entity]
+    own = group == 0
+    via = implied >= 0
+    # a country's weight: its own row's, plus the rows of what implies it
+    keys, inverse = np.unique(
+        np.concatenate([ranked.doc[own] * n_entities + ranked.entity[own],
+                        ranked.doc[via] * n_entities + implied[via]]),
+        return_inverse=True,
+    )
+    country_weight = np.bincount(
+        inverse, weights=np.concatenate([weight[own], weight[via]]), minlength=len(keys)
+    )
+    key_doc, key_entity = keys // n_entities, keys % n_entities
+    decide = weight.copy()  # what decides a row: a country's total, a region's or platform's own
+    decide[own] = country_weight[inverse[: int(own.sum())]]
+    top = np.zeros((size, 3))
+    grouped = group >= 0
+    np.maximum.at(top, (ranked.doc[grouped], group[grouped]), decide[grouped])
+    np.maximum.at(top[:, 0], key_doc, country_weight)
+    floor = np.maximum(MAIN_FLOOR, MAIN_SHARE * top)
+    main = grouped & (decide >= floor[ranked.doc, np.maximum(group, 0)])
+    extra: dict[int, list[EntityRow]] = {}
+    if via.any():  # countries named only through a region or an authority
+        named = np.zeros(len(keys), dtype=bool)
+        named[inverse[: int(own.sum())]] = True
+        salience = np.zeros(len(keys))
+        np.maximum.at(salience, inverse[int(own.sum()):], ranked.salience[via])
+        wanted = ~named & (country_weight >= floor[key_doc, 0])
+        for doc, entity, best in zip(
+            key_doc[wanted].tolist(), key_entity[wanted].tolist(), salience[wanted].tolist(),
+            strict=True,
+        ):
+            extra.setdefault(doc, []).append((str(tables.entity_ids[entity]), best, 0, 0, 0, 0))
+    return main.tolist(), extra
 
 
 def _cue_sums(
