@@ -26,7 +26,14 @@ import ahocorasick_rs
 
 from newsarchive import event_types as et
 from newsarchive.entities import Entity, Gazetteer
-from newsarchive.text_forms import _pattern, _words, alias_key, is_acronym, scanned
+from newsarchive.text_forms import (
+    _pattern,
+    _words,
+    alias_key,
+    arabic_variants,
+    is_acronym,
+    scanned,
+)
 
 # --- the compiled matcher ---------------------------------------------------------------------
 
@@ -165,11 +172,11 @@ class Matcher:
                 }
                 hand.add(alias_key(entity.name))
             adjectives = entity.adjective_forms()
-            for form in entity.all_aliases():
+            for form, variant in _with_variants(entity.all_aliases()):
                 key = alias_key(form)
                 if not key:
                     continue
-                if key not in hand:
+                if key not in hand or variant:
                     # a pycountry-derived form yields to any hand-written claim on the same key
                     if key in explicit and entity.id not in explicit[key]:
                         continue
@@ -193,7 +200,8 @@ class Matcher:
                 claim(key, (_CONTEXT, key))
         for index, definition in enumerate(event_defs):
             for phrase, weight in definition.weighted_cues():
-                claim(alias_key(phrase), (_CUE, index, weight))
+                for form, _variant in _with_variants([phrase]):
+                    claim(alias_key(form), (_CUE, index, weight))
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
         _inherit_nested(claims, {e.id: e.country for e in gazetteer.entities.values() if e.country})
@@ -321,6 +329,14 @@ def _demonyms(gazetteer: Gazetteer) -> set[str]:
                 )) or (lang in {"ru", "uk", "be"} and form[:1].islower()):
                     out.add(form)
     return out
+
+
+def _with_variants(forms: Iterable[str]) -> Iterable[tuple[str, bool]]:
+    """Each form, then its derived variants (Arabic clitic prefixes), flagged as derived."""
+    for form in forms:
+        yield form, False
+        for variant in arabic_variants(form):
+            yield variant, True
 
 
 def _action(key: str, items: Iterable[tuple]) -> _Action:

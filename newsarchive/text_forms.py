@@ -333,3 +333,21 @@ def _lower_currency_prefixes(text: str) -> str:
                 done = at
         at = text.find("$", at + 1)
     return "".join((*pieces, text[done:])) if pieces else text
+
+
+# Arabic writes the conjunctions و/ف and the prepositions ب/ل/ك as part of the next word
+# ("وروسيا", "بالإنترنت", "للإنترنت"): a name or a phrase is matched with them too.
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+_DEFINITE_CLITICS = ("و", "ف", "ب", "وب", "فب", "ك")  # before al-; l + al- is written "لل"
+
+
+def arabic_variants(form: str) -> list[str]:
+    """The forms of an Arabic word or phrase with a clitic prefix on its first word
+    (none for other scripts, or for a first word of one letter)."""
+    form = form.strip()
+    if len(form) < 2 or not _ARABIC_LETTER.match(form[0]) or not _ARABIC_LETTER.match(form[1]):
+        return []
+    if form.startswith("ال"):
+        return [p + form for p in _DEFINITE_CLITICS] + ["لل" + form[2:], "ولل" + form[2:]]
+    return [p + form for p in _CLITICS]
