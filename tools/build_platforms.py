@@ -135,8 +135,8 @@ def alias_key(alias: str) -> str:
     """How aliases are compared for clashes: the tagger's own key when it can be imported
     (it drops punctuation: "Google+" is "google"), else NFKC, case-folded, single spaces."""
     try:
-        from newsarchive.tagger import alias_key as tagger_key
-    except ImportError:  # the tagger moved or is broken: a looser check still catches most
+        from newsarchive.text_forms import alias_key as tagger_key
+    except ImportError:  # the tagger's text forms moved: a looser check still catches most
         return " ".join(unicodedata.normalize("NFKC", alias).casefold().split())
     return tagger_key(alias)
 
