@@ -59,7 +59,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_text(path: Path) -> Read:
-    """(title, lead, body) and metadata of a Markdown, HTML or plain-text file."""
+    """(title, lead, body) and metadata of a Markdown, HTML or plain-text file.
+
+    Markdown is rendered to HTML and read as the build reads it (a Pelican header, or a
+    ``---`` front matter with title and description, then the body); HTML by its ``<title>``
+    and text; plain text as its first line (the title) and the rest.
+    """
     raw = path.read_text(encoding="utf-8", errors="replace")
     suffix = path.suffix.lower()
     if suffix in {".html", ".htm"}:
@@ -67,16 +72,43 @@ def read_text(path: Path) -> Read:
         title = html.unescape(found.group(1)).strip() if found else ""
         return tagging_text(title, "", sanitize_html(raw), html=True), {}
     if suffix in {".md", ".markdown"}:
-        head, _, body = raw.partition("\n\n")
-        meta = {}
-        for line in head.splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                meta[key.strip().lower()] = value.strip()
+        meta, body = _markdown_meta(raw)
         if "title" in meta:
-            return tagging_text(meta["title"], meta.get("summary", ""), body), meta
+            summary = meta.get("summary") or meta.get("description") or ""
+            return tagging_text(meta["title"], summary, _markdown_html(body), html=True), meta
     title, _, body = raw.strip().partition("\n")
     return tagging_text(title, "", body), {}
+
+
+_SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+
+
+def _markdown_meta(raw: str) -> tuple[dict[str, str], str]:
+    """Metadata (lower-case keys) and body of a Markdown file: a ``---`` front matter or a
+    Pelican header (``Key: value`` lines up to the first blank line)."""
+    meta: dict[str, str] = {}
+    if raw.startswith("---"):
+        head, sep, body = raw[3:].partition("\n---")
+        if sep:
+            for line in head.splitlines():
+                key, colon, value = line.partition(":")
+                if colon and key.strip():
+                    meta[key.strip().lower()] = value.strip().strip("\"'")
+            return meta, body.partition("\n")[2]
+    head, _, body = raw.partition("\n\n")
+    for line in head.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            meta[key.strip().lower()] = value.strip()
+    return meta, body
+
+
+def _markdown_html(body: str) -> str:
+    """A Markdown body as HTML, as the build renders it (shortcodes of other generators
+    dropped), sanitised."""
+    import markdown
+
+    return sanitize_html(markdown.markdown(_SHORTCODE_RE.sub(" ", body)))
 
 
 def as_json(path: Path, result: TagResult) -> dict:
