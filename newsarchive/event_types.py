@@ -8,7 +8,9 @@ and an act: "cut mobile internet", "blocked access to", "was arrested for") and 
 counting 3 in the headline, 2 in the lede, 1 in the body; default MIN_ACTS),
 ``not_cues`` (weight -2: phrases that argue against it, such as "cable cut" for a shutdown),
 ``neutral`` (weight 0: longer phrases that hide a shorter cue, such as "law enforcement"
-hiding "law"), ``needs`` (entity types without which the evidence is
+hiding "law"), ``unless`` (entity types whose presence among the story's main ones halves
+the evidence: a content block is of sites, not of a service the story is about), ``needs``
+(entity types without which the evidence is
 halved: a platform block names a platform) and ``excludes`` (ids this type overrides when it
 scores at least as high: an outage excludes a shutdown, so an accident is never called a
 shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
@@ -51,7 +53,8 @@ RELATIVE = 0.4
 RELEVANCE_THRESHOLD = 0.5
 _FIELDS = frozenset(
     {
-        "id", "name", "definition", "excludes", "needs", "relative", "min_evidence", "min_acts",
+        "id", "name", "definition", "excludes", "needs", "unless", "relative", "min_evidence",
+        "min_acts",
         *WEIGHTS,
     }
 )
@@ -82,6 +85,7 @@ class EventTypeDef:
     neutral: dict[str, tuple[str, ...]]
     excludes: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
     relative: float = 0.4
     min_evidence: float = 6.0
     min_acts: float = MIN_ACTS
@@ -165,6 +169,9 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
         needs = raw.get("needs", [])
         if not isinstance(needs, list) or any(n not in ENTITY_TYPES for n in needs):
             raise EventTypesError(f"{where}: needs must list entity types")
+        unless = raw.get("unless", [])
+        if not isinstance(unless, list) or any(n not in ENTITY_TYPES for n in unless):
+            raise EventTypesError(f"{where}: unless must list entity types")
         defs.append(
             EventTypeDef(
                 id=raw["id"],
@@ -176,6 +183,7 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
                 neutral=_phrases(raw.get("neutral"), f"{where}: neutral"),
                 excludes=tuple(excludes),
                 needs=tuple(needs),
+                unless=tuple(unless),
                 relative=float(relative),
                 min_evidence=float(minimum),
                 min_acts=float(acts),
@@ -204,6 +212,7 @@ class EventScorer:
     act_floors: tuple[float, ...]  # min_acts per type
     relative: tuple[float, ...]
     needs: tuple[tuple[int, tuple[str, ...]], ...]  # (index, needs) of types that need some
+    unless: tuple[tuple[int, tuple[str, ...]], ...]  # (index, unless) of types some rule out
     excludes: tuple[tuple[int, ...], ...]  # per type, the indices of the types it excludes
     min_evidence: float  # the lowest floor: below it no type is reported
 
@@ -218,6 +227,7 @@ class EventScorer:
             act_floors=tuple(d.min_acts for d in defs),
             relative=tuple(d.relative for d in defs),
             needs=tuple((i, d.needs) for i, d in enumerate(defs) if d.needs),
+            unless=tuple((i, d.unless) for i, d in enumerate(defs) if d.unless),
             excludes=tuple(tuple(index[x] for x in d.excludes if x in index) for d in defs),
             min_evidence=min((d.min_evidence for d in defs), default=math.inf),
         )

@@ -34,6 +34,8 @@ from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
 from newsarchive.tag_result import EntityRow, TagResult
 from newsarchive.text_forms import zone_forms
 
+#: platform categories that are no service of their own for a platform block
+_NOT_SERVICES = frozenset({"news", "vpn", "circumvention", "measurement"})
 ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
 
 
@@ -46,7 +48,10 @@ class Choice:
     relative: np.ndarray
     need_type: np.ndarray  # event types that need an entity type
     needs: np.ndarray  # (need_type, entity types): True where it is needed
+    unless_type: np.ndarray  # event types that an entity type rules out
+    unless: np.ndarray  # (unless_type, entity types): True where it rules the type out
     drops: np.ndarray  # (i, j) pairs of event type i excluding j ...
+    mutual: np.ndarray  # ... True where j excludes i too
     dropped: np.ndarray  # ... and (pair, event type): True at j
 
     @classmethod
@@ -56,6 +61,9 @@ class Choice:
         needs = np.array(
             [[t in wanted for t in TYPES] for _, wanted in scorer.needs], dtype=bool
         ).reshape(len(scorer.needs), len(TYPES))
+        unless = np.array(
+            [[t in wanted for t in TYPES] for _, wanted in scorer.unless], dtype=bool
+        ).reshape(len(scorer.unless), len(TYPES))
         pairs = [(i, j) for i, excluded in enumerate(scorer.excludes) for j in excluded]
         dropped = np.zeros((len(pairs), n), dtype=bool)
         for k, (_, j) in enumerate(pairs):
@@ -66,7 +74,10 @@ class Choice:
             relative=np.array(scorer.relative, dtype=np.float64),
             need_type=np.array([i for i, _ in scorer.needs], dtype=np.int64),
             needs=needs,
+            unless_type=np.array([i for i, _ in scorer.unless], dtype=np.int64),
+            unless=unless,
             drops=np.array(pairs, dtype=np.int64).reshape(len(pairs), 2),
+            mutual=np.array([(j, i) in set(pairs) for i, j in pairs], dtype=bool),
             dropped=dropped,
         )
 
@@ -88,6 +99,8 @@ class Tables:
     entity_ids: np.ndarray  # every entity id, sorted (objects)
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
+    is_service: np.ndarray  # a platform that is a service (not news site, VPN, measurement tool)
+    is_instrument: np.ndarray  # a measurement tool: how a report knows, not what it is about
     main_group: np.ndarray  # entity -> 0 country, 1 region, 2 platform, -1 none (main/mentioned)
     implies: np.ndarray  # entity -> index of the country it implies (region, authority), or -1
     choice: Choice  # the event scorer's rules as arrays
@@ -127,6 +140,14 @@ class Tables:
             entity_ids=np.array(ids, dtype=object),
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
+            is_service=np.array(
+                [t == "platform" and entities[i].category not in _NOT_SERVICES
+                 for t, i in zip(types, ids, strict=True)],
+                dtype=bool,
+            ),
+            is_instrument=np.array(
+                [entities[i].category == "measurement" for i in ids], dtype=bool
+            ),
             main_group=np.array(
                 [{"country": 0, "region": 1, "platform": 2}.get(t, -1) for t in types],
                 dtype=np.int64,
@@ -169,7 +190,8 @@ def tag_batch(
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
-    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked)
+    main, extra = _main(tables, ranked, size)
+    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked, main)
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
     relevance = list(
@@ -186,7 +208,7 @@ def tag_batch(
             strict=True,
         )
     )
-    main, extra = _main(tables, ranked, size)
+    main_rows = main.tolist()
     ids = tables.entity_ids[ranked.entity].tolist()
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
@@ -195,7 +217,7 @@ def tag_batch(
         zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
     ):
         found = rows[low:high]
-        is_main = frozenset(compress(ids[low:high], main[low:high]))
+        is_main = frozenset(compress(ids[low:high], main_rows[low:high]))
         if doc in extra:  # countries only a region or an authority names
             found = sorted([*found, *extra[doc]], key=_minus_salience)
             is_main |= {row[0] for row in extra[doc]}
@@ -207,6 +229,7 @@ def tag_batch(
 MAIN_SHARE = 0.5  # a main one has at least this share of the top one's weight ...
 MAIN_FLOOR = 1.0  # ... and at least this much (two body mentions, or one in the lede)
 _BODY_CAP = 6  # body mentions beyond this add nothing
+INSTRUMENT_SHARE = 0.25  # a measurement tool's weight counts this much
 
 
 def _minus_salience(row: EntityRow) -> float:
@@ -215,7 +238,7 @@ def _minus_salience(row: EntityRow) -> float:
 
 def _main(
     tables: Tables, ranked: _Ranked, size: int
-) -> tuple[list[bool], dict[int, list[EntityRow]]]:
+) -> tuple[np.ndarray, dict[int, list[EntityRow]]]:
     """Which ranked rows are main countries, regions and platforms, and the rows of countries
     that only their regions or authorities name (per text; they are main by construction).
 
@@ -227,6 +250,7 @@ def _main(
     """
     n_entities = len(tables.entity_ids)
     weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
+    weight[tables.is_instrument[ranked.entity]] *= INSTRUMENT_SHARE
     group = tables.main_group[ranked.entity]
     implied = tables.implies[ranked.entity]
     own = group == 0
@@ -261,7 +285,7 @@ def _main(
             strict=True,
         ):
             extra.setdefault(doc, []).append((str(tables.entity_ids[entity]), best, 0, 0, 0, 0))
-    return main.tolist(), extra
+    return main, extra
 
 
 def _cue_sums(
@@ -392,6 +416,7 @@ def _chosen_types(
     title: np.ndarray,
     acts: np.ndarray,
     ranked: _Ranked,
+    main: np.ndarray,
 ) -> list[list[TaggedEventType]]:
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
     scorer, rules = tagger.plan.scorer, tables.choice
@@ -400,16 +425,22 @@ def _chosen_types(
         return [[] for _ in range(size)]
     active = raw.max(axis=1) >= scorer.min_evidence
     raw = raw.copy()
-    if len(rules.need_type):  # halved (score and acts) where the text names no entity of a type
-        # it needs
-        present = np.zeros((size, len(TYPES)), dtype=bool)
-        present[ranked.doc, tables.type_order[ranked.entity]] = True
-        lacking = (present.astype(np.int64) @ rules.needs.T.astype(np.int64)) == 0
-        needing = raw[:, rules.need_type]
-        raw[:, rules.need_type] = np.where((needing > 0) & lacking, needing * 0.5, needing)
-        acts = acts.copy()
-        needing = acts[:, rules.need_type]
-        acts[:, rules.need_type] = np.where(lacking, needing * 0.5, needing)
+    if len(rules.need_type) or len(rules.unless_type):
+        # what a story is about counts: its main places and services (a news site, a VPN or a
+        # measurement tool is no "platform" for a platform block), and its other entities
+        counts = main | (tables.main_group[ranked.entity] < 0)
+        counts &= tables.is_service[ranked.entity] | ~tables.is_platform[ranked.entity]
+        present = np.zeros((size, len(TYPES)), dtype=np.int64)
+        present[ranked.doc[counts], tables.type_order[ranked.entity[counts]]] = 1
+        raw, acts = raw.copy(), acts.copy()
+        # halved (score and acts) where the text names no entity of a type it needs ...
+        lacking = (present @ rules.needs.T.astype(np.int64)) == 0
+        # ... or names one of a type that rules it out
+        ruled_out = (present @ rules.unless.T.astype(np.int64)) > 0
+        for columns, halve in ((rules.need_type, lacking), (rules.unless_type, ruled_out)):
+            raw[:, columns] = np.where(halve & (raw[:, columns] > 0), raw[:, columns] * 0.5,
+                                       raw[:, columns])
+            acts[:, columns] = np.where(halve, acts[:, columns] * 0.5, acts[:, columns])
     top = raw.max(axis=1)
     keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
     keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
@@ -418,6 +449,11 @@ def _chosen_types(
         says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
             (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
         )
+        # two types that exclude each other: the one that says strictly more wins (the
+        # headline first, then the sum; on a full tie, the one listed first)
+        t_i, t_j, r_i, r_j = title[:, i], title[:, j], raw[:, i], raw[:, j]
+        strictly = (t_i > t_j) | ((t_i == t_j) & ((r_i > r_j) | ((r_i == r_j) & (i < j))))
+        says_more = np.where(rules.mutual, strictly, says_more)
         drop = keep[:, i] & keep[:, j] & says_more & (keep.sum(axis=1) > 1)[:, None]
         keep &= (drop.astype(np.int64) @ rules.dropped.astype(np.int64)) == 0
     docs, types = np.nonzero(keep)
