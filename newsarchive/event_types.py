@@ -11,10 +11,12 @@ counting 3 in the headline, 2 in the lede, 1 in the body; default MIN_ACTS),
 hiding "law"), ``unless`` (entity types whose presence among the story's main ones halves
 the evidence: a content block is of sites, not of a service the story is about), ``needs``
 (entity types without which the evidence is
-halved: a platform block names a platform) and ``excludes`` (ids this type overrides when it
-scores at least as high: an outage excludes a shutdown, so an accident is never called a
-shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
-automaton pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
+halved: a platform block names a platform) and ``excludes`` (ids this type overrides when its
+headline says strictly more, or neither headline says anything and it scores at least as
+high: an outage excludes a shutdown, so an accident is never called a shutdown). The rules are
+applied for a whole batch in ``newsarchive.tag_batch``; the data file's header says them too.
+Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one automaton
+pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
 2x in the lead.
 
 ``[relevance]`` lists topic terms (``terms``, language -> phrases) that, with the event-type

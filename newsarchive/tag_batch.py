@@ -446,7 +446,7 @@ def _chosen_types(
     keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
     if len(rules.drops):  # a kept type drops the types it excludes that say less
         i, j = rules.drops[:, 0], rules.drops[:, 1]
-        says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
+        says_more = (title[:, i] > title[:, j]) | (
             (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
         )
         # two types that exclude each other: the one that says strictly more wins (the
