@@ -153,11 +153,14 @@ class Entity:
     @property
     def implied(self) -> str | None:
         """The country this entity places a story in when it acts there: a region's country,
-        a national authority's (a body with ``country``, unless ``implies_country = false``)."""
+        a national authority's (a body with ``country``, unless ``implies_country = false``),
+        a state app's (a platform of category ``state-app``)."""
         if self.type == "region":
             return self.country
         if self.type == "body" and self.implies_country is not False:
             return self.country
+        if self.type == "platform" and self.category == "state-app":
+            return self.country  # a state app is its state's (Max, Aarogya Setu)
         return None
 
 

@@ -32,6 +32,7 @@ from newsarchive.text_forms import (
     alias_key,
     arabic_variants,
     is_acronym,
+    russian_case_forms,
     scanned,
 )
 
@@ -172,7 +173,12 @@ class Matcher:
                 }
                 hand.add(alias_key(entity.name))
             adjectives = entity.adjective_forms()
-            for form, variant in _with_variants(entity.all_aliases()):
+            declined = (
+                {f for f in entity.aliases.get("ru", ()) if f not in adjectives}
+                if entity.type in ("country", "region")
+                else set()
+            )
+            for form, variant in _with_variants(entity.all_aliases(), declined):
                 key = alias_key(form)
                 if not key:
                     continue
@@ -331,12 +337,18 @@ def _demonyms(gazetteer: Gazetteer) -> set[str]:
     return out
 
 
-def _with_variants(forms: Iterable[str]) -> Iterable[tuple[str, bool]]:
-    """Each form, then its derived variants (Arabic clitic prefixes), flagged as derived."""
+def _with_variants(
+    forms: Iterable[str], declined: set[str] | frozenset[str] = frozenset()
+) -> Iterable[tuple[str, bool]]:
+    """Each form, then its derived variants, flagged as derived: Arabic clitic prefixes, and
+    the Russian case forms of the one-word names in ``declined``."""
     for form in forms:
         yield form, False
         for variant in arabic_variants(form):
             yield variant, True
+        if form in declined:
+            for variant in russian_case_forms(form):
+                yield variant, True
 
 
 def _action(key: str, items: Iterable[tuple]) -> _Action:

@@ -226,10 +226,11 @@ def tag_batch(
 
 
 # main and mentioned: a place or platform's weight in a text, from its mentions per zone
-MAIN_SHARE = 0.5  # a main one has at least this share of the top one's weight ...
+MAIN_SHARE = 0.6  # a main one has at least this share of the top one's weight ...
 MAIN_FLOOR = 1.0  # ... and at least this much (two body mentions, or one in the lede)
 _BODY_CAP = 6  # body mentions beyond this add nothing
 INSTRUMENT_SHARE = 0.25  # a measurement tool's weight counts this much
+ADJECTIVE_SHARE = 0.5  # a place only adjectives refer to ("Chinese apps") counts this much
 
 
 def _minus_salience(row: EntityRow) -> float:
@@ -251,6 +252,7 @@ def _main(
     n_entities = len(tables.entity_ids)
     weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
     weight[tables.is_instrument[ranked.entity]] *= INSTRUMENT_SHARE
+    weight[~ranked.named] *= ADJECTIVE_SHARE
     group = tables.main_group[ranked.entity]
     implied = tables.implies[ranked.entity]
     own = group == 0
@@ -357,6 +359,7 @@ class _Ranked:
     body: np.ndarray
     total: np.ndarray
     salience: np.ndarray
+    named: np.ndarray  # False where only adjectives refer to it ("Chinese apps")
 
 
 def _ranked(
@@ -376,6 +379,7 @@ def _ranked(
     is_named = np.bincount(group, weights=named, minlength=groups) > 0
     keep = is_named | (title > 0) | (lead > 0) | (body >= 2)
     keys, title, lead, body = keys[keep], title[keep], lead[keep], body[keep]
+    is_named = is_named[keep]
     doc, entity = keys // n_entities, keys % n_entities
     total = title + lead + body
     kinds, kind = np.unique(
@@ -393,7 +397,7 @@ def _ranked(
     )
     return _Ranked(
         doc[order], entity[order], title[order], lead[order], body[order], total[order],
-        salience[order],
+        salience[order], is_named[order],
     )
 
 

@@ -351,3 +351,29 @@ def arabic_variants(form: str) -> list[str]:
     if form.startswith("ال"):
         return [p + form for p in _DEFINITE_CLITICS] + ["لل" + form[2:], "ولل" + form[2:]]
     return [p + form for p in _CLITICS]
+
+
+_CYRILLIC_NAME = re.compile("^[А-ЯЁ][а-яё]+$")
+_HUSHING = frozenset("гкхжшчщ")
+
+
+def russian_case_forms(name: str) -> list[str]:
+    """The Russian case forms of a one-word place name in the nominative ("Казахстан" ->
+    "Казахстана", "Казахстану", "Казахстаном", "Казахстане"; "Россия" -> "России", ...);
+    none for a name that does not decline (ending in о, е, и, у, ю) or is not one capitalised
+    Cyrillic word."""
+    if not _CYRILLIC_NAME.match(name) or len(name) < 3:
+        return []
+    last, stem = name[-1], name[:-1]
+    if name.endswith("ия"):
+        return [name[:-2] + end for end in ("ии", "ию", "ией")]
+    if last == "а":
+        plural = "и" if stem[-1] in _HUSHING else "ы"
+        return [stem + end for end in (plural, "е", "у", "ой")]
+    if last == "я":
+        return [stem + end for end in ("и", "е", "ю", "ей")]
+    if last in "йь":
+        return [stem + end for end in ("я", "ю", "ем", "е")]
+    if last in "оеиуюыэ":
+        return []
+    return [name + end for end in ("а", "у", "ом", "е")]
