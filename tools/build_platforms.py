@@ -63,13 +63,15 @@ GAZETTEER_CATEGORY = {
 #: Category -> (section title, context cues that make an ambiguous form count).
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "messaging": ("Messaging and chat", (
-        "messenger", "messaging", "messaging app", "chat app", "encrypted", "WhatsApp", "Telegram",
-        "мессенджер", "мессенджера", "мессенджеры", "پیام‌رسان", "تطبيق مراسلة")),
+        "messenger", "messengers", "messaging app", "messaging apps", "chat app",
+        "instant messaging", "мессенджер", "мессенджера", "мессенджеры", "پیام‌رسان",
+        "تطبيق مراسلة")),
     "social": ("Social networks and forums", (
-        "social network", "social media", "social networking", "platform", "posts", "users",
-        "соцсеть", "соцсети", "социальная сеть", "شبکه اجتماعی", "شبكة اجتماعية", "red social")),
+        "social network", "social networking", "social networks", "соцсеть", "социальная сеть",
+        "شبکه اجتماعی", "شبكة اجتماعية", "red social", "réseau social")),
     "video": ("Video, streaming and music", (
-        "video", "streaming", "stream", "videos", "видео", "видеохостинг", "ویدیو", "فيديو")),
+        "video platform", "video-sharing", "streaming service", "streaming platform",
+        "online cinema", "music streaming", "видеохостинг", "онлайн-кинотеатр", "стриминговый")),
     "dating": ("Dating apps", (
         "dating", "dating app", "dating apps", "LGBT", "LGBTQ", "LGBTQ+", "gay", "queer",
         "знакомств", "знакомства", "ЛГБТ", "همجنس‌گرا", "مواعدة", "citas")),
@@ -79,14 +81,17 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "VPN", "VPNs", "VPN service", "VPN app", "proxy", "circumvention", "ВПН", "VPN-сервис",
         "VPN-сервисы", "VPN-сервисов", "فیلترشکن", "وی‌پی‌ان", "في بي إن")),
     "circumvention": ("Circumvention tools and protocols", (
-        "circumvention", "censorship", "proxy", "VPN", "bridges", "Tor", "обход блокировок",
+        "circumvention", "circumvent", "proxy", "VPN", "bridges", "Tor", "обход блокировок",
         "обхода блокировок", "فیلترشکن", "翻墙")),
     "appstore": ("App stores", (
         "app store", "apps", "app", "download", "приложения", "приложение")),
     "news": ("News and media websites", (
-        "news", "website", "site", "outlet", "blocked", "сайт", "СМИ", "издание", "سایت", "موقع")),
+        "news outlet", "news site", "news website", "media outlet", "newspaper", "journalists",
+        "independent media", "издание", "СМИ", "редакция", "روزنامه", "خبرگزاری", "صحيفة",
+        "periódico", "medio independiente")),
     "measurement": ("Network measurement and transparency tools", (
-        "measurement", "measurements", "censorship", "network", "probe", "test", "измерени")),
+        "network measurement", "measurements", "speed test", "net neutrality", "takedown notices",
+        "измерения")),
     "search": ("Search engines", ("search", "search engine", "поиск", "поисковик", "جستجو")),
     "reference": ("Encyclopedias and reference", (
         "encyclopedia", "wiki", "энциклопедия", "دانشنامه", "موسوعة")),
@@ -94,19 +99,22 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cloud": ("Cloud, hosting, CDN and storage", (
         "cloud", "hosting", "CDN", "storage", "servers", "облако", "хостинг")),
     "payment": ("Payments and finance", (
-        "payment", "payments", "bank", "wallet", "money", "платеж", "платёж", "оплата", "پرداخت")),
+        "payment", "payments", "mobile money", "e-wallet", "wallet", "money transfer", "платеж",
+        "платёж", "оплата", "پرداخت")),
     "crypto": ("Cryptocurrency services", (
         "crypto", "cryptocurrency", "bitcoin", "exchange", "криптовалют", "ارز دیجیتال")),
     "ai": ("AI assistants", ("AI", "chatbot", "artificial intelligence", "ИИ", "нейросеть")),
     "browser": ("Web browsers", ("browser", "браузер", "مرورگر")),
-    "software": ("Operating systems and software", ("software", "operating system", "app")),
+    "software": ("Operating systems and software", (
+        "operating system", "software", "Microsoft", "computer", "computers", "laptop", "PC")),
     "gaming": ("Games and gaming platforms", ("game", "games", "gaming", "игра", "игры")),
     "commerce": ("Marketplaces, ride-hailing and other online services", (
-        "app", "platform", "marketplace", "online", "приложение", "сервис")),
+        "ride-hailing", "marketplace", "e-commerce", "delivery app", "taxi app", "маркетплейс")),
     "filesharing": ("File sharing and torrent sites", (
         "torrent", "torrents", "BitTorrent", "piracy", "pirate", "торрент", "торренты")),
     "state": ("State and national services", (
-        "government", "state", "national", "госуслуг", "приложение", "застосунок")),
+        "government app", "state app", "e-government", "contact tracing", "госуслуг",
+        "застосунок", "додаток")),
     "satellite": ("Satellite internet", (
         "satellite", "спутник", "спутниковый", "ماهواره", "الأقمار الصناعية")),
 }
