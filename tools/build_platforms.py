@@ -88,7 +88,8 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "news": ("News and media websites", (
         "news outlet", "news site", "news website", "media outlet", "newspaper", "journalists",
         "independent media", "издание", "СМИ", "редакция", "روزنامه", "خبرگزاری", "صحيفة",
-        "periódico", "medio independiente")),
+        "periódico", "diario", "medio independiente", "journal", "journaliste", "gazete",
+        "gazetesi", "gazeteci", "haber sitesi")),
     "measurement": ("Network measurement and transparency tools", (
         "network measurement", "measurements", "speed test", "net neutrality", "takedown notices",
         "измерения")),
