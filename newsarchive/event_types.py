@@ -6,6 +6,10 @@ and an act: "cut mobile internet", "blocked access to", "was arrested for") and 
 (weight 1: topic words, which add to a type's score but never establish it); optional
 ``min_acts`` (the evidence rule: the type is given only when its acts reach this, a hit
 counting 3 in the headline, 2 in the lede, 1 in the body; default MIN_ACTS),
+``verbs`` and ``objects`` (an act found by proximity: a verb such as "blocked", "cut",
+"заблокировал", "قطعت" within a few words of one of the type's objects, such as "internet",
+"mobile data", "websites", or of an entity of ``object_entities``, such as a platform, in one
+zone, counts as an act, wherever the wording between them varies),
 ``not_cues`` (weight -2: phrases that argue against it, such as "cable cut" for a shutdown),
 ``neutral`` (weight 0: longer phrases that hide a shorter cue, such as "law enforcement"
 hiding "law"), ``unless`` (entity types whose presence among the story's main ones halves
@@ -28,7 +32,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,12 +55,17 @@ MIN_EVIDENCE = 6.0
 #: (``cues``) add to a type's score, never establish it.
 MIN_ACTS = 2.0
 RELATIVE = 0.4
+#: what ``object_entities`` may name: a platform that is a service, a news site, a VPN or
+#: circumvention tool (platforms by category), or any entity of a type
+OBJECT_ENTITIES = frozenset({"service", "news", "vpn", *ENTITY_TYPES})
+#: how near a verb and its object must be: words between the end of one and of the other
+PAIR_WINDOW = 6
 #: ingest keeps an item whose relevance reaches this.
 RELEVANCE_THRESHOLD = 0.5
 _FIELDS = frozenset(
     {
         "id", "name", "definition", "excludes", "needs", "unless", "relative", "min_evidence",
-        "min_acts",
+        "min_acts", "verbs", "objects", "object_entities",
         *WEIGHTS,
     }
 )
@@ -88,6 +97,9 @@ class EventTypeDef:
     excludes: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    verbs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    object_entities: tuple[str, ...] = ()
     relative: float = 0.4
     min_evidence: float = 6.0
     min_acts: float = MIN_ACTS
@@ -171,6 +183,13 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
         needs = raw.get("needs", [])
         if not isinstance(needs, list) or any(n not in ENTITY_TYPES for n in needs):
             raise EventTypesError(f"{where}: needs must list entity types")
+        object_entities = raw.get("object_entities", [])
+        if not isinstance(object_entities, list) or any(
+            n not in OBJECT_ENTITIES for n in object_entities
+        ):
+            raise EventTypesError(
+                f"{where}: object_entities must be among {', '.join(sorted(OBJECT_ENTITIES))}"
+            )
         unless = raw.get("unless", [])
         if not isinstance(unless, list) or any(n not in ENTITY_TYPES for n in unless):
             raise EventTypesError(f"{where}: unless must list entity types")
@@ -186,6 +205,9 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
                 excludes=tuple(excludes),
                 needs=tuple(needs),
                 unless=tuple(unless),
+                verbs=_phrases(raw.get("verbs"), f"{where}: verbs"),
+                objects=_phrases(raw.get("objects"), f"{where}: objects"),
+                object_entities=tuple(object_entities),
                 relative=float(relative),
                 min_evidence=float(minimum),
                 min_acts=float(acts),

@@ -39,7 +39,7 @@ from newsarchive.text_forms import (
 # --- the compiled matcher ---------------------------------------------------------------------
 
 # claim kinds
-_ENTITY, _CUE, _CONTEXT, _TERM, _NESTED = 0, 1, 2, 3, 4
+_ENTITY, _CUE, _CONTEXT, _TERM, _NESTED, _VERB, _OBJECT = 0, 1, 2, 3, 4, 5, 6
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
 # ...), context key or None, relevance-term weight, the key itself
 _Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
@@ -110,6 +110,8 @@ class Matcher:
     actions: list[_Action]  # pattern id -> what finding it does
     rules: dict[str, _Rule]
     warnings: list[str] = field(default_factory=list)
+    verbs: dict[int, tuple[int, ...]] = field(default_factory=dict)  # pid -> event types
+    objects: dict[int, tuple[int, ...]] = field(default_factory=dict)  # pid -> event types
     plan: _Plan | None = None  # derived from actions and event_defs when not given
 
     def __post_init__(self) -> None:
@@ -208,17 +210,28 @@ class Matcher:
             for phrase, weight in definition.weighted_cues():
                 for form, _variant in _with_variants([phrase]):
                     claim(alias_key(form), (_CUE, index, weight))
+        for index, definition in enumerate(event_defs):
+            for kind, table in ((_VERB, definition.verbs), (_OBJECT, definition.objects)):
+                for phrases in table.values():
+                    for form, _variant in _with_variants(phrases):
+                        claim(alias_key(form), (kind, index))
         for phrase, weight in relevance_cfg.weighted_terms():
             claim(alias_key(phrase), (_TERM, weight))
         _inherit_nested(claims, {e.id: e.country for e in gazetteer.entities.values() if e.country})
         patterns: list[bytes] = []
         pattern_ids: list[int] = []
         actions: list[_Action] = []
+        verbs: dict[int, tuple[int, ...]] = {}
+        objects: dict[int, tuple[int, ...]] = {}
         for key, items in sorted(claims.items()):
             if items:
                 for pattern in scanned(key):
                     patterns.append(pattern)
                     pattern_ids.append(len(actions))
+                for kind, found in ((_VERB, verbs), (_OBJECT, objects)):
+                    indices = tuple(sorted({i[1] for i in items if i[0] == kind}))
+                    if indices:
+                        found[len(actions)] = indices
                 actions.append(_action(key, items))
         if not actions:
             patterns.append(b"\x00never\x00")
@@ -233,6 +246,8 @@ class Matcher:
             actions=actions,
             rules=rules,
             warnings=list(gazetteer.warnings),
+            verbs=verbs,
+            objects=objects,
         )
         return matcher
 
@@ -256,14 +271,15 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
     Every pattern inherits the context words it contains; a pattern that names no entity itself
-    inherits the entities its words name (leftmost-longest, as the scan would find them); and an
+    inherits the event-type objects its words are and the entities its words name
+    (leftmost-longest, as the scan would find them); and an
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
     """
     inner: set[str] = set()  # keys that can be found inside another
     sizes: dict[str, set[int]] = {}  # first word -> word counts of those keys
     for key, items in claims.items():
-        if any(i[0] in (_ENTITY, _CONTEXT) for i in items):
+        if any(i[0] in (_ENTITY, _CONTEXT, _OBJECT) for i in items):
             inner.add(key)
             words = key.split(" ")
             sizes.setdefault(words[0], set()).add(len(words))
@@ -286,6 +302,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                     continue
                 found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
+                if not has_entity:  # ("mobile internet" is an object where "internet" is)
+                    inherited.extend(i for i in found if i[0] == _OBJECT)
                 if homes:
                     inherited.extend(
                         (_NESTED, i[1])
@@ -369,7 +387,7 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
             context = item[1]
         elif kind == _NESTED:
             nested[item[1]] = None
-        else:
+        elif kind == _TERM:
             term += item[1]
     return tuple(entities), tuple(cues), context, term, key, tuple(nested)
 

@@ -27,7 +27,7 @@ from itertools import chain, compress
 import numpy as np
 
 from newsarchive import event_types as et
-from newsarchive.entities import TYPES
+from newsarchive.entities import TYPES, Entity
 from newsarchive.event_types import TaggedEventType
 from newsarchive.matcher import Matcher
 from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
@@ -104,6 +104,10 @@ class Tables:
     main_group: np.ndarray  # entity -> 0 country, 1 region, 2 platform, -1 none (main/mentioned)
     implies: np.ndarray  # entity -> index of the country it implies (region, authority), or -1
     choice: Choice  # the event scorer's rules as arrays
+    verb_start: np.ndarray  # pattern -> its slice of verb_type: the event types it is a verb of
+    verb_type: np.ndarray
+    object_start: np.ndarray  # pattern -> its slice of object_type: the types it is an object of
+    object_type: np.ndarray
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
@@ -156,8 +160,78 @@ class Tables:
                 [index.get(entities[i].implied or "", -1) for i in ids], dtype=np.int64
             ),
             choice=Choice.of(plan.scorer),
+            **_pair_tables(tagger, n),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
+
+
+def _object_classes(entity: Entity) -> set[str]:
+    """What an entity can be the object of (``object_entities``): its type, and for a platform
+    whether it is a service, a news site or a VPN (by its category)."""
+    classes = {entity.type}
+    if entity.type == "platform":
+        if entity.category == "news":
+            classes.add("news")
+        elif entity.category in ("vpn", "circumvention"):
+            classes.add("vpn")
+        elif entity.category != "measurement":
+            classes.add("service")
+    return classes
+
+
+def _pair_tables(tagger: Matcher, n: int) -> dict:
+    """Verbs and objects per pattern (CSR): the phrases the matcher marks, and the patterns
+    naming an entity of a type's ``object_entities``."""
+    entities = tagger.gazetteer.entities
+    wanted = [set(d.object_entities) for d in tagger.event_defs]
+    objects = {pid: set(found) for pid, found in tagger.objects.items()}
+    if any(wanted):
+        named: dict[int, set[str]] = {}
+        for pid, adds in tagger.plan.adds.items():
+            named.setdefault(pid, set()).update(e for e, _weak in adds)
+        for pid, claims in tagger.plan.claims.items():
+            named.setdefault(pid, set()).update(c[0] for c in claims)
+        for pid, found in named.items():
+            classes = set().union(*(_object_classes(entities[e]) for e in found if e in entities))
+            for index, kinds in enumerate(wanted):
+                if kinds & classes:
+                    objects.setdefault(pid, set()).add(index)
+    verb_start, verb_entries = csr(n, {pid: sorted(v) for pid, v in tagger.verbs.items()})
+    object_start, object_entries = csr(n, {pid: sorted(v) for pid, v in objects.items()})
+    return {
+        "verb_start": verb_start,
+        "verb_type": np.array(verb_entries, dtype=np.int64),
+        "object_start": object_start,
+        "object_type": np.array(object_entries, dtype=np.int64),
+    }
+
+
+def _paired_acts(
+    tables: Tables, hits: Found, size: int, n_types: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per (text, event type), the zone-weighted count of verbs that have one of the type's
+    objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
+    internet"): acts found by proximity, whatever the words between; and the title's part."""
+    out = np.zeros(size * n_types)
+    title = np.zeros(size * n_types)
+    verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
+    if not len(verb_row):
+        return out.reshape(size, n_types), title.reshape(size, n_types)
+    object_row, object_entry = expand(tables.object_start, hits.hit_pid)
+    span = np.int64(1 << 32)
+    verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
+    object_key = hits.hit_zone[object_row] * n_types + tables.object_type[object_entry]
+    where = hits.hit_word
+    placed = np.sort(object_key * span + where[object_row])
+    at = verb_key * span + where[verb_row]
+    low = np.searchsorted(placed, at - et.PAIR_WINDOW, side="left")
+    high = np.searchsorted(placed, at + et.PAIR_WINDOW, side="right")
+    paired = high > low
+    zone = hits.hit_zone[verb_row][paired]
+    cell = (zone // 3) * n_types + tables.verb_type[verb_entry][paired]
+    np.add.at(out, cell, ZONE_FACTOR[zone % 3])
+    np.add.at(title, cell[zone % 3 == 0], ZONE_FACTOR[0])
+    return out.reshape(size, n_types), title.reshape(size, n_types)
 
 
 def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
@@ -173,7 +247,11 @@ def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)
     zone = keys // n
-    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words)
+    hit_word = None
+    if len(tables.verb_type):  # word numbers, for verbs and their objects
+        spaces = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 32)
+        hit_word = np.searchsorted(spaces, ends)
+    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words, hit_word)
 
 
 def tag_batch(
@@ -182,7 +260,13 @@ def tag_batch(
     """Tag a batch of (title, lead, body) texts (any number, even one)."""
     size = len(texts)
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
-    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
+    n_types = len(tagger.event_defs)
+    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    if n_types:  # a verb near its object is an act (weighted as a strong cue)
+        paired, paired_title = _paired_acts(tables, hits, size, n_types)
+        act_raw += paired
+        cue_raw += et.WEIGHTS["strong_cues"] * paired
+        title_raw += et.WEIGHTS["strong_cues"] * paired_title
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     )

@@ -162,6 +162,7 @@ class Found:
     count: np.ndarray
     cased: bytes  # the scanned form as written (see newsarchive.text_forms.zone_forms)
     words: np.ndarray  # per zone
+    hit_word: np.ndarray | None = None  # per hit: the number of the word it ends in
 
 
 def _cased_counts(
