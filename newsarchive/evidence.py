@@ -1,9 +1,10 @@
-"""The sentence that reports each event type: where a story's act cues are, headline first.
+"""The sentence that reports each event type: where a story's acts are, headline first.
 
-A text is split into sentences (title, lead and body apart); each sentence is scanned by the
-compiled matcher alone, and a type's evidence is the sentence with the most cue weight for it,
-a title sentence counting thrice and a lead sentence twice, the earliest on a tie. This runs
-only where evidence is shown (``newsarchive tag``, ``inspect``), not in the batch path.
+A text is split into sentences (title, lead and body apart); each sentence is tagged alone by
+the batch rules (``newsarchive.tag_batch.sentence_acts``: its strong cues, and its verbs next
+to their objects), and a type's evidence is the sentence with the most act weight for it, a
+title sentence counting thrice and a lead sentence twice, the earliest on a tie. This runs only
+where evidence is shown (``newsarchive tag``, ``inspect``), not in the batch path.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from newsarchive.matcher import Matcher
-from newsarchive.text_forms import zone_form
+from newsarchive.tag_batch import Tables, sentence_acts
 
 _ZONE_FACTOR = (3.0, 2.0, 1.0)
 _SPLIT = re.compile(r"(?<=[.!?؟。！？])\s+(?=\S)|\s*\n+\s*")
@@ -24,28 +25,22 @@ def sentences(text: str) -> list[str]:
 
 
 def evidence_sentences(
-    compiled: Matcher, title: str, lead: str, body: str, type_ids: list[str]
+    compiled: Matcher, tables: Tables, title: str, lead: str, body: str, type_ids: list[str]
 ) -> dict[str, str]:
-    """type id -> the sentence that reports it best (types without a cue sentence left out)."""
+    """type id -> the sentence that reports it best (types without an act sentence left out)."""
     index = {d.id: i for i, d in enumerate(compiled.event_defs)}
     wanted = {index[t]: t for t in type_ids if t in index}
     if not wanted:
         return {}
-    best: dict[int, tuple[float, str]] = {}
-    for zone, text in enumerate((title, lead, body)):
-        for sentence in sentences(text):
-            sums: dict[int, float] = {}
-            for found, _start, _end in compiled.matches(zone_form([sentence])):
-                for type_index, weight in compiled.actions[compiled.pattern_ids[found]][1]:
-                    if type_index in wanted:
-                        sums[type_index] = sums.get(type_index, 0.0) + weight
-            for type_index, total in sums.items():
-                score = total * _ZONE_FACTOR[zone]
-                if total > 0 and score > best.get(type_index, (0.0, ""))[0]:
-                    best[type_index] = (score, sentence)
+    found = [(zone, s) for zone, text in enumerate((title, lead, body)) for s in sentences(text)]
+    weights = sentence_acts(compiled, tables, [s for _zone, s in found])
     out = {}
     for type_index, type_id in wanted.items():
-        if type_index in best:
-            sentence = best[type_index][1]
-            out[type_id] = sentence if len(sentence) <= MAX_CHARS else sentence[:MAX_CHARS] + "…"
+        best, best_score = "", 0.0
+        for (zone, sentence), row in zip(found, weights, strict=True):
+            score = float(row[type_index]) * _ZONE_FACTOR[zone]
+            if score > best_score:
+                best, best_score = sentence, score
+        if best:
+            out[type_id] = best if len(best) <= MAX_CHARS else best[:MAX_CHARS] + "…"
     return out

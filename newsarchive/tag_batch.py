@@ -374,6 +374,18 @@ def _main(
     return main, extra
 
 
+def sentence_acts(tagger: Matcher, tables: Tables, sentences: list[str]) -> np.ndarray:
+    """Per sentence and event type, the act weight it carries (strong cues and paired verbs,
+    each hit once): what makes a sentence a type's evidence."""
+    n_types = len(tagger.event_defs)
+    if not sentences or not n_types:
+        return np.zeros((len(sentences), n_types))
+    hits = scan(tagger, tables, [zone for s in sentences for zone in (s, "", "")])
+    _total, _title, acts = _cue_sums(tables, hits, len(sentences), n_types)
+    paired, _paired_title = _paired_acts(tables, hits, len(sentences), n_types)
+    return (acts + paired) / ZONE_FACTOR[0]
+
+
 def _cue_sums(
     tables: Tables, hits: Found, size: int, n_types: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -220,7 +220,8 @@ class Tagger:
         self, title: str, lead: str, body: str, types: Iterable[TaggedEventType]
     ) -> dict[str, str]:
         """The sentence that reports each event type (headline and lede first)."""
-        return ev.evidence_sentences(self.compiled, title, lead, body, [t.id for t in types])
+        ids = [t.id for t in types]
+        return ev.evidence_sentences(self.compiled, self.tables, title, lead, body, ids)
 
     def explain(
         self, title: str, lead: str = "", body: str = ""

@@ -9,8 +9,8 @@ from tests.sitebuild import REPO
 
 #: lowest first; a module may import only modules listed before it
 LAYERS = [
-    "text_forms", "entities", "event_types", "matcher", "evidence", "tag_result", "tag_claims",
-    "tag_batch", "tagger", "unknown_names",
+    "text_forms", "entities", "event_types", "matcher", "tag_result", "tag_claims", "tag_batch",
+    "evidence", "tagger", "unknown_names",
 ]
 
 
