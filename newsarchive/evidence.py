@@ -2,8 +2,9 @@
 
 A text is split into sentences (title, lead and body apart); each sentence is tagged alone by
 the batch rules (``newsarchive.tag_batch.sentence_acts``: its strong cues, and its verbs next
-to their objects), and a type's evidence is the sentence with the most act weight for it, a
-title sentence counting thrice and a lead sentence twice, the earliest on a tie. This runs only
+to their objects), and a type's evidence is the first zone's sentence with a full act for it
+(the headline, then the lede, then the body), the one with the most act weight within a zone,
+the earliest on a tie. This runs only
 where evidence is shown (``newsarchive tag``, ``inspect``), not in the batch path.
 """
 
@@ -38,8 +39,10 @@ def evidence_sentences(
     for type_index, type_id in wanted.items():
         best, best_score = "", 0.0
         for (zone, sentence), row in zip(found, weights, strict=True):
-            score = float(row[type_index]) * _ZONE_FACTOR[zone]
-            if score > best_score:
+            weight = float(row[type_index])
+            # a full act in an earlier zone wins; within a zone, the most act weight
+            score = (weight >= 1.0) * _ZONE_FACTOR[zone] * 1000 + weight * _ZONE_FACTOR[zone]
+            if weight > 0 and score > best_score:
                 best, best_score = sentence, score
         if best:
             out[type_id] = best if len(best) <= MAX_CHARS else best[:MAX_CHARS] + "…"
