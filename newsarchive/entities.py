@@ -18,7 +18,8 @@ version for data editors):
   acting in a story places the story in its country (Roskomnadzor -> Russia); false for
   bodies that mostly comment on other countries (a foreign ministry);
 - ``wikidata`` (Q-id), ``category`` (platforms: messaging, social, video, dating, voip, vpn,
-  circumvention, app-store, news, measurement, ...);
+  circumvention, app-store, news, measurement, ...; regions: ``city`` for a city, which places
+  a story in its country but is not itself one of the story's regions);
 - ``ambiguous``, ``context``, ``context_entities``: an alias listed as ambiguous counts only
   when a context word occurs in the text or a context entity is tagged.
 
@@ -100,7 +101,7 @@ CATEGORIES = frozenset(
     {
         "messaging", "social", "video", "dating", "voip", "vpn", "circumvention", "app-store",
         "news", "measurement", "search", "streaming", "ai", "email", "payments", "telecom",
-        "state-app", "other",
+        "state-app", "other", "city",
     }
 )
 
@@ -259,7 +260,9 @@ def _check_entry(raw: Any, file_type: str, is_country_file: bool) -> list[str]:
     if implies is not None and (not isinstance(implies, bool) or file_type != "body"):
         reasons.append("implies_country must be true or false, on a body")
     category = raw.get("category")
-    if category is not None and category not in CATEGORIES:
+    if category == "city" and file_type != "region":
+        reasons.append("category 'city' is for regions")
+    elif category is not None and category not in CATEGORIES:
         reasons.append(f"category {category!r} is not one of {', '.join(sorted(CATEGORIES))}")
     countries = raw.get("countries")
     if countries is not None and not (

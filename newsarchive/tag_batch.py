@@ -153,7 +153,11 @@ class Tables:
                 [entities[i].category == "measurement" for i in ids], dtype=bool
             ),
             main_group=np.array(
-                [{"country": 0, "region": 1, "platform": 2}.get(t, -1) for t in types],
+                [
+                    -1 if entities[i].category == "city"  # (a city implies, is never main)
+                    else {"country": 0, "region": 1, "platform": 2}.get(t, -1)
+                    for t, i in zip(types, ids, strict=True)
+                ],
                 dtype=np.int64,
             ),
             implies=np.array(
