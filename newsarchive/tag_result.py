@@ -108,8 +108,10 @@ class TagResult:
 
     @property
     def regions(self) -> list[str]:
-        """Regions named (main first)."""
-        return self._split("region", True) + self._split("region", False)
+        """Regions named (main first); cities (regions of category ``city``) only place a
+        story in their country and are left out."""
+        found = self._split("region", True) + self._split("region", False)
+        return [i for i in found if self._gazetteer[i].category != "city"]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TagResult):
