@@ -63,14 +63,14 @@ GAZETTEER_CATEGORY = {
 #: Category -> (section title, context cues that make an ambiguous form count).
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "messaging": ("Messaging and chat", (
-        "messenger", "messengers", "messaging app", "messaging apps", "chat app",
+        "messenger", "messengers", "messaging", "messaging app", "messaging apps", "chat app",
         "instant messaging", "мессенджер", "мессенджера", "мессенджеры", "پیام‌رسان",
         "تطبيق مراسلة")),
     "social": ("Social networks and forums", (
         "social network", "social networking", "social networks", "соцсеть", "социальная сеть",
         "شبکه اجتماعی", "شبكة اجتماعية", "red social", "réseau social")),
     "video": ("Video, streaming and music", (
-        "video platform", "video-sharing", "streaming service", "streaming platform",
+        "streaming", "video platform", "video-sharing", "streaming service", "streaming platform",
         "online cinema", "music streaming", "видеохостинг", "онлайн-кинотеатр", "стриминговый")),
     "dating": ("Dating apps", (
         "dating", "dating app", "dating apps", "LGBT", "LGBTQ", "LGBTQ+", "gay", "queer",
