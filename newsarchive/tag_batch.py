@@ -212,15 +212,16 @@ def _pair_tables(tagger: Matcher, n: int) -> dict:
 
 def _paired_acts(
     tables: Tables, hits: Found, size: int, n_types: int
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (text, event type), the zone-weighted count of verbs that have one of the type's
     objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
-    internet"): acts found by proximity, whatever the words between; and the title's part."""
+    internet"): acts found by proximity, whatever the words between; the title's part; and
+    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired)."""
     out = np.zeros(size * n_types)
     title = np.zeros(size * n_types)
     verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
     if not len(verb_row):
-        return out.reshape(size, n_types), title.reshape(size, n_types)
+        return out.reshape(size, n_types), title.reshape(size, n_types), np.zeros(0, np.int64)
     object_row, object_entry = expand(tables.object_start, hits.hit_pid)
     span = np.int64(1 << 32)
     verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
@@ -235,7 +236,16 @@ def _paired_acts(
     cell = (zone // 3) * n_types + tables.verb_type[verb_entry][paired]
     np.add.at(out, cell, ZONE_FACTOR[zone % 3])
     np.add.at(title, cell[zone % 3 == 0], ZONE_FACTOR[0])
-    return out.reshape(size, n_types), title.reshape(size, n_types)
+    # the objects with a verb of their type near them, and the entities they name
+    verbs_at = np.sort(at)
+    object_at = object_key * span + where[object_row]
+    near = np.searchsorted(verbs_at, object_at + et.PAIR_WINDOW, side="right") > np.searchsorted(
+        verbs_at, object_at - et.PAIR_WINDOW, side="left"
+    )
+    acted_row = object_row[near]
+    row, entry = expand(tables.add_start, hits.hit_pid[acted_row])
+    acted = (hits.hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
+    return out.reshape(size, n_types), title.reshape(size, n_types), np.unique(acted)
 
 
 def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
@@ -266,8 +276,9 @@ def tag_batch(
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
     n_types = len(tagger.event_defs)
     cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    acted = np.zeros(0, dtype=np.int64)
     if n_types:  # a verb near its object is an act (weighted as a strong cue)
-        paired, paired_title = _paired_acts(tables, hits, size, n_types)
+        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types)
         act_raw += paired
         cue_raw += et.WEIGHTS["strong_cues"] * paired
         title_raw += et.WEIGHTS["strong_cues"] * paired_title
@@ -278,7 +289,7 @@ def tag_batch(
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
-    main, extra = _main(tables, ranked, size)
+    main, extra = _main(tables, ranked, size, acted)
     chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked, main)
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
@@ -326,7 +337,7 @@ def _minus_salience(row: EntityRow) -> float:
 
 
 def _main(
-    tables: Tables, ranked: _Ranked, size: int
+    tables: Tables, ranked: _Ranked, size: int, acted: np.ndarray
 ) -> tuple[np.ndarray, dict[int, list[EntityRow]]]:
     """Which ranked rows are main countries, regions and platforms, and the rows of countries
     that only their regions or authorities name (per text; they are main by construction).
@@ -335,7 +346,8 @@ def _main(
     to _BODY_CAP). A country's weight adds those of its regions and of its national
     authorities named in the text (Roskomnadzor places a story in Russia, Tigray in Ethiopia).
     A country, region or platform is main when its weight reaches MAIN_FLOOR and MAIN_SHARE of
-    the top weight of its kind in the text; the others are mentioned in passing.
+    the top weight of its kind in the text, and a platform also when an act is done to it
+    (``acted``: it is the object of a verb); the others are mentioned in passing.
     """
     n_entities = len(tables.entity_ids)
     weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
@@ -363,6 +375,11 @@ def _main(
     np.maximum.at(top[:, 0], key_doc, country_weight)
     floor = np.maximum(MAIN_FLOOR, MAIN_SHARE * top)
     main = grouped & (decide >= floor[ranked.doc, np.maximum(group, 0)])
+    # a platform an act is done to ("blocked ... Signal") is one the story is about
+    if len(acted):
+        keyed = ranked.doc * n_entities + ranked.entity
+        at = np.minimum(np.searchsorted(acted, keyed), len(acted) - 1)
+        main |= (group == 2) & (acted[at] == keyed)
     extra: dict[int, list[EntityRow]] = {}
     if via.any():  # countries named only through a region or an authority
         named = np.zeros(len(keys), dtype=bool)
@@ -386,7 +403,7 @@ def sentence_acts(tagger: Matcher, tables: Tables, sentences: list[str]) -> np.n
         return np.zeros((len(sentences), n_types))
     hits = scan(tagger, tables, [zone for s in sentences for zone in (s, "", "")])
     _total, _title, acts = _cue_sums(tables, hits, len(sentences), n_types)
-    paired, _paired_title = _paired_acts(tables, hits, len(sentences), n_types)
+    paired, _paired_title, _acted = _paired_acts(tables, hits, len(sentences), n_types)
     return (acts + paired) / ZONE_FACTOR[0]
 
 
