@@ -180,6 +180,12 @@ class Mention:
     url = property(lambda self: self.page.url)
     description = property(lambda self: self.page.description)
 
+    @property
+    def parent(self) -> str | None:
+        """For a region, the id of its country (what the open data's place code reads)."""
+        entity = self.page.entity
+        return entity.country if entity.type == "region" else None
+
     def __repr__(self) -> str:
         return f"<Mention {self.type}:{self.id} {self.salience}>"
 
