@@ -1,8 +1,8 @@
 """Entity and event-type pages, their Atom feeds, and the index pages, through Pelican's writer.
 
-Only entities with at least one published story get a page (for a country, region or platform:
-a story about it; stories that only mention it are passed to the template apart, as
-``also_mentioned``). A page lists the stories newest
+Every entity a published story names gets a page; for a country, region or platform the page
+lists the stories about it, and those that only mention it in passing apart (``also_mentioned``
+in the template); counts and index pages count only the former. A page lists the stories newest
 first (paginated like tags: ``<page>/page/<n>/``), the count, the description, a stories-per-
 month chart (inline SVG built here), the most co-mentioned entities, and links its feed
 ``<page>/feed.atom.xml``, whose entries carry each story's summary and link (the full text is in
@@ -83,7 +83,11 @@ def write_pages(
     relative = settings["RELATIVE_URLS"]
     template = generator.get_template("entity")
     written = 0
-    for page, stories in index.stories.items():
+    # a page for every entity a story names: those only mentioned in passing list their
+    # stories apart (also_mentioned), and count none
+    pages = list(index.stories) + [p for p in index.mentioned if p not in index.stories]
+    for page in pages:
+        stories = index.stories.get(page, [])
         others = index.co_mentions.get(page, Counter()) if isinstance(page, EntityPage) else None
         writer.write_file(
             page.save_as,
@@ -113,7 +117,8 @@ def write_pages(
         written += 1
     by_kind: dict[str, list[tuple[Any, int]]] = defaultdict(list)
     for page, stories in index.stories.items():
-        by_kind[page.kind].append((page, len(stories)))
+        if stories:
+            by_kind[page.kind].append((page, len(stories)))
     index_template = generator.get_template("entity_index")
     for kind, url in INDEX_URLS.items():
         terms = sorted(by_kind.get(kind, []), key=lambda t: (t[0].name.casefold(), t[0].slug))
