@@ -103,10 +103,10 @@ def write_pages(
             chart=month_chart((a.date for a in stories), page.name),
             co_mentioned=_top(others, co_mentioned) if others is not None else [],
             also_mentioned=index.mentioned.get(page, []) if isinstance(page, EntityPage) else [],
-            feed_url=page.feed_url if feeds else None,
+            feed_url=page.feed_url if feeds and stories else None,
             index_url=INDEX_URLS[page.kind],
         )
-        if feeds:
+        if feeds and stories:  # (an empty feed would carry the build's time: not reproducible)
             writer.write_feed(
                 [SummaryEntry(story) for story in stories[:feed_items]],
                 generator.context,
