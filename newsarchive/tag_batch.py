@@ -326,7 +326,7 @@ def tag_batch(
 
 # main and mentioned: a place or platform's weight in a text, from its mentions per zone
 MAIN_SHARE = 0.6  # a main one has at least this share of the top one's weight ...
-MAIN_FLOOR = 1.0  # ... and at least this much (two body mentions, or one in the lede)
+MAIN_FLOOR = 2.0  # ... and at least this much (one in the headline or lede, or four in the body)
 _BODY_CAP = 6  # body mentions beyond this add nothing
 INSTRUMENT_SHARE = 0.25  # a measurement tool's weight counts this much
 ADJECTIVE_SHARE = 0.5  # a place only adjectives refer to ("Chinese apps") counts this much
