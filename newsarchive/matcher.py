@@ -271,7 +271,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
     Every pattern inherits the context words it contains; a pattern that names no entity itself
-    inherits the event-type objects its words are and the entities its words name
+    inherits the entities its words name
     (leftmost-longest, as the scan would find them); and an
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
@@ -279,7 +279,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     inner: set[str] = set()  # keys that can be found inside another
     sizes: dict[str, set[int]] = {}  # first word -> word counts of those keys
     for key, items in claims.items():
-        if any(i[0] in (_ENTITY, _CONTEXT, _OBJECT) for i in items):
+        if any(i[0] in (_ENTITY, _CONTEXT) for i in items):
             inner.add(key)
             words = key.split(" ")
             sizes.setdefault(words[0], set()).add(len(words))
@@ -302,8 +302,6 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                     continue
                 found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
-                if not has_entity:  # ("mobile internet" is an object where "internet" is)
-                    inherited.extend(i for i in found if i[0] == _OBJECT)
                 if homes:
                     inherited.extend(
                         (_NESTED, i[1])
