@@ -103,6 +103,7 @@ class Tagger:
 
     compiled: Matcher
     tables: Tables
+    key: str = ""  # a hash of the data and of the code that built it (see from_data)
 
     @classmethod
     def build(
@@ -142,6 +143,7 @@ class Tagger:
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
                 log.info("entities: ignoring unreadable cache %s (%s)", cached, err)
         tagger = cls.build(load_gazetteer(data_dir), et.load_event_types(data_dir))
+        tagger.key = key
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             for old in cache_dir.glob("tagger-*.pickle"):
@@ -170,8 +172,9 @@ class Tagger:
 
     @property
     def data_hash(self) -> str:
-        """Hash of the data this tagger was built from (a cache key for tag results)."""
-        return self.compiled.data_hash
+        """Hash of the data this tagger was built from, and of the tagger's code when it was
+        loaded by ``from_data`` (a cache key for tag results: new rules re-tag)."""
+        return self.key or self.compiled.data_hash
 
     def entity(self, entity_id: str) -> Entity | None:
         """A gazetteer entry by id."""
