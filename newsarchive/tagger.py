@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 256  # texts per scan in tag_many() (larger batches fall out of the cache)
 BODY_CHARS = 100_000  # the body is read up to here (a pathological item costs no more)
-LEAD_CHARS = 600  # without a summary, the body's first paragraph up to here is the lead
+LEAD_CHARS = 800  # without a summary, the body's first paragraph up to here is the lead ...
+LEDE_WORDS = 8  # ... when it has this many words (not a caption or a dateline)
 _CACHE_FORMAT = "tagger-v6"
 
 
@@ -64,8 +65,8 @@ def tagging_text(
     """(title, lead, body) as the tagger reads an item: plain text, the summary as the lead.
 
     With ``html`` the three are HTML fragments turned into text (``sanitize.html_to_text``).
-    Without a summary, the body's first paragraph (up to LEAD_CHARS) is the lead and the body
-    is the rest: headline and lede weigh more wherever an item comes from. The body is read
+    Without a summary, the body's first real paragraph (see :func:`_lede`) is the lead and the
+    body is the rest: headline and lede weigh more wherever an item comes from. The body is read
     up to BODY_CHARS.
     """
     if html:
@@ -75,13 +76,22 @@ def tagging_text(
     title, summary, body = (title or "").strip(), (summary or "").strip(), body or ""
     body = body[:BODY_CHARS]
     if not summary and body:
-        stripped = body.lstrip()
-        first, sep, rest = stripped.partition("\n\n")
-        if sep and len(first) <= LEAD_CHARS and first.strip() != title:
-            summary, body = first.strip(), rest
-        elif not sep and len(stripped) <= LEAD_CHARS:
-            summary, body = stripped.strip(), ""
+        summary, body = _lede(body, title)
     return title, summary, body
+
+
+def _lede(body: str, title: str) -> tuple[str, str]:
+    """The body's first real paragraph (LEDE_WORDS words or more, up to LEAD_CHARS; a caption,
+    dateline or byline before it stays in the body) as the lead, and the body without it."""
+    paragraphs = body.strip().split("\n\n")
+    for index, paragraph in enumerate(paragraphs[:4]):
+        text = paragraph.strip()
+        if len(text.split()) >= LEDE_WORDS and text != title:
+            if len(text) > LEAD_CHARS:
+                break
+            rest = paragraphs[:index] + paragraphs[index + 1 :]
+            return text, "\n\n".join(rest)
+    return "", body
 
 
 def _html_text(value: Any) -> str:
