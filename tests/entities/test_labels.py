@@ -61,6 +61,6 @@ def test_heldout_meets_the_issue_bars(heldout: Report) -> None:
 
 
 # figures reached on the held-out split (floors: a change must not lose ground)
-HELDOUT_TYPES_F1 = 0.77
+HELDOUT_TYPES_F1 = 0.79
 HELDOUT_COUNTRIES_F1 = 0.90
 HELDOUT_FORBIDDEN = 2
