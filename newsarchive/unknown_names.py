@@ -32,7 +32,14 @@ _SKIP = frozenset(
     """the a an this that these those it its in on at of for and or but as by with from to
     he she they we i you his her their our my if when while after before since on monday
     tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december mr ms dr""".split()  # noqa: SIM905
+    july august september october november december mr ms dr not yes no none ok block
+    blocked blocking accessible inaccessible seized unknown anomaly anomalies confirmed failure
+    failures table figure source sources note notes update""".split()  # noqa: SIM905
+)
+#: technical acronyms and network numbers, which name no service
+_TECHNICAL = re.compile(
+    r"^(?:HTTPS?|IPv?[46]?|TCP|UDP|DNS|DoH|DoT|TLS|SNI|QUIC|ISPs?|URLs?|RST|VPNs?|APIs?|SMS|IDs?|"
+    r"IXPs?|BGP|CDNs?|AS\d+|[A-Z]{1,2})$"
 )
 
 
@@ -61,8 +68,11 @@ def unknown_names(texts: Iterable[str], known: set[str]) -> Counter[str]:
                         text_name = rest
                     else:
                         text_name = name.group(0)
-                    text_name = text_name.strip(".-'’")
-                    words = [w for w in text_name.split() if w.lower() not in _SKIP]
+                    text_name = re.sub(r"['’]s\b", "", text_name).strip(".-'’")
+                    words = [
+                        w for w in text_name.split()
+                        if w.lower() not in _SKIP and not _TECHNICAL.match(w)
+                    ]
                     if not words:
                         continue
                     candidate = " ".join(words)
