@@ -39,7 +39,7 @@ _SKIP = frozenset(
 #: technical acronyms and network numbers, which name no service
 _TECHNICAL = re.compile(
     r"^(?:HTTPS?|IPv?[46]?|TCP|UDP|DNS|DoH|DoT|TLS|SNI|QUIC|ISPs?|URLs?|RST|VPNs?|APIs?|SMS|IDs?|"
-    r"IXPs?|BGP|CDNs?|AS\d+|[A-Z]{1,2})$"
+    r"IXPs?|BGP|CDNs?|AS\d+|UTC|GMT|[A-Z]{1,2}|.*\d.*)$"
 )
 
 
