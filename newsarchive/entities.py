@@ -1,17 +1,40 @@
 """The gazetteer: entities read from ``data/entities/*.toml``, validated, merged with pycountry.
 
-Each TOML file holds one entity type (``country.toml``, ``platform.toml`` ...) as an array of
-``[[entity]]`` tables (schema: id, type, name, description, aliases by language, and optional
-country, parent, wikidata, ambiguous, context, context_entities). Every ISO 3166 country comes
-from pycountry (names, ru and official-language translations, alpha-3 as an acronym) and
-``country.toml`` is merged on top of it by id.
+Each TOML file holds one entity type (``country.toml``, ``region.toml``, ``platform.toml`` ...)
+as an array of ``[[entity]]`` tables. Fields (``/work/briefs/gazetteer-format.md`` is the short
+version for data editors):
+
+- ``id`` (lowercase ascii), ``type`` (the file's), ``name``, ``description``;
+- ``aliases``: language -> surface forms (names and their inflected forms). ``en`` always;
+  ``ru`` too for countries, bodies, laws, people and organisations;
+- ``adjectives`` (countries and regions): language -> demonyms and adjectives in every
+  inflected form ("Russian", "российских", "ruso", "russe"). They refer to the place without
+  naming it: they make it a story's main country only from the headline, the lede or the
+  sentence that reports the event, and are never a mention on their own further down;
+- ``country``: for a region, the country it belongs to (required, or ``countries`` for a
+  region spanning several, which then implies none); for a body, the state it belongs to; for
+  a platform or company, its home (informational);
+- ``implies_country`` (bodies, default true when ``country`` is set): a national authority
+  acting in a story places the story in its country (Roskomnadzor -> Russia); false for
+  bodies that mostly comment on other countries (a foreign ministry);
+- ``wikidata`` (Q-id), ``category`` (platforms: messaging, social, video, dating, voip, vpn,
+  circumvention, app-store, news, measurement, ...; regions: ``city`` for a city, which places
+  a story in its country but is not itself one of the story's regions);
+- ``ambiguous``, ``context``, ``context_entities``: an alias listed as ambiguous counts only
+  when a context word occurs in the text or a context entity is tagged.
+
+Every ISO 3166 country comes from pycountry (names, ru and official-language translations,
+alpha-3 as an acronym) and ``country.toml`` is merged on top of it by id. Regions live in
+``region.toml`` (type ``region``); older ``country.toml`` entries with ``parent = "xx"`` are
+read as regions of that country. A region is never a country: it has its own pages, and it
+implies its country.
 
 Bad data fails loudly: a malformed entry raises :class:`GazetteerError` naming the file, the
 entry and the reason (all of them at once). Two entries with one id are an error too; an alias
 claimed by two entities is a warning (kept in :attr:`Gazetteer.warnings` and logged), and the
 tagger then accepts it only where context rules tell the claimants apart.
 
-Public API: :func:`load_tagger` returns the (cached) tagger built from a data folder.
+This module is data only; ``newsarchive.tagger.load_tagger`` compiles it.
 """
 
 from __future__ import annotations
@@ -28,18 +51,20 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from newsarchive.tagger import Tagger
+from newsarchive.text_forms import alias_key
 
 log = logging.getLogger(__name__)
 
 #: Entity types, in the order pages and article chips list them.
-TYPES: tuple[str, ...] = ("country", "platform", "company", "body", "law", "person", "org")
+TYPES: tuple[str, ...] = (
+    "country", "region", "platform", "company", "body", "law", "person", "org",
+)
 #: Plural labels for groups and index pages.
 TYPE_LABELS: dict[str, str] = {
     "country": "Countries",
+    "region": "Regions",
     "platform": "Platforms",
     "company": "Companies",
     "body": "Government bodies",
@@ -65,7 +90,18 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _FIELDS = frozenset(
     {
         "id", "type", "name", "description", "aliases", "country", "parent", "wikidata",
-        "ambiguous", "context", "context_entities",
+        "ambiguous", "context", "context_entities", "adjectives", "implies_country", "category",
+        "countries",
+    }
+)
+#: types whose entries need Russian aliases too (platform, company and region names are
+#: mostly written the same in Russian text, or need only the forms that differ)
+_NEED_RU = frozenset({"country", "body", "law", "person", "org"})
+CATEGORIES = frozenset(
+    {
+        "messaging", "social", "video", "dating", "voip", "vpn", "circumvention", "app-store",
+        "news", "measurement", "search", "streaming", "ai", "email", "payments", "telecom",
+        "state-app", "other", "city",
     }
 )
 
@@ -96,14 +132,37 @@ class Entity:
     context_entities: tuple[str, ...] = ()
     source: str = ""
     derived_aliases: tuple[str, ...] = field(default=(), compare=False)
+    adjectives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    implies_country: bool | None = None
+    category: str | None = None
+    countries: tuple[str, ...] = ()
 
     def all_aliases(self) -> list[str]:
-        """The name and every alias (hand-written first, then derived), without repeats."""
+        """The name, every alias and adjective (hand-written first, then derived), no repeats."""
         seen: dict[str, None] = {self.name: None}
         for forms in self.aliases.values():
             seen.update(dict.fromkeys(forms))
+        for forms in self.adjectives.values():
+            seen.update(dict.fromkeys(forms))
         seen.update(dict.fromkeys(self.derived_aliases))
         return list(seen)
+
+    def adjective_forms(self) -> set[str]:
+        """The forms that refer to the entity without naming it (``adjectives``)."""
+        return {form for forms in self.adjectives.values() for form in forms}
+
+    @property
+    def implied(self) -> str | None:
+        """The country this entity places a story in when it acts there: a region's country,
+        a national authority's (a body with ``country``, unless ``implies_country = false``),
+        a state app's (a platform of category ``state-app``)."""
+        if self.type == "region":
+            return self.country
+        if self.type == "body" and self.implies_country is not False:
+            return self.country
+        if self.type == "platform" and self.category == "state-app":
+            return self.country  # a state app is its state's (Max, Aarogya Setu)
+        return None
 
 
 @dataclass
@@ -155,7 +214,9 @@ def _check_entry(raw: Any, file_type: str, is_country_file: bool) -> list[str]:
     id_ = raw.get("id")
     if not isinstance(id_, str) or not _ID_RE.match(id_):
         reasons.append(f"id {id_!r} is not lowercase ASCII [a-z0-9-]")
-    if raw.get("type") != file_type:
+    if raw.get("type") != file_type and not (
+        file_type == "country" and "parent" in raw and raw.get("type") == "country"
+    ):
         reasons.append(f"type {raw.get('type')!r} differs from the file's type {file_type!r}")
     # country.toml may add to a pycountry country without repeating its name and description
     optional_base = is_country_file and "parent" not in raw
@@ -177,7 +238,8 @@ def _check_entry(raw: Any, file_type: str, is_country_file: bool) -> list[str]:
             if not _str_list(forms):
                 reasons.append(f"aliases.{lang} must be a list of non-empty strings")
         if not optional_base:
-            missing = [lang for lang in ("en", "ru") if lang not in aliases]
+            needed = ("en", "ru") if file_type in _NEED_RU and "parent" not in raw else ("en",)
+            missing = [lang for lang in needed if lang not in aliases]
             if missing:
                 reasons.append(f"aliases lack {' and '.join(missing)}")
     for key in ("country", "parent"):
@@ -186,6 +248,30 @@ def _check_entry(raw: Any, file_type: str, is_country_file: bool) -> list[str]:
             reasons.append(f"{key} {value!r} is not an id")
     if raw.get("parent") is not None and file_type != "country":
         reasons.append("parent is for regions in country.toml only")
+    adjectives = raw.get("adjectives")
+    if adjectives is not None:
+        if file_type not in {"country", "region"}:
+            reasons.append("adjectives are for countries and regions")
+        elif not isinstance(adjectives, dict) or not all(
+            _LANG_RE.match(lang) and _str_list(forms) for lang, forms in adjectives.items()
+        ):
+            reasons.append("adjectives must be a table of language = [forms]")
+    implies = raw.get("implies_country")
+    if implies is not None and (not isinstance(implies, bool) or file_type != "body"):
+        reasons.append("implies_country must be true or false, on a body")
+    category = raw.get("category")
+    if category == "city" and file_type != "region":
+        reasons.append("category 'city' is for regions")
+    elif category is not None and category not in CATEGORIES:
+        reasons.append(f"category {category!r} is not one of {', '.join(sorted(CATEGORIES))}")
+    countries = raw.get("countries")
+    if countries is not None and not (
+        file_type == "region" and _str_list(countries)
+        and all(_ID_RE.match(c) for c in countries)
+    ):
+        reasons.append("countries must list country ids, on a region")
+    if file_type == "region" and not raw.get("country") and not countries:
+        reasons.append("a region needs country (or countries, for one spanning several)")
     wikidata = raw.get("wikidata")
     if wikidata is not None and (not isinstance(wikidata, str) or not _WIKIDATA_RE.match(wikidata)):
         reasons.append(f"wikidata {wikidata!r} is not a Q-id")
@@ -224,15 +310,20 @@ def _to_entity(raw: dict[str, Any], source: str, base: Entity | None) -> Entity:
     for lang, forms in (raw.get("aliases") or {}).items():
         merged = dict.fromkeys([*aliases.get(lang, ()), *(f.strip() for f in forms)])
         aliases[lang] = tuple(merged)
+    adjectives = {
+        lang: tuple(dict.fromkeys(f.strip() for f in forms))
+        for lang, forms in (raw.get("adjectives") or {}).items()
+    }
     name = (raw.get("name") or "").strip() or (base.name if base else raw["id"])
+    region = raw["type"] == "region" or "parent" in raw
     description = (raw.get("description") or "").strip() or (base.description if base else "")
     return Entity(
         id=raw["id"],
-        type=raw["type"],
+        type="region" if region else raw["type"],
         name=name,
         description=description,
         aliases=aliases,
-        country=raw.get("country") or (base.country if base else None),
+        country=raw.get("country") or raw.get("parent") or (base.country if base else None),
         parent=raw.get("parent"),
         wikidata=raw.get("wikidata") or (base.wikidata if base else None),
         ambiguous=frozenset(a.strip() for a in raw.get("ambiguous") or ()),
@@ -240,6 +331,10 @@ def _to_entity(raw: dict[str, Any], source: str, base: Entity | None) -> Entity:
         context_entities=tuple(raw.get("context_entities") or ()),
         source=source,
         derived_aliases=base.derived_aliases if base else (),
+        adjectives=adjectives,
+        implies_country=raw.get("implies_country"),
+        category=raw.get("category"),
+        countries=tuple(raw.get("countries") or ()),
     )
 
 
@@ -439,10 +534,9 @@ def _check_references(
         file, _, label = where[entity.id].partition(" ")
         if entity.parent and entities.get(entity.parent) is None:
             problems.append((file, label, f"parent {entity.parent!r} is not a country id"))
-        if entity.country and (
-            entity.country not in entities or entities[entity.country].type != "country"
-        ):
-            problems.append((file, label, f"country {entity.country!r} is not a country id"))
+        for country in (entity.country, *entity.countries):
+            if country and (country not in entities or entities[country].type != "country"):
+                problems.append((file, label, f"country {country!r} is not a country id"))
         for other in entity.context_entities:
             if other not in entities:
                 warnings.append(f"{file} {label}: context_entities names unknown id {other!r}")
@@ -458,8 +552,6 @@ def _alias_clashes(entities: dict[str, Entity]) -> list[str]:
     A clash is deliberate, and not reported, when every claimant lists the alias as
     ``ambiguous``: its context rules then decide which entity a mention is.
     """
-    from newsarchive.tagger import alias_key
-
     owners: dict[str, list[str]] = {}
     guarded: dict[str, set[str]] = {}
     for entity in entities.values():
@@ -477,24 +569,3 @@ def _alias_clashes(entities: dict[str, Entity]) -> list[str]:
         for key, ids in sorted(owners.items())
         if len(ids) > 1 and not all(key in guarded[i] for i in ids)
     ]
-
-
-@functools.cache
-def _cached_tagger(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Tagger:
-    from newsarchive.tagger import Tagger
-
-    return Tagger.from_data(Path(data_dir))
-
-
-def load_tagger(data_dir: Path | str | None = None) -> Tagger:
-    """The tagger for a data folder (default: the repository's ``data/``), built once.
-
-    In-process it is cached by the folder and its files' sizes and mtimes, so an edited
-    gazetteer is reloaded; across processes the compiled automaton is cached on disk under
-    ``.cache/entities/`` keyed by a hash of the data files.
-    """
-    folder = Path(data_dir).resolve() if data_dir else DEFAULT_DATA_DIR
-    signature = tuple(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in data_files(folder)
-    )
-    return _cached_tagger(str(folder), signature)

@@ -1,14 +1,26 @@
 """Event types (``data/event_types.toml``): definitions, cue phrases, and scoring from cue hits.
 
-Each ``[[event_type]]`` has id, name, definition and ``cues`` (language -> phrases, weight 1);
-optional ``strong_cues`` (weight 2.5: phrases that establish the type on their own, such as
-"internet shutdown"), ``not_cues`` (weight -2: phrases that argue against it, such as
-"cable cut" for a shutdown), ``neutral`` (weight 0: longer phrases that hide a shorter cue,
-such as "law enforcement" hiding "law"), ``needs`` (entity types without which the evidence is
-halved: a platform block names a platform) and ``excludes`` (ids this type overrides when it
-scores at least as high: an outage excludes a shutdown, so an accident is never called a
-shutdown). Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one
-automaton pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
+Each ``[[event_type]]`` has id, name, definition, ``strong_cues`` (language -> phrases, weight
+2.5: the ACTS, phrases that report that something of the kind was done or happened, an actor
+and an act: "cut mobile internet", "blocked access to", "was arrested for") and ``cues``
+(weight 1: topic words, which add to a type's score but never establish it); optional
+``min_acts`` (the evidence rule: the type is given only when its acts reach this, a hit
+counting 3 in the headline, 2 in the lede, 1 in the body; default MIN_ACTS),
+``verbs`` and ``objects`` (an act found by proximity: a verb such as "blocked", "cut",
+"заблокировал", "قطعت" within a few words of one of the type's objects, such as "internet",
+"mobile data", "websites", or of an entity of ``object_entities``, such as a platform, in one
+zone, counts as an act, wherever the wording between them varies),
+``not_cues`` (weight -2: phrases that argue against it, such as "cable cut" for a shutdown),
+``neutral`` (weight 0: longer phrases that hide a shorter cue, such as "law enforcement"
+hiding "law"), ``unless`` (entity types whose presence among the story's main ones halves
+the evidence: a content block is of sites, not of a service the story is about), ``needs``
+(entity types without which the evidence is
+halved: a platform block names a platform) and ``excludes`` (ids this type overrides when its
+headline says strictly more, or neither headline says anything and it scores at least as
+high: an outage excludes a shutdown, so an accident is never called a shutdown). The rules are
+applied for a whole batch in ``newsarchive.tag_batch``; the data file's header says them too.
+Phrases are matched like aliases: whole words, case-insensitive, in the tagger's one automaton
+pass; where cue phrases overlap the longest wins. A hit counts 3x in the title and
 2x in the lead.
 
 ``[relevance]`` lists topic terms (``terms``, language -> phrases) that, with the event-type
@@ -20,9 +32,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from itertools import compress
-from operator import ge
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,11 +49,25 @@ WEIGHTS = {"cues": 1.0, "strong_cues": 2.5, "not_cues": -2.0, "neutral": 0.0}
 #: ones it gives real weight to, not every word it uses in passing.
 SCALE = 6.0
 MIN_EVIDENCE = 6.0
+#: the evidence rule: a type needs its acts (``strong_cues``: phrases reporting that the thing
+#: was done or happened) to reach this, a hit counting 3 in the headline, 2 in the lede and 1
+#: in the body: one act in the headline or the lede, or two further down. Topic words
+#: (``cues``) add to a type's score, never establish it.
+MIN_ACTS = 2.0
 RELATIVE = 0.4
+#: what ``object_entities`` may name: a platform that is a service, a news site, a VPN or
+#: circumvention tool (platforms by category), or any entity of a type
+OBJECT_ENTITIES = frozenset({"service", "news", "vpn", *ENTITY_TYPES})
+#: how near a verb and its object must be: words between the end of one and of the other
+PAIR_WINDOW = 6
 #: ingest keeps an item whose relevance reaches this.
 RELEVANCE_THRESHOLD = 0.5
 _FIELDS = frozenset(
-    {"id", "name", "definition", "excludes", "needs", "relative", "min_evidence", *WEIGHTS}
+    {
+        "id", "name", "definition", "excludes", "needs", "unless", "relative", "min_evidence",
+        "min_acts", "verbs", "objects", "object_entities",
+        *WEIGHTS,
+    }
 )
 
 
@@ -72,8 +96,13 @@ class EventTypeDef:
     neutral: dict[str, tuple[str, ...]]
     excludes: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    verbs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    object_entities: tuple[str, ...] = ()
     relative: float = 0.4
     min_evidence: float = 6.0
+    min_acts: float = MIN_ACTS
 
     def weighted_cues(self) -> Iterator[tuple[str, float]]:
         """(phrase, weight) for every cue, strong cue and negative cue."""
@@ -145,12 +174,25 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
         relative = raw.get("relative", RELATIVE)
         if not isinstance(relative, int | float) or not 0 < relative <= 1:
             raise EventTypesError(f"{where}: relative must be a number in (0, 1]")
+        acts = raw.get("min_acts", MIN_ACTS)
+        if not isinstance(acts, int | float) or acts <= 0:
+            raise EventTypesError(f"{where}: min_acts must be a positive number")
         minimum = raw.get("min_evidence", MIN_EVIDENCE)
         if not isinstance(minimum, int | float) or minimum <= 0:
             raise EventTypesError(f"{where}: min_evidence must be a positive number")
         needs = raw.get("needs", [])
         if not isinstance(needs, list) or any(n not in ENTITY_TYPES for n in needs):
             raise EventTypesError(f"{where}: needs must list entity types")
+        object_entities = raw.get("object_entities", [])
+        if not isinstance(object_entities, list) or any(
+            n not in OBJECT_ENTITIES for n in object_entities
+        ):
+            raise EventTypesError(
+                f"{where}: object_entities must be among {', '.join(sorted(OBJECT_ENTITIES))}"
+            )
+        unless = raw.get("unless", [])
+        if not isinstance(unless, list) or any(n not in ENTITY_TYPES for n in unless):
+            raise EventTypesError(f"{where}: unless must list entity types")
         defs.append(
             EventTypeDef(
                 id=raw["id"],
@@ -162,8 +204,13 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
                 neutral=_phrases(raw.get("neutral"), f"{where}: neutral"),
                 excludes=tuple(excludes),
                 needs=tuple(needs),
+                unless=tuple(unless),
+                verbs=_phrases(raw.get("verbs"), f"{where}: verbs"),
+                objects=_phrases(raw.get("objects"), f"{where}: objects"),
+                object_entities=tuple(object_entities),
                 relative=float(relative),
                 min_evidence=float(minimum),
+                min_acts=float(acts),
             )
         )
     ids = [d.id for d in defs]
@@ -178,35 +225,18 @@ def load_event_types(data_dir: Path) -> tuple[list[EventTypeDef], RelevanceConfi
     return defs, relevance
 
 
-def score_event_types(
-    defs: Sequence[EventTypeDef],
-    raw: Sequence[float],
-    entity_types: set[str],
-    title: Sequence[float] | None = None,
-) -> tuple[list[TaggedEventType], float]:
-    """Event types with enough evidence (best first), and the total positive evidence.
-
-    ``raw`` is each type's zone-weighted cue sum, ``title`` its part from the title. A type is
-    kept when its sum reaches its ``min_evidence`` and its ``relative`` share of the best sum. A
-    kept type drops the types it ``excludes`` when the title says more for it than for them
-    (the title states the news: "lifts ban on X" is a restoration, not a block), or, when the
-    title says nothing for either, when its sum is at least theirs. (The tagger keeps an
-    :class:`EventScorer` instead of calling this for every text.)
-    """
-    scorer = EventScorer.of(defs)
-    evidence = sum(r for r in scorer.halved(raw, entity_types) if r > 0)
-    return scorer.choose(raw, entity_types, title), evidence
-
-
 @dataclass(frozen=True)
 class EventScorer:
-    """:func:`score_event_types` for one list of event types, its fields laid out once."""
+    """The choice rules of a list of event types, laid out once (applied for a whole batch in
+    ``newsarchive.tag_batch._chosen_types``)."""
 
     ids: tuple[str, ...]
     names: tuple[str, ...]
     floors: tuple[float, ...]  # min_evidence per type
+    act_floors: tuple[float, ...]  # min_acts per type
     relative: tuple[float, ...]
     needs: tuple[tuple[int, tuple[str, ...]], ...]  # (index, needs) of types that need some
+    unless: tuple[tuple[int, tuple[str, ...]], ...]  # (index, unless) of types some rule out
     excludes: tuple[tuple[int, ...], ...]  # per type, the indices of the types it excludes
     min_evidence: float  # the lowest floor: below it no type is reported
 
@@ -218,46 +248,13 @@ class EventScorer:
             ids=tuple(d.id for d in defs),
             names=tuple(d.name for d in defs),
             floors=tuple(d.min_evidence for d in defs),
+            act_floors=tuple(d.min_acts for d in defs),
             relative=tuple(d.relative for d in defs),
             needs=tuple((i, d.needs) for i, d in enumerate(defs) if d.needs),
+            unless=tuple((i, d.unless) for i, d in enumerate(defs) if d.unless),
             excludes=tuple(tuple(index[x] for x in d.excludes if x in index) for d in defs),
             min_evidence=min((d.min_evidence for d in defs), default=math.inf),
         )
-
-    def halved(self, raw: Sequence[float], entity_types: set[str]) -> list[float]:
-        """Cue sums, halved for a type that needs an entity type the text does not name."""
-        out = list(raw)
-        for index, needs in self.needs:
-            if out[index] > 0 and entity_types.isdisjoint(needs):
-                out[index] *= 0.5
-        return out
-
-    def choose(
-        self, raw: Sequence[float], entity_types: set[str], title: Sequence[float] | None = None
-    ) -> list[TaggedEventType]:
-        """The event types reported for cue sums ``raw`` (and the title's part), best first."""
-        if max(raw, default=0.0) < self.min_evidence:
-            return []
-        raw = self.halved(raw, entity_types)
-        top = max(raw)
-        relative = self.relative
-        chosen = [
-            i
-            for i in compress(range(len(raw)), map(ge, raw, self.floors))
-            if raw[i] > 0 and raw[i] >= relative[i] * top
-        ]
-        dropped = set()
-        if len(chosen) > 1:
-            title = title or [0.0] * len(raw)
-            for i in chosen:
-                for j in self.excludes[i]:
-                    if j not in chosen:
-                        continue
-                    if (title[i] > 0 and title[i] >= title[j]) or (
-                        title[i] <= 0 and title[j] <= 0 and raw[i] >= raw[j]
-                    ):
-                        dropped.add(j)
-        return self.reported([(i, raw[i]) for i in chosen if i not in dropped])
 
     def reported(self, chosen: Sequence[tuple[int, float]]) -> list[TaggedEventType]:
         """The event types for (type index, cue sum) pairs, scored, best first."""

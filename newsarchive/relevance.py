@@ -1,7 +1,8 @@
 """Is an item about internet freedom? A score in 0..1, from the build's tagger when it exists.
 
-``load_scorer()`` returns the entity tagger's scorer when ``newsarchive.entities`` can be
-imported and exposes ``load_tagger`` (the same tagger the build uses, so ingest and site agree);
+``load_scorer()`` returns the entity tagger's scorer when ``newsarchive.tagger`` can be
+imported and exposes ``load_tagger`` (the same tagger the build uses, reading the same
+``tagging_text()``, so ingest and site agree);
 otherwise a keyword scorer over ``data/relevance_keywords.toml``. ``score(record)`` fills the
 record's ``relevance``, ``entities`` and ``event_types``; the caller compares with the threshold
 (feeds.toml ``[settings] relevance_threshold`` or ``--threshold``), and feeds marked
@@ -34,7 +35,7 @@ class Scorer(Protocol):
 
 
 class TaggerScorer:
-    """Relevance, entities and event types from ``newsarchive.entities.load_tagger()``."""
+    """Relevance, entities and event types from ``newsarchive.tagger.load_tagger()``."""
 
     name = "tagger"
 
@@ -47,12 +48,15 @@ class TaggerScorer:
 
     def score_all(self, records: list[Record]) -> None:
         """Score records together: the tagger works on a batch at a time."""
+        from newsarchive.tagger import tagging_text
+
         results = self.tagger.tag_many(
-            (record.title, record.summary, record.text[:BODY_CHARS]) for record in records
+            tagging_text(record.title, record.summary, record.text) for record in records
         )
         for record, result in zip(records, results, strict=True):
             record.entities = [
-                {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3)}
+                {"id": e.id, "type": e.type, "name": e.name, "salience": round(e.salience, 3),
+                 "main": e.main}
                 for e in result.entities
             ]
             record.event_types = [
@@ -99,7 +103,7 @@ def load_scorer(kind: str = "auto") -> Scorer:
     """The tagger's scorer when available (``auto``/``tagger``), else the keyword scorer."""
     if kind in {"auto", "tagger"}:
         try:
-            module = importlib.import_module("newsarchive.entities")
+            module = importlib.import_module("newsarchive.tagger")
             loader = module.load_tagger
         except (ImportError, AttributeError):
             if kind == "tagger":

@@ -13,9 +13,8 @@ batch at once:
 - salience, ranking, the passing-mention rule and the event-type choice are vectorised.
 
 Ambiguous, case-sensitive and shared aliases, which depend on the text's case and on context,
-are settled in ``newsarchive.tag_claims``, also for the whole batch. ``newsarchive.tag_one``
-applies the same rules to a lone text in plain Python; the tests check that both give the same
-results.
+are settled in ``newsarchive.tag_claims``, also for the whole batch. This is the only
+implementation of the rules: a lone text is a batch of one.
 """
 
 from __future__ import annotations
@@ -23,16 +22,20 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
 from newsarchive import event_types as et
-from newsarchive.entities import TYPES
+from newsarchive.entities import TYPES, Entity
 from newsarchive.event_types import TaggedEventType
+from newsarchive.matcher import Matcher
 from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
-from newsarchive.tagger import Tagger, TagResult, zone_forms
+from newsarchive.tag_result import EntityRow, TagResult
+from newsarchive.text_forms import zone_forms
 
+#: platform categories that are no service of their own for a platform block
+_NOT_SERVICES = frozenset({"news", "vpn", "circumvention", "measurement"})
 ZONE_FACTOR = np.array([3.0, 2.0, 1.0])  # a cue hit counts thrice in the title, twice in the lead
 
 
@@ -41,10 +44,14 @@ class Choice:
     """``EventScorer``'s rules as arrays: floors, relative shares, needs and excludes."""
 
     floors: np.ndarray
+    act_floors: np.ndarray
     relative: np.ndarray
     need_type: np.ndarray  # event types that need an entity type
     needs: np.ndarray  # (need_type, entity types): True where it is needed
+    unless_type: np.ndarray  # event types that an entity type rules out
+    unless: np.ndarray  # (unless_type, entity types): True where it rules the type out
     drops: np.ndarray  # (i, j) pairs of event type i excluding j ...
+    mutual: np.ndarray  # ... True where j excludes i too
     dropped: np.ndarray  # ... and (pair, event type): True at j
 
     @classmethod
@@ -54,16 +61,23 @@ class Choice:
         needs = np.array(
             [[t in wanted for t in TYPES] for _, wanted in scorer.needs], dtype=bool
         ).reshape(len(scorer.needs), len(TYPES))
+        unless = np.array(
+            [[t in wanted for t in TYPES] for _, wanted in scorer.unless], dtype=bool
+        ).reshape(len(scorer.unless), len(TYPES))
         pairs = [(i, j) for i, excluded in enumerate(scorer.excludes) for j in excluded]
         dropped = np.zeros((len(pairs), n), dtype=bool)
         for k, (_, j) in enumerate(pairs):
             dropped[k, j] = True
         return cls(
             floors=np.array(scorer.floors, dtype=np.float64),
+            act_floors=np.array(scorer.act_floors, dtype=np.float64),
             relative=np.array(scorer.relative, dtype=np.float64),
             need_type=np.array([i for i, _ in scorer.needs], dtype=np.int64),
             needs=needs,
+            unless_type=np.array([i for i, _ in scorer.unless], dtype=np.int64),
+            unless=unless,
             drops=np.array(pairs, dtype=np.int64).reshape(len(pairs), 2),
+            mutual=np.array([(j, i) in set(pairs) for i, j in pairs], dtype=bool),
             dropped=dropped,
         )
 
@@ -85,11 +99,19 @@ class Tables:
     entity_ids: np.ndarray  # every entity id, sorted (objects)
     type_order: np.ndarray  # entity -> index of its type in TYPES
     is_platform: np.ndarray
+    is_service: np.ndarray  # a platform that is a service (not news site, VPN, measurement tool)
+    is_instrument: np.ndarray  # a measurement tool: how a report knows, not what it is about
+    main_group: np.ndarray  # entity -> 0 country, 1 region, 2 platform, -1 none (main/mentioned)
+    implies: np.ndarray  # entity -> index of the country it implies (region, authority), or -1
     choice: Choice  # the event scorer's rules as arrays
+    verb_start: np.ndarray  # pattern -> its slice of verb_type: the event types it is a verb of
+    verb_type: np.ndarray
+    object_start: np.ndarray  # pattern -> its slice of object_type: the types it is an object of
+    object_type: np.ndarray
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
-    def of(cls, tagger: Tagger) -> Tables:
+    def of(cls, tagger: Matcher) -> Tables:
         """Lay out a tagger's plan."""
         plan = tagger.plan
         n = len(tagger.actions)
@@ -122,14 +144,112 @@ class Tables:
             entity_ids=np.array(ids, dtype=object),
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
             is_platform=np.array([t == "platform" for t in types], dtype=bool),
+            is_service=np.array(
+                [t == "platform" and entities[i].category not in _NOT_SERVICES
+                 for t, i in zip(types, ids, strict=True)],
+                dtype=bool,
+            ),
+            is_instrument=np.array(
+                [entities[i].category == "measurement" for i in ids], dtype=bool
+            ),
+            main_group=np.array(
+                [
+                    -1 if entities[i].category == "city"  # (a city implies, is never main)
+                    else {"country": 0, "region": 1, "platform": 2}.get(t, -1)
+                    for t, i in zip(types, ids, strict=True)
+                ],
+                dtype=np.int64,
+            ),
+            implies=np.array(
+                [index.get(entities[i].implied or "", -1) for i in ids], dtype=np.int64
+            ),
             choice=Choice.of(plan.scorer),
+            **_pair_tables(tagger, n),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
 
 
-def scan(tagger: Tagger, zones: list[str]) -> Found:
+def _object_classes(entity: Entity) -> set[str]:
+    """What an entity can be the object of (``object_entities``): its type, and for a platform
+    whether it is a service, a news site or a VPN (by its category)."""
+    classes = {entity.type}
+    if entity.type == "platform":
+        if entity.category == "news":
+            classes.add("news")
+        elif entity.category in ("vpn", "circumvention"):
+            classes.add("vpn")
+        elif entity.category != "measurement":
+            classes.add("service")
+    return classes
+
+
+def _pair_tables(tagger: Matcher, n: int) -> dict:
+    """Verbs and objects per pattern (CSR): the phrases the matcher marks, and the patterns
+    naming an entity of a type's ``object_entities``."""
+    entities = tagger.gazetteer.entities
+    wanted = [set(d.object_entities) for d in tagger.event_defs]
+    objects = {pid: set(found) for pid, found in tagger.objects.items()}
+    if any(wanted):
+        named: dict[int, set[str]] = {}
+        for pid, adds in tagger.plan.adds.items():
+            named.setdefault(pid, set()).update(e for e, _weak in adds)
+        for pid, claims in tagger.plan.claims.items():
+            named.setdefault(pid, set()).update(c[0] for c in claims)
+        for pid, found in named.items():
+            classes = set().union(*(_object_classes(entities[e]) for e in found if e in entities))
+            for index, kinds in enumerate(wanted):
+                if kinds & classes:
+                    objects.setdefault(pid, set()).add(index)
+    verb_start, verb_entries = csr(n, {pid: sorted(v) for pid, v in tagger.verbs.items()})
+    object_start, object_entries = csr(n, {pid: sorted(v) for pid, v in objects.items()})
+    return {
+        "verb_start": verb_start,
+        "verb_type": np.array(verb_entries, dtype=np.int64),
+        "object_start": object_start,
+        "object_type": np.array(object_entries, dtype=np.int64),
+    }
+
+
+def _paired_acts(
+    tables: Tables, hits: Found, size: int, n_types: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (text, event type), the zone-weighted count of verbs that have one of the type's
+    objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
+    internet"): acts found by proximity, whatever the words between; the title's part; and
+    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired)."""
+    out = np.zeros(size * n_types)
+    title = np.zeros(size * n_types)
+    verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
+    if not len(verb_row):
+        return out.reshape(size, n_types), title.reshape(size, n_types), np.zeros(0, np.int64)
+    object_row, object_entry = expand(tables.object_start, hits.hit_pid)
+    span = np.int64(1 << 32)
+    verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
+    object_key = hits.hit_zone[object_row] * n_types + tables.object_type[object_entry]
+    where = hits.hit_word
+    placed = np.sort(object_key * span + where[object_row])
+    at = verb_key * span + where[verb_row]
+    low = np.searchsorted(placed, at - et.PAIR_WINDOW, side="left")
+    high = np.searchsorted(placed, at + et.PAIR_WINDOW, side="right")
+    paired = high > low
+    zone = hits.hit_zone[verb_row][paired]
+    cell = (zone // 3) * n_types + tables.verb_type[verb_entry][paired]
+    np.add.at(out, cell, ZONE_FACTOR[zone % 3])
+    np.add.at(title, cell[zone % 3 == 0], ZONE_FACTOR[0])
+    # the objects with a verb of their type near them, and the entities they name
+    verbs_at = np.sort(at)
+    object_at = object_key * span + where[object_row]
+    near = np.searchsorted(verbs_at, object_at + et.PAIR_WINDOW, side="right") > np.searchsorted(
+        verbs_at, object_at - et.PAIR_WINDOW, side="left"
+    )
+    acted_row = object_row[near]
+    row, entry = expand(tables.add_start, hits.hit_pid[acted_row])
+    acted = (hits.hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
+    return out.reshape(size, n_types), title.reshape(size, n_types), np.unique(acted)
+
+
+def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
-    tables: Tables = tagger.tables
     form, cased, words = zone_forms(zones)
     marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
@@ -141,15 +261,27 @@ def scan(tagger: Tagger, zones: list[str]) -> Found:
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)
     zone = keys // n
-    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words)
+    hit_word = None
+    if len(tables.verb_type):  # word numbers, for verbs and their objects
+        spaces = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 32)
+        hit_word = np.searchsorted(spaces, ends)
+    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words, hit_word)
 
 
-def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResult]:
-    """Tag a batch of (title, lead, body) texts; the results of ``Tagger.tag`` for each."""
-    tables: Tables = tagger.tables
+def tag_batch(
+    tagger: Matcher, tables: Tables, texts: list[tuple[str, str, str]]
+) -> list[TagResult]:
+    """Tag a batch of (title, lead, body) texts (any number, even one)."""
     size = len(texts)
-    hits = scan(tagger, [zone for text in texts for zone in text])
-    cue_raw, title_raw = _cue_sums(tables, hits, size, len(tagger.event_defs))
+    hits = scan(tagger, tables, [zone for text in texts for zone in text])
+    n_types = len(tagger.event_defs)
+    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    acted = np.zeros(0, dtype=np.int64)
+    if n_types:  # a verb near its object is an act (weighted as a strong cue)
+        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types)
+        act_raw += paired
+        cue_raw += et.WEIGHTS["strong_cues"] * paired
+        title_raw += et.WEIGHTS["strong_cues"] * paired_title
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     )
@@ -157,7 +289,8 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
-    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, ranked)
+    main, extra = _main(tables, ranked, size, acted)
+    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked, main)
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
     relevance = list(
@@ -174,18 +307,111 @@ def tag_batch(tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[TagResu
             strict=True,
         )
     )
+    main_rows = main.tolist()
+    ids = tables.entity_ids[ranked.entity].tolist()
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
-    return [
-        TagResult(rows[low:high], types, score, lookup)
-        for low, high, types, score in zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
-    ]
+    out = []
+    for doc, (low, high, types, score) in enumerate(
+        zip(bounds[:-1], bounds[1:], chosen, relevance, strict=True)
+    ):
+        found = rows[low:high]
+        is_main = frozenset(compress(ids[low:high], main_rows[low:high]))
+        if doc in extra:  # countries only a region or an authority names
+            found = sorted([*found, *extra[doc]], key=_minus_salience)
+            is_main |= {row[0] for row in extra[doc]}
+        out.append(TagResult(found, types, score, lookup, is_main))
+    return out
+
+
+# main and mentioned: a place or platform's weight in a text, from its mentions per zone
+MAIN_SHARE = 0.6  # a main one has at least this share of the top one's weight ...
+MAIN_FLOOR = 2.0  # ... and at least this much (one in the headline or lede, or four in the body)
+_BODY_CAP = 6  # body mentions beyond this add nothing
+INSTRUMENT_SHARE = 0.25  # a measurement tool's weight counts this much
+ADJECTIVE_SHARE = 0.5  # a place only adjectives refer to ("Chinese apps") counts this much
+
+
+def _minus_salience(row: EntityRow) -> float:
+    return -row[1]
+
+
+def _main(
+    tables: Tables, ranked: _Ranked, size: int, acted: np.ndarray
+) -> tuple[np.ndarray, dict[int, list[EntityRow]]]:
+    """Which ranked rows are main countries, regions and platforms, and the rows of countries
+    that only their regions or authorities name (per text; they are main by construction).
+
+    A row's weight is 3 per headline mention, 2 per lede mention and 0.5 per body mention (up
+    to _BODY_CAP). A country's weight adds those of its regions and of its national
+    authorities named in the text (Roskomnadzor places a story in Russia, Tigray in Ethiopia).
+    A country, region or platform is main when its weight reaches MAIN_FLOOR and MAIN_SHARE of
+    the top weight of its kind in the text, and a platform also when an act is done to it
+    (``acted``: it is the object of a verb); the others are mentioned in passing.
+    """
+    n_entities = len(tables.entity_ids)
+    weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
+    weight[tables.is_instrument[ranked.entity]] *= INSTRUMENT_SHARE
+    weight[~ranked.named] *= ADJECTIVE_SHARE
+    group = tables.main_group[ranked.entity]
+    implied = tables.implies[ranked.entity]
+    own = group == 0
+    via = implied >= 0
+    # a country's weight: its own row's, plus the rows of what implies it
+    keys, inverse = np.unique(
+        np.concatenate([ranked.doc[own] * n_entities + ranked.entity[own],
+                        ranked.doc[via] * n_entities + implied[via]]),
+        return_inverse=True,
+    )
+    country_weight = np.bincount(
+        inverse, weights=np.concatenate([weight[own], weight[via]]), minlength=len(keys)
+    )
+    key_doc, key_entity = keys // n_entities, keys % n_entities
+    decide = weight.copy()  # what decides a row: a country's total, a region's or platform's own
+    decide[own] = country_weight[inverse[: int(own.sum())]]
+    top = np.zeros((size, 3))
+    grouped = group >= 0
+    np.maximum.at(top, (ranked.doc[grouped], group[grouped]), decide[grouped])
+    np.maximum.at(top[:, 0], key_doc, country_weight)
+    floor = np.maximum(MAIN_FLOOR, MAIN_SHARE * top)
+    main = grouped & (decide >= floor[ranked.doc, np.maximum(group, 0)])
+    # a platform an act is done to ("blocked ... Signal") is one the story is about
+    if len(acted):
+        keyed = ranked.doc * n_entities + ranked.entity
+        at = np.minimum(np.searchsorted(acted, keyed), len(acted) - 1)
+        main |= (group == 2) & (acted[at] == keyed)
+    extra: dict[int, list[EntityRow]] = {}
+    if via.any():  # countries named only through a region or an authority
+        named = np.zeros(len(keys), dtype=bool)
+        named[inverse[: int(own.sum())]] = True
+        salience = np.zeros(len(keys))
+        np.maximum.at(salience, inverse[int(own.sum()):], ranked.salience[via])
+        wanted = ~named & (country_weight >= floor[key_doc, 0])
+        for doc, entity, best in zip(
+            key_doc[wanted].tolist(), key_entity[wanted].tolist(), salience[wanted].tolist(),
+            strict=True,
+        ):
+            extra.setdefault(doc, []).append((str(tables.entity_ids[entity]), best, 0, 0, 0, 0))
+    return main, extra
+
+
+def sentence_acts(tagger: Matcher, tables: Tables, sentences: list[str]) -> np.ndarray:
+    """Per sentence and event type, the act weight it carries (strong cues and paired verbs,
+    each hit once): what makes a sentence a type's evidence."""
+    n_types = len(tagger.event_defs)
+    if not sentences or not n_types:
+        return np.zeros((len(sentences), n_types))
+    hits = scan(tagger, tables, [zone for s in sentences for zone in (s, "", "")])
+    _total, _title, acts = _cue_sums(tables, hits, len(sentences), n_types)
+    paired, _paired_title, _acted = _paired_acts(tables, hits, len(sentences), n_types)
+    return (acts + paired) / ZONE_FACTOR[0]
 
 
 def _cue_sums(
     tables: Tables, hits: Found, size: int, n_types: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Zone-weighted cue sums per (text, event type), and the title's part of them."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zone-weighted cue sums per (text, event type), the title's part of them, and the
+    zone-weighted count of acts (strong cues: the evidence rule)."""
     row, entry = expand(tables.cue_start, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
@@ -195,8 +421,16 @@ def _cue_sums(
     title = np.bincount(
         key[in_title], weights=weight[in_title] * 3.0, minlength=size * n_types
     )
+    act = tables.cue_weight[entry] >= et.WEIGHTS["strong_cues"]
+    acts = np.bincount(
+        key[act], weights=(ZONE_FACTOR[zone] * hits.count[row])[act], minlength=size * n_types
+    )
     shape = (size, n_types)  # (bincount gives integers when there is nothing to weigh)
-    return total.reshape(shape).astype(np.float64), title.reshape(shape).astype(np.float64)
+    return (
+        total.reshape(shape).astype(np.float64),
+        title.reshape(shape).astype(np.float64),
+        acts.reshape(shape).astype(np.float64),
+    )
 
 
 def _entity_rows(
@@ -242,6 +476,7 @@ class _Ranked:
     body: np.ndarray
     total: np.ndarray
     salience: np.ndarray
+    named: np.ndarray  # False where only adjectives refer to it ("Chinese apps")
 
 
 def _ranked(
@@ -261,6 +496,7 @@ def _ranked(
     is_named = np.bincount(group, weights=named, minlength=groups) > 0
     keep = is_named | (title > 0) | (lead > 0) | (body >= 2)
     keys, title, lead, body = keys[keep], title[keep], lead[keep], body[keep]
+    is_named = is_named[keep]
     doc, entity = keys // n_entities, keys % n_entities
     total = title + lead + body
     kinds, kind = np.unique(
@@ -278,7 +514,7 @@ def _ranked(
     )
     return _Ranked(
         doc[order], entity[order], title[order], lead[order], body[order], total[order],
-        salience[order],
+        salience[order], is_named[order],
     )
 
 
@@ -295,7 +531,13 @@ def _order(*keys: np.ndarray) -> np.ndarray:
 
 
 def _chosen_types(
-    tagger: Tagger, tables: Tables, raw: np.ndarray, title: np.ndarray, ranked: _Ranked
+    tagger: Matcher,
+    tables: Tables,
+    raw: np.ndarray,
+    title: np.ndarray,
+    acts: np.ndarray,
+    ranked: _Ranked,
+    main: np.ndarray,
 ) -> list[list[TaggedEventType]]:
     """The event types reported per text: ``EventScorer.choose`` for every text at once."""
     scorer, rules = tagger.plan.scorer, tables.choice
@@ -304,20 +546,35 @@ def _chosen_types(
         return [[] for _ in range(size)]
     active = raw.max(axis=1) >= scorer.min_evidence
     raw = raw.copy()
-    if len(rules.need_type):  # halved where the text names no entity of a type it needs
-        present = np.zeros((size, len(TYPES)), dtype=bool)
-        present[ranked.doc, tables.type_order[ranked.entity]] = True
-        lacking = (present.astype(np.int64) @ rules.needs.T.astype(np.int64)) == 0
-        needing = raw[:, rules.need_type]
-        raw[:, rules.need_type] = np.where((needing > 0) & lacking, needing * 0.5, needing)
+    if len(rules.need_type) or len(rules.unless_type):
+        # what a story is about counts: its main places and services (a news site, a VPN or a
+        # measurement tool is no "platform" for a platform block), and its other entities
+        counts = main | (tables.main_group[ranked.entity] < 0)
+        counts &= tables.is_service[ranked.entity] | ~tables.is_platform[ranked.entity]
+        present = np.zeros((size, len(TYPES)), dtype=np.int64)
+        present[ranked.doc[counts], tables.type_order[ranked.entity[counts]]] = 1
+        raw, acts = raw.copy(), acts.copy()
+        # halved (score and acts) where the text names no entity of a type it needs ...
+        lacking = (present @ rules.needs.T.astype(np.int64)) == 0
+        # ... or names one of a type that rules it out
+        ruled_out = (present @ rules.unless.T.astype(np.int64)) > 0
+        for columns, halve in ((rules.need_type, lacking), (rules.unless_type, ruled_out)):
+            raw[:, columns] = np.where(halve & (raw[:, columns] > 0), raw[:, columns] * 0.5,
+                                       raw[:, columns])
+            acts[:, columns] = np.where(halve, acts[:, columns] * 0.5, acts[:, columns])
     top = raw.max(axis=1)
     keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
-    keep &= active[:, None]
+    keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
     if len(rules.drops):  # a kept type drops the types it excludes that say less
         i, j = rules.drops[:, 0], rules.drops[:, 1]
-        says_more = ((title[:, i] > 0) & (title[:, i] >= title[:, j])) | (
+        says_more = (title[:, i] > title[:, j]) | (
             (title[:, i] <= 0) & (title[:, j] <= 0) & (raw[:, i] >= raw[:, j])
         )
+        # two types that exclude each other: the one that says strictly more wins (the
+        # headline first, then the sum; on a full tie, the one listed first)
+        t_i, t_j, r_i, r_j = title[:, i], title[:, j], raw[:, i], raw[:, j]
+        strictly = (t_i > t_j) | ((t_i == t_j) & ((r_i > r_j) | ((r_i == r_j) & (i < j))))
+        says_more = np.where(rules.mutual, strictly, says_more)
         drop = keep[:, i] & keep[:, j] & says_more & (keep.sum(axis=1) > 1)[:, None]
         keep &= (drop.astype(np.int64) @ rules.dropped.astype(np.int64)) == 0
     docs, types = np.nonzero(keep)

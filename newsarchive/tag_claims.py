@@ -4,7 +4,7 @@ A pattern's entity claims go through here when a match alone does not settle the
 
 - an acronym ("FSB", "US", "MAX") counts only where the text writes it in capitals: each hit
   is checked at its own position in the batch's form as written, which has the same length
-  as the lower-cased one (:func:`newsarchive.tagger.zone_forms`);
+  as the lower-cased one (:func:`newsarchive.text_forms.zone_forms`);
 - an alias that is ambiguous ("Max", "Signal", "Turkey") or that several entities share
   ("Supreme Court") counts for the one claimant whose context is met: one of its context words
   occurs in the text, or one of its ``context_entities`` is named there. This is decided in
@@ -20,7 +20,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from newsarchive.tagger import Tagger, _pattern
+from newsarchive.matcher import Matcher
+from newsarchive.text_forms import _pattern
 
 T = TypeVar("T")
 
@@ -50,7 +51,7 @@ class ClaimTables:
 
     @classmethod
     def of(
-        cls, tagger: Tagger, index: dict[str, int], context_keys: tuple[str, ...]
+        cls, tagger: Matcher, index: dict[str, int], context_keys: tuple[str, ...]
     ) -> ClaimTables:
         """Lay out a tagger's claims; ``index`` numbers entities, ``context_keys`` keys."""
         n = len(tagger.actions)
@@ -159,8 +160,9 @@ class Found:
     doc: np.ndarray  # zone // 3
     pid: np.ndarray
     count: np.ndarray
-    cased: bytes  # the scanned form as written (see newsarchive.tagger.zone_forms)
+    cased: bytes  # the scanned form as written (see newsarchive.text_forms.zone_forms)
     words: np.ndarray  # per zone
+    hit_word: np.ndarray | None = None  # per hit: the number of the word it ends in
 
 
 def _cased_counts(

@@ -2,9 +2,11 @@
 
 Prints one JSON object per item, in source order (fields: source, title, url, canonical_url,
 published, updated, authors, source_name, language, summary, text, html, content_hash,
-relevance, event_types, entities, date_origin (text, meta, feed, file or fetched),
-date_from_file (true when only the file's time dated it), ...). A source that cannot be read
-prints ``{"source": ..., "error": ...}`` and the others go on. Without --json: one line per item.
+relevance, event_types, entities, event_evidence (event type -> the sentence reporting it),
+main_countries, mentioned_countries, main_platforms, mentioned_platforms, regions, date_origin
+(text, meta, feed, file or fetched), date_from_file (true when only the file's time dated it),
+...). A source that cannot be read prints ``{"source": ..., "error": ...}`` and the others go
+on. Without --json: one line per item.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from newsarchive.commands.ingest import add_common, quiet_gazetteer_warnings, settings_from
 from newsarchive.pipeline import expand_sources, inspect
@@ -31,6 +34,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def labels(tagger: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """The fields issue 12 adds: each event type's evidence sentence (``event_evidence``), and
+    the main and mentioned countries and platforms and the regions (ids)."""
+    from newsarchive.tagger import tagging_text
+
+    text = tagging_text(item.get("title") or "", item.get("summary") or "", item.get("text") or "")
+    result = tagger.tag(*text, evidence=True)
+    return {
+        "event_evidence": result.evidence,
+        "main_countries": result.main_countries,
+        "mentioned_countries": result.mentioned_countries,
+        "main_platforms": result.main_platforms,
+        "mentioned_platforms": result.mentioned_platforms,
+        "regions": result.regions,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     """Print every item of every source; exit 1 when a source could not be read."""
     if not args.sources:
@@ -46,8 +66,11 @@ def run(args: argparse.Namespace) -> int:
     scorer = None if args.no_relevance else load_scorer(args.scorer)
     failed = False
     out = sys.stdout
+    tagger = getattr(scorer, "tagger", None)
     for item in inspect(expand_sources(args.sources, defaults), settings, scorer):
         failed |= "error" in item
+        if tagger is not None and "error" not in item:
+            item.update(labels(tagger, item))
         if args.json:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
         elif "error" in item:

@@ -8,7 +8,10 @@ Signals, in the order Pelican sends them:
    done here rather than when each file is read because Pelican's content cache would keep tags
    made with an older gazetteer; our own cache is keyed by content and gazetteer hash instead.
    Every article gets ``entities`` (groups of (type label, [Mention]) by type then salience),
-   ``countries``, ``platforms``, ``event_types``, ``entity_ids`` and ``relevance``.
+   ``countries`` (= ``main_countries``: where the event happens), ``mentioned_countries``,
+   ``regions`` (= ``main_regions``), ``mentioned_regions``, ``platforms`` (=
+   ``main_platforms``), ``mentioned_platforms``, ``event_types``, ``entity_ids`` and
+   ``relevance``. A Mention's ``main`` says which.
 3. ``article_writer_finalized``: write ``/<type>/<id>/`` per entity with stories, ``/type/<id>/``
    per event type, their Atom feeds and the index pages, through Pelican's writer.
 4. ``feed_generated``: in a local build only, give those feeds absolute (tag: URI) ids.
@@ -33,9 +36,9 @@ from typing import Any
 from pelican import signals
 
 from newsarchive.atom_ids import make_ids_absolute
-from newsarchive.entities import TYPE_LABELS, TYPES, GazetteerError, load_tagger
+from newsarchive.entities import TYPE_LABELS, TYPES, GazetteerError
 from newsarchive.event_types import EventTypesError
-from newsarchive.tagger import Tagger
+from newsarchive.tagger import Tagger, load_tagger
 
 from .model import PAGE_CLASSES, EntityPage, EventType, EventTypeMention, Mention, url_defaults
 from .pages import build_index, write_pages
@@ -171,17 +174,27 @@ def _entity_pages(tagger: Tagger, settings: dict[str, Any]) -> _Pages:
 
 def _annotate(article: Any, result: tuple, pages: _Pages, type_pages: dict) -> None:
     entities, types, relevance = result
-    mentions = [Mention(pages[i], salience, n) for i, salience, n in entities]
+    mentions = [Mention(pages[i], salience, n, main) for i, salience, n, main in entities]
     groups = []
     for type_ in TYPES:
         group = sorted((m for m in mentions if m.type == type_), key=lambda m: -m.salience)
         if group:
             groups.append((TYPE_LABELS[type_], group))
     article.entities = groups
-    article.countries = [m for m in mentions if m.type == "country"]
-    article.countries.sort(key=lambda m: -m.salience)
-    article.platforms = [m for m in mentions if m.type == "platform"]
-    article.platforms.sort(key=lambda m: -m.salience)
+
+    def of(type_: str, main: bool) -> list[Mention]:
+        return sorted(
+            (m for m in mentions if m.type == type_ and m.main == main), key=lambda m: -m.salience
+        )
+
+    # countries, regions and platforms the story is about (pages, counts, search filters and
+    # the open data use these), and those it only mentions ("also mentioned in")
+    article.countries = article.main_countries = of("country", True)
+    article.mentioned_countries = of("country", False)
+    article.regions = article.main_regions = of("region", True)
+    article.mentioned_regions = of("region", False)
+    article.platforms = article.main_platforms = of("platform", True)
+    article.mentioned_platforms = of("platform", False)
     article.event_types = [EventTypeMention(type_pages[i], s) for i, s in types]
     article.entity_ids = [f"{m.type}:{m.id}" for m in mentions]
     article.relevance = relevance

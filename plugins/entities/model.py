@@ -68,6 +68,10 @@ class Country(EntityPage):
     kind = "country"
 
 
+class Region(EntityPage):
+    kind = "region"
+
+
 class Platform(EntityPage):
     kind = "platform"
 
@@ -127,13 +131,14 @@ class EventType(URLWrapper):
 
 
 PAGE_CLASSES: dict[str, type[EntityPage]] = {
-    cls.kind: cls for cls in (Country, Platform, Company, Body, Law, Person, Org)
+    cls.kind: cls for cls in (Country, Region, Platform, Company, Body, Law, Person, Org)
 }
 assert set(PAGE_CLASSES) == set(TYPES)
 
 #: where each index page lives
 INDEX_URLS: dict[str, str] = {
     "country": "countries/",
+    "region": "regions/",
     "platform": "platforms/",
     "company": "companies/",
     "body": "bodies/",
@@ -155,20 +160,31 @@ def url_defaults() -> dict[str, str]:
 
 
 class Mention:
-    """An entity as one article mentions it: the entity's page plus this article's salience."""
+    """An entity as one article mentions it: the entity's page plus this article's salience,
+    and whether it is one of the story's main ones (where the event happens, what it is about)
+    or only mentioned in passing."""
 
-    __slots__ = ("mentions", "page", "salience")
+    __slots__ = ("main", "mentions", "page", "salience")
 
-    def __init__(self, page: EntityPage, salience: float, mentions: int) -> None:
+    def __init__(
+        self, page: EntityPage, salience: float, mentions: int, main: bool = True
+    ) -> None:
         self.page = page
         self.salience = salience
         self.mentions = mentions
+        self.main = main
 
     id = property(lambda self: self.page.id)
     type = property(lambda self: self.page.type)
     name = property(lambda self: self.page.name)
     url = property(lambda self: self.page.url)
     description = property(lambda self: self.page.description)
+
+    @property
+    def parent(self) -> str | None:
+        """For a region, the id of its country (what the open data's place code reads)."""
+        entity = self.page.entity
+        return entity.country if entity.type == "region" else None
 
     def __repr__(self) -> str:
         return f"<Mention {self.type}:{self.id} {self.salience}>"

@@ -1,6 +1,8 @@
 """Entity and event-type pages, their Atom feeds, and the index pages, through Pelican's writer.
 
-Only entities with at least one published story get a page. A page lists the stories newest
+Every entity a published story names gets a page; for a country, region or platform the page
+lists the stories about it, and those that only mention it in passing apart (``also_mentioned``
+in the template); counts and index pages count only the former. A page lists the stories newest
 first (paginated like tags: ``<page>/page/<n>/``), the count, the description, a stories-per-
 month chart (inline SVG built here), the most co-mentioned entities, and links its feed
 ``<page>/feed.atom.xml``, whose entries carry each story's summary and link (the full text is in
@@ -14,10 +16,11 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import permutations
+from itertools import chain, permutations
 from typing import Any
 
 from newsarchive.charts import month_chart
+from newsarchive.tag_result import MAIN_TYPES
 
 from .model import INDEX_URLS, EntityPage, EventType
 
@@ -31,6 +34,8 @@ class Index:
     stories: dict[EntityPage | EventType, list[Any]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    #: stories that only mention a country, region or platform in passing ("also mentioned in")
+    mentioned: dict[EntityPage, list[Any]] = field(default_factory=lambda: defaultdict(list))
     co_mentions: dict[EntityPage, Counter[EntityPage]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
@@ -55,13 +60,16 @@ def build_index(articles: Iterable[Any], co_mention_top: int) -> Index:
     for article in articles:
         mentions = [m for _label, group in article.entities for m in group]
         for mention in mentions:
-            index.stories[mention.page].append(article)
+            if getattr(mention, "main", True) or mention.type not in MAIN_TYPES:
+                index.stories[mention.page].append(article)
+            else:
+                index.mentioned[mention.page].append(article)
         for event_type in article.event_types:
             index.stories[event_type.page].append(article)
         top = sorted(mentions, key=lambda m: -m.salience)[:co_mention_top]
         for a, b in permutations((m.page for m in top), 2):
             index.co_mentions[a][b] += 1
-    for items in index.stories.values():
+    for items in chain(index.stories.values(), index.mentioned.values()):
         items.sort(key=lambda a: a.date, reverse=True)
     return index
 
@@ -75,7 +83,11 @@ def write_pages(
     relative = settings["RELATIVE_URLS"]
     template = generator.get_template("entity")
     written = 0
-    for page, stories in index.stories.items():
+    # a page for every entity a story names: those only mentioned in passing list their
+    # stories apart (also_mentioned), and count none
+    pages = list(index.stories) + [p for p in index.mentioned if p not in index.stories]
+    for page in pages:
+        stories = index.stories.get(page, [])
         others = index.co_mentions.get(page, Counter()) if isinstance(page, EntityPage) else None
         writer.write_file(
             page.save_as,
@@ -90,10 +102,11 @@ def write_pages(
             articles=stories,
             chart=month_chart((a.date for a in stories), page.name),
             co_mentioned=_top(others, co_mentioned) if others is not None else [],
-            feed_url=page.feed_url if feeds else None,
+            also_mentioned=index.mentioned.get(page, []) if isinstance(page, EntityPage) else [],
+            feed_url=page.feed_url if feeds and stories else None,
             index_url=INDEX_URLS[page.kind],
         )
-        if feeds:
+        if feeds and stories:  # (an empty feed would carry the build's time: not reproducible)
             writer.write_feed(
                 [SummaryEntry(story) for story in stories[:feed_items]],
                 generator.context,
@@ -104,7 +117,8 @@ def write_pages(
         written += 1
     by_kind: dict[str, list[tuple[Any, int]]] = defaultdict(list)
     for page, stories in index.stories.items():
-        by_kind[page.kind].append((page, len(stories)))
+        if stories:
+            by_kind[page.kind].append((page, len(stories)))
     index_template = generator.get_template("entity_index")
     for kind, url in INDEX_URLS.items():
         terms = sorted(by_kind.get(kind, []), key=lambda t: (t[0].name.casefold(), t[0].slug))

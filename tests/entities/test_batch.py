@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.entities import load_tagger
-from newsarchive.tagger import Tagger, TagResult
+from newsarchive.tagger import Tagger, TagResult, load_tagger
 from tests.sitebuild import REPO
 
 SEED = REPO.parent / "shared" / "seed" / "saved-article.txt"
@@ -69,9 +68,9 @@ def test_a_match_that_ends_the_text_is_found(tagger: Tagger) -> None:
     # dropped "the block" here (WojciechMula/pyahocorasick#224)
     for zone in range(3):
         texts = ["", "", ""]
-        texts[zone] = "Users asked for an end to the block"
+        texts[zone] = "Users said that access was restored"
         cues = {(phrase, where) for _, phrase, where, _ in tagger.explain(*texts)}
-        assert ("block", ("title", "lead", "body")[zone]) in cues
+        assert ("access was restored", ("title", "lead", "body")[zone]) in cues
 
 
 def test_results_keep_what_a_build_stores(tagger: Tagger) -> None:

@@ -10,7 +10,7 @@ import pycountry
 import pytest
 
 from newsarchive.entities import _catalog
-from newsarchive.tagger import (
+from newsarchive.text_forms import (
     _CURRENCY,
     _INITIAL,
     _lower_currency_prefixes,

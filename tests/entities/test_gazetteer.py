@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.entities import DEFAULT_DATA_DIR, GazetteerError, load_gazetteer, load_tagger
+from newsarchive.entities import DEFAULT_DATA_DIR, GazetteerError, load_gazetteer
+from newsarchive.tagger import load_tagger
 from tests.entities.conftest import COMPANIES, PLATFORMS, write_data
 
 GOOD = '''

@@ -50,6 +50,17 @@ Slug: iran-shutdown
 
 NetBlocks confirmed the internet shutdown in Iran. WhatsApp stayed blocked.
 """,
+    "2022/kazakhstan-shutdown.md": """Title: Kazakhstan shuts down the internet during protests
+Date: 2022-01-05T10:00:00+06:00
+Source: Example News
+Source-URL: https://example.org/c
+Summary: Kazakhstan's authorities cut internet access nationwide as protests spread.
+Lang: en
+Slug: kazakhstan-shutdown
+
+Operators in Kazakhstan cut mobile internet on orders from the authorities. Troops from Russia
+arrived later in the week. In Tigray, by contrast, the blackout lasted two years.
+""",
     "2024/draft-kenya.md": """Title: Kenya restricts Telegram during exams
 Date: 2024-11-05T10:00:00+03:00
 Status: draft
@@ -163,3 +174,17 @@ def test_published_feed_has_absolute_urls(tmp_path: Path) -> None:
     feed = ET.parse(output / "country/ru/feed.atom.xml").getroot()
     links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
     assert links and all(h.startswith("https://archive.example.org/") for h in links)
+
+
+def test_pages_counts_and_filters_use_main_countries(site: Path) -> None:
+    kazakh = "events/2022/kazakhstan-shutdown/"
+    assert kazakh in (site / "country/kz/index.html").read_text(encoding="utf-8")
+    assert kazakh not in (site / "country/ru/index.html").read_text(encoding="utf-8")
+    soup = page(site, kazakh + "index.html")
+    filters = [s.get_text() for s in soup.select('[data-pagefind-filter="country"]')]
+    assert filters == ["Kazakhstan"]
+
+
+def test_regions_have_pages_and_are_never_countries(site: Path) -> None:
+    assert (site / "regions/index.html").is_file()
+    assert not (site / "country/tigray").exists()

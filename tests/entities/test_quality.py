@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.entities import load_tagger
+from newsarchive.tagger import load_tagger
 from tests.entities.quality import GUM, evaluate_gold, evaluate_gum, gold_articles
 
 
@@ -44,7 +44,12 @@ def test_gold_set_entities_and_event_types() -> None:
         print(f"  {kind:8} {score}")
     print(f"event types: {report.event_types}")
     assert report.entities.f1 >= 0.9
-    assert report.event_types.f1 >= 0.85
+    # Event types follow the evidence rule since issue 12: a type needs acts reported in the
+    # headline or the lede, or twice further down. This starter gold also labels events named
+    # once in passing in a body, so the floor here is lower than on the labels gold
+    # (tests/entities/test_labels.py), where the bars of the issue are checked.
+    assert report.event_types.f1 >= 0.78
+    assert report.event_types.precision >= 0.85
 
 
 @pytest.mark.skipif(not GUM.is_file(), reason=f"{GUM} is absent (the shared corpora)")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsarchive.tagger import Tagger, alias_key, is_acronym, normalise
+from newsarchive.tagger import Tagger
+from newsarchive.text_forms import alias_key, is_acronym, normalise
 
 
 def ids(tagger: Tagger, title: str, lead: str = "", body: str = "") -> set[str]:
@@ -85,8 +86,12 @@ def test_countries_come_from_pycountry_and_country_toml(tagger: Tagger) -> None:
     assert "country:ru" in ids(tagger, "Russia restricts calls")  # country.toml
     assert "country:ru" in ids(tagger, "Россия ограничила звонки")
     assert "country:ir" in ids(tagger, "Иран отключил интернет")  # pycountry's ru translation
-    assert "country:crimea" in ids(tagger, "Mobile internet cut in Crimea")
-    assert tagger.entity("crimea").parent == "ua"
+    # a region (here an old-style country.toml entry with parent) is a region, never a
+    # country, and places the story in its country
+    result = tagger.tag("Mobile internet cut in Crimea")
+    assert "region:crimea" in result.ids() and "country:crimea" not in result.ids()
+    assert result.main_countries == ["ua"] and result.regions == ["crimea"]
+    assert tagger.entity("crimea").type == "region" and tagger.entity("crimea").country == "ua"
 
 
 def test_mentions_are_counted_per_zone_and_subject_outranks_passing_mention(

@@ -1,0 +1,132 @@
+"""Issue 12 on the shipped data: event types from evidence, main and mentioned places, regions,
+authorities implying their country, hand-set metadata in ``newsarchive tag``, ``--unknown``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsarchive.cli import main
+from newsarchive.tagger import Tagger, load_tagger, tagging_text
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return load_tagger()
+
+
+def _tag(tagger: Tagger, title: str, body: str = "", summary: str = ""):
+    return tagger.tag(*tagging_text(title, summary, body), evidence=True)
+
+
+def test_a_topic_word_is_no_event(tagger: Tagger) -> None:
+    # a measurement report full of "data" and "surveillance" words reports no surveillance
+    result = _tag(
+        tagger,
+        "Measuring internet censorship in 2024: our data",
+        "We publish measurement data collected by volunteers. The data covers DNS and TLS "
+        "tests on 40 networks. Surveillance and privacy are outside this report's scope; the "
+        "data set is open for researchers.",
+    )
+    assert "surveillance-data-access" not in {t.id for t in result.event_types}
+
+
+def test_a_single_platform_block_is_never_a_shutdown(tagger: Tagger) -> None:
+    for title, body in [
+        ("Pakistan blocks X after the election", "The regulator blocked X nationwide. X went "
+         "dark for users; the platform was shut down for ten days and went offline."),
+        ("Turkey blocks Grindr", "Turkey's regulator blocked the dating app Grindr. Users "
+         "said Grindr was shut down across the country."),
+        ("US law could ban TikTok", "The law could shut down TikTok in the United States "
+         "unless ByteDance sells it; the app could go dark."),
+    ]:
+        types = {t.id for t in _tag(tagger, title, body).event_types}
+        assert "shutdown" not in types, title
+
+
+def test_an_act_gives_the_type_and_its_evidence_sentence(tagger: Tagger) -> None:
+    result = _tag(
+        tagger,
+        "Authorities cut mobile internet in the capital",
+        "Protests continued on Monday. Authorities cut mobile internet across the capital on "
+        "Monday evening, NetBlocks said.",
+    )
+    assert [t.id for t in result.event_types][:1] == ["shutdown"]
+    assert result.evidence["shutdown"] == "Authorities cut mobile internet in the capital"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        ("Роскомнадзор ограничил звонки в WhatsApp и Telegram",
+         "Роскомнадзор частично ограничил звонки в мессенджерах.", "platform-block"),
+        ("قطع اینترنت در ایران", "مقامات اینترنت همراه را قطع کردند.", "shutdown"),
+        ("قطعت السلطات الإنترنت في السودان", "قطعت السلطات السودانية الإنترنت عن البلاد.",
+         "shutdown"),
+        ("Turquía bloqueó Instagram", "El regulador bloqueó Instagram el viernes.",
+         "platform-block"),
+        ("La Turquie a bloqué Instagram", "Les autorités ont bloqué Instagram vendredi.",
+         "platform-block"),
+        ("Instagram'a erişim engeli getirildi", "BTK Instagram'a erişim engeli getirdi.",
+         "platform-block"),
+    ],
+)
+def test_event_cues_in_other_languages(tagger: Tagger, title: str, body: str, kind: str) -> None:
+    assert kind in {t.id for t in _tag(tagger, title, body).event_types}
+
+
+def test_an_authority_implies_its_country(tagger: Tagger) -> None:
+    result = _tag(tagger, "Роскомнадзор ограничил звонки в WhatsApp и Telegram",
+                  "Ведомство заявило, что мессенджеры используют мошенники.")
+    assert result.main_countries == ["ru"]
+
+
+def test_a_country_in_passing_is_mentioned_not_main(tagger: Tagger) -> None:
+    result = _tag(
+        tagger,
+        "Kazakhstan shuts down the internet during protests",
+        "Kazakhstan's authorities cut internet access nationwide on 5 January. Kazakh "
+        "operators complied. Troops from Russia arrived later in the week.",
+        "Kazakhstan cut the internet across the country as protests spread.",
+    )
+    assert result.main_countries == ["kz"]
+    assert "ru" in result.mentioned_countries
+
+
+def test_a_region_implies_its_country_and_is_never_a_country(tagger: Tagger) -> None:
+    result = _tag(tagger, "Communications blackout in Tigray",
+                  "Phone and internet services were cut in Tigray in November.")
+    assert "tigray" in result.regions
+    assert "et" in result.main_countries
+    assert all(e.type != "country" or e.id != "tigray" for e in result.entities)
+
+
+def test_tag_prints_evidence_and_honours_hand_set_entities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "a.md"
+    article.write_text(
+        "Title: Authorities cut mobile internet in Iran\nSummary: Iran cut mobile internet.\n"
+        "Not-Entities: ir\nEntities: signal\n\nMobile data was cut in Tehran.\n",
+        encoding="utf-8",
+    )
+    assert main(["tag", "--json", str(article)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["event_evidence"]["shutdown"] == "Authorities cut mobile internet in Iran"
+    ids = {e["id"] for e in record["entities"]}
+    assert "ir" not in ids and "signal" in ids
+
+
+def test_unknown_lists_names_next_to_block_verbs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Regulator acts\nThe regulator blocked Zqwertify and Telegram on Monday.\n",
+        encoding="utf-8",
+    )
+    assert main(["tag", "--unknown", str(article)]) == 0
+    out = capsys.readouterr().out
+    assert "Zqwertify" in out and "Telegram" not in out
