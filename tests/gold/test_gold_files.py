@@ -52,6 +52,13 @@ def platforms() -> set[str]:
 
 
 @pytest.fixture(scope="module")
+def regions() -> set[str]:
+    """Region ids: region.toml (and older parent entries still kept in country.toml)."""
+    region_file = REPO / "data" / "entities" / "region.toml"
+    return _ids(region_file) if region_file.is_file() else set()
+
+
+@pytest.fixture(scope="module")
 def incident_gold() -> dict:
     return _load(INCIDENTS)
 
@@ -178,12 +185,16 @@ def test_country_ids_of_incidents_are_gazetteer_countries(
 
 
 def test_label_gold_is_complete_and_valid(
-    label_gold: dict, event_types: set[str], countries: set[str], platforms: set[str]
+    label_gold: dict,
+    event_types: set[str],
+    countries: set[str],
+    platforms: set[str],
+    regions: set[str],
 ) -> None:
     gaps = label_gold["gazetteer_gaps"]
     known_countries = countries | set(gaps["countries"])
     known_platforms = platforms | set(gaps["platforms"])
-    known_regions = countries | set(gaps["regions"])
+    known_regions = countries | regions | set(gaps["regions"])
     assert not set(gaps["countries"]) & countries, "a listed gap is already in the gazetteer"
     assert not set(gaps["platforms"]) & platforms, "a listed gap is already in the gazetteer"
     texts = label_gold["text"]
