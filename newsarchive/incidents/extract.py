@@ -488,6 +488,8 @@ def _area(sents: list[Sentence], key: str, main: tuple[str, ...], regions: tuple
             national = Found("national", sentence.text, key, _weight(sentence))
             break
     for region in regions:
+        if region in names.cities:  # a capital names the seat of power, not where it is cut
+            continue
         for sentence in head:
             if names.mentioned(region, sentence.text, sentence.lower) and _CUT.search(
                     sentence.text) and not (

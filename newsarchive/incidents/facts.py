@@ -41,6 +41,7 @@ STATUSES = ("ongoing", "ended", "unknown")
 SCOPES = ("national", "regional", "local")
 SHUTDOWN_TYPES = ("full-network", "mobile", "fixed-line", "throttling", "service-based")
 CREDIBLE_BEFORE = timedelta(days=62)
+MAX_OTHERS = 5  # disagreeing values kept per fact
 CREDIBLE_SINCE = timedelta(days=800)
 
 
@@ -57,7 +58,9 @@ def _fact(chosen: Found | None, rest: list[Found]) -> Fact:
         if item.value not in seen:
             seen.append(item.value)
             others.append((item.value, _prov(item)))
-    return Fact(chosen.value, _prov(chosen), tuple(others[:5]))
+            if len(others) == MAX_OTHERS:
+                break
+    return Fact(chosen.value, _prov(chosen), tuple(others))
 
 
 def _vote(items: list[Found], norm: Callable[[Any], Any] = lambda v: v) -> Fact:
@@ -70,7 +73,7 @@ def _vote(items: list[Found], norm: Callable[[Any], Any] = lambda v: v) -> Fact:
         key = norm(item.value)
         weights[key] = weights.get(key, 0.0) + item.weight
         first.setdefault(key, item)
-    best = max(weights, key=lambda k: (weights[k], -list(first).index(k)))
+    best = max(weights, key=weights.__getitem__)  # max keeps the first (earliest) on ties
     return _fact(first[best], [i for i in items if norm(i.value) != best])
 
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 
 from newsarchive.incidents.extract import Profile
 from newsarchive.incidents.text import CONTENT_STOP
@@ -36,6 +38,7 @@ LOOKBACK_PLAIN = timedelta(days=400)  # a lift naming neither
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
+OPEN_CANDIDATES = 20  # open groups of a place a lift or follow-up is compared with
 KEY_CANDIDATES = 16  # groups compared per (place, month) key: the most recently active ones
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
 
@@ -255,7 +258,8 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
     ordered = sorted(profiles, key=lambda p: (p.day, p.article.date, p.key))
     groups: dict[str, Group] = {}
     index: dict[tuple[str, int], list[str]] = {}
-    open_by_place: dict[str, list[str]] = {}
+    # per place, group ids by latest activity (most recent last)
+    open_by_place: dict[str, OrderedDict[str, None]] = {}
     decisions: dict[str, Decision] = {}
     overrides: list[Profile] = []
 
@@ -265,9 +269,9 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
                 if (place, m) not in g.keys:
                     g.keys.add((place, m))
                     index.setdefault((place, m), []).append(g.id)
-            ids = open_by_place.setdefault(place, [])
-            if g.id not in ids:
-                ids.append(g.id)
+            active = open_by_place.setdefault(place, OrderedDict())
+            active[g.id] = None
+            active.move_to_end(g.id)
 
     for p in ordered:
         if p.article.meta.get("incident"):
@@ -291,7 +295,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
             for m in sorted(months):
                 seen += index.get((place, m), ())[-KEY_CANDIDATES:]
             if p.restoration or p.still:
-                seen += open_by_place.get(place, ())[-20:]
+                seen += islice(reversed(open_by_place.get(place, {})), OPEN_CANDIDATES)
         decision = Decision(p.key, None, "")
         best: tuple[float, str] | None = None
         for gid in dict.fromkeys(seen):

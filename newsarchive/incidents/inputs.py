@@ -1,10 +1,13 @@
 """ArticleInput from content files, without Pelican: the command line's (and ingest's) reader.
 
 A file is read with ``newsarchive.store.parse_article``; its text is tagged with
-``newsarchive.entities.load_tagger().tag_many`` (title, summary as the lead, body), and the
-``Entities``/``Not-Entities``/``Event-Types``/``Not-Event-Types`` metadata are applied as the
-site does. The key is the article's URL, ``events/<year>/<slug>/``. A file that cannot be read
-is reported on stderr in one line and skipped.
+``newsarchive.tagger.load_tagger().tag_many`` (``tagging_text``: title, summary as the lead,
+body), and the ``Entities``/``Not-Entities``/``Event-Types``/``Not-Event-Types`` metadata are
+applied (``apply_hand_set``) as the site does. The tagger's main regions become ``regions``
+and its main platforms the first ``platforms``; ``main_countries`` is left to the engine
+(its rule: the country the title names first), which measured better on the gold. The key is
+the article's URL, ``events/<year>/<slug>/``. A file that cannot be read is reported on
+stderr in one line and skipped.
 """
 
 from __future__ import annotations
@@ -72,36 +75,34 @@ def content_files(content: Path) -> list[Path]:
     return sorted(p for p in content.rglob("*.md") if "pages" not in p.relative_to(content).parts)
 
 
-def _ids(value: str | None) -> list[str]:
-    return [i.strip().split(":", 1)[-1] for i in (value or "").split(",") if i.strip()]
-
-
 def tag_articles(raws: Sequence[RawArticle], data_dir: Path | None = None) -> list[ArticleInput]:
-    """ArticleInput of read files, tagged in one ``tag_many`` call."""
-    from newsarchive.entities import load_tagger
+    """ArticleInput of read files, tagged in one ``tag_many`` call, hand-set metadata applied
+    as the site applies it."""
+    from newsarchive.tagger import apply_hand_set, load_tagger, tagging_text
 
     tagger = load_tagger(data_dir)
     entities = tagger.gazetteer.entities
-    results = tagger.tag_many((r.title, r.summary, r.text) for r in raws)
+    results = tagger.tag_many(tagging_text(r.title, r.summary, r.text) for r in raws)
     out = []
     for raw, result in zip(raws, results, strict=True):
-        removed = set(_ids(raw.meta.get("not-entities")))
-        ids = [row[0] for row in result.rows if row[0] not in removed]
-        ids += [i for i in _ids(raw.meta.get("entities")) if i in entities and i not in ids]
-        removed_types = set(_ids(raw.meta.get("not-event-types")))
-        types = [t.id for t in result.event_types if t.id not in removed_types]
-        types += [t for t in _ids(raw.meta.get("event-types")) if t not in types]
-        countries = tuple(i for i in ids if entities[i].type == "country")
+        result = apply_hand_set(tagger, result, raw.meta, raw.key)
+        ids = [row[0] for row in result.rows]
+
+        def of(type_: str, ids: list[str] = ids) -> list[str]:
+            return [i for i in ids if entities[i].type == type_]
+
+        main = result.main_countries
+        platforms = result.main_platforms + result.mentioned_platforms
         out.append(ArticleInput(
             key=raw.key, title=raw.title, date=raw.date, source=raw.meta.get("source", ""),
             source_url=raw.meta.get("source-url", ""), summary=raw.summary, text=raw.text,
             lang=raw.meta.get("lang", "en"),
-            countries=tuple(c for c in countries if not entities[c].parent),
+            countries=tuple(dict.fromkeys([*main, *of("country")])),
             main_countries=None,
-            regions=tuple(c for c in countries if entities[c].parent),
-            platforms=tuple(i for i in ids if entities[i].type == "platform"),
-            event_types=tuple(types), meta=dict(raw.meta),
-            bodies=tuple(i for i in ids if entities[i].type == "body"),
+            regions=tuple(r for r in result.regions if r in result.main),
+            platforms=tuple(dict.fromkeys(platforms)),
+            event_types=tuple(t.id for t in result.event_types), meta=dict(raw.meta),
+            bodies=tuple(of("body")),
         ))
     return out
 

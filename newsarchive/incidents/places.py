@@ -18,7 +18,8 @@ class Names:
     names: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)  # region id -> country id
-    countries: list[str] = field(default_factory=list)  # country and region ids
+    countries: list[str] = field(default_factory=list)  # country ids
+    cities: set[str] = field(default_factory=set)  # regions that are cities
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _lower: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -54,6 +55,13 @@ class Names:
         return len(pattern.findall(text)) if pattern else 0
 
 
+def lex_city(name: str) -> bool:
+    """Whether a region's name is one of the lexicon's capitals and main cities."""
+    from newsarchive.incidents.lexicon import CITIES
+
+    return any(name in names for names in CITIES.values())
+
+
 @functools.cache
 def load_names(data_dir: str | None = None) -> Names:
     """Countries, regions, platforms and bodies of the gazetteer (``data/`` by default)."""
@@ -61,14 +69,20 @@ def load_names(data_dir: str | None = None) -> Names:
 
     gazetteer = load_gazetteer(Path(data_dir) if data_dir else None)
     names = Names()
-    for type_ in ("country", "platform", "body"):
+    for type_ in ("country", "region", "platform", "body"):
         for entity in gazetteer.of_type(type_):
             names.names[entity.id] = entity.name
-            names.aliases[entity.id] = tuple(entity.aliases.get("en", ()))
-            if type_ == "country":
+            every = entity.all_aliases() if type_ in ("country", "region") else [
+                *entity.aliases.get("en", ())]
+            names.aliases[entity.id] = tuple(a for a in every if a != entity.name)
+            if type_ == "region" and (entity.category == "city" or lex_city(entity.name)):
+                names.cities.add(entity.id)
+            if type_ == "country" and not entity.parent:
                 names.countries.append(entity.id)
-            if entity.parent:
-                names.parents[entity.id] = entity.parent
+            parent = entity.parent or (
+                getattr(entity, "implied", None) if type_ == "region" else None)
+            if parent:
+                names.parents[entity.id] = parent
     from newsarchive.incidents.lexicon import PLATFORM_NAMES
 
     for pid, forms in PLATFORM_NAMES.items():
