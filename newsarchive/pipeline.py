@@ -373,6 +373,7 @@ def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, stor
     stream = prepared_stream(fresh, settings, scorer, store.feed_state, jobs, deadline)
     warn = on_warning or (lambda source, text: None)
     for number, (source, prepared) in enumerate(stream, 1):
+        rejected = False
         if prepared.state is not None:
             store.feed_state[source.location] = prepared.state
         if prepared.error:
@@ -384,10 +385,15 @@ def ingest(sources: list[Source], settings: IngestSettings, scorer: Scorer, stor
         elif prepared.result is not None:
             for warning in prepared.result.warnings:
                 warn(source.location, warning)
-            for record, sig in zip(prepared.result.records, prepared.signatures, strict=True):
+            outcomes = [
                 _store_record(record, sig, settings, store, summary,
                               lambda text, where=source.location: warn(where, text))
-        if source.inbox and not prepared.error:
+                for record, sig in zip(prepared.result.records, prepared.signatures, strict=True)
+            ]
+            if source.inbox and outcomes and set(outcomes) == {"skipped"}:
+                _reject(source, "no title or no text could be read from it", warn)
+                rejected = True
+        if source.inbox and not prepared.error and not rejected:
             _remember_inbox(source, store)
         store.save_if_due()
         if on_progress:
@@ -446,13 +452,16 @@ def _reject(source: Source, reason: str, warn: Callable[[str, str], None]) -> No
 
 
 def _store_record(record: Record, sig: bytes | None, settings: IngestSettings, store: Store,
-                  summary: Summary, warn: Callable[[str], None]) -> None:
+                  summary: Summary, warn: Callable[[str], None]) -> str:
+    """Store one record; return what became of it (new, updated, skipped, off-topic...)."""
     if not record.title or not (record.text or record.summary):
         summary.counts["skipped"] += 1
-        return
+        missing = "a title" if not record.title else "any text"
+        warn(f"skipped {record.url or record.title or 'an item'}: it has no {missing}")
+        return "skipped"
     if not is_relevant(record, settings.relevance_threshold):
         summary.counts["off-topic"] += 1
-        return
+        return "off-topic"
     if record.date_origin == "file" and settings.file_dates == "draft":
         record.status = "draft"  # never on top of the site unnoticed: an editor dates it
     outcome = store.put(record, sig=sig)
@@ -462,6 +471,7 @@ def _store_record(record: Record, sig: bytes | None, settings: IngestSettings, s
     if outcome.status == "new" and record.date_origin == "file":
         summary.counts["file-dated"] += 1
         summary.counts["file-dated-draft"] += record.status == "draft"
+    return outcome.status
 
 
 def _fail(summary: Summary, source: str, reason: str,

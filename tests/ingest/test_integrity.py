@@ -392,6 +392,20 @@ def test_11_a_failing_inbox_file_moves_to_rejected_with_its_reason(
     assert "0 failed" in capsys.readouterr().out
 
 
+def test_11_an_inbox_page_with_no_text_is_named_and_rejected(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config(tmp_path)
+    (tmp_path / "inbox").mkdir()
+    write(tmp_path / "inbox" / "emptypage.html",
+          "<!doctype html><html><head><title>Nothing here</title></head><body></body></html>")
+    ingest(tmp_path)
+    out = capsys.readouterr()
+    assert "emptypage.html" in out.err + out.out and "no" in (out.err + out.out)
+    rejected = tmp_path / "inbox" / "rejected"
+    assert (rejected / "emptypage.html").exists()
+    assert "no title or no text" in (rejected / "emptypage.html.reason.txt").read_text("utf-8")
+
+
 KILLED_ON_THIRD = (
     "import os, signal, sys\n"
     "from pathlib import Path\n"
