@@ -650,8 +650,9 @@ def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
 # Body sentences read: the facts of a report are in its first paragraphs; a law, an arrest or
 # an attack is read less far than a cut, a block or a slowdown.
 MAX_BODY = 16
-MAX_CHARS = 20_000  # of the body (and of the summary) split into sentences
 MAX_BODY_OTHER = 6
+MAX_CHARS = 20_000  # of the body (and of the summary) split into sentences
+KEEP = 8  # statements of one kind kept per report (what workers send back and facts hold)
 
 
 def profile(article: ArticleInput, names: Names) -> Profile:
@@ -690,4 +691,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.still = any(f.weight >= 2.0 for f in result.ongoing)
     result.analysis = _is_analysis(article, names, years, result.recent)
     result.settle()
+    for name in ("ended", "ongoing", "justification", "ordered_by", "duration"):
+        found = getattr(result, name)
+        if len(found) > KEEP:  # a report's first few statements of a kind are enough
+            setattr(result, name, found[:KEEP])
     return result

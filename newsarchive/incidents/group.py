@@ -115,19 +115,23 @@ def _places(p: Profile) -> list[str]:
     return sorted(set(p.main) | set(p.regions))
 
 
-_COMPATIBLE = {
-    frozenset({"network", "throttling"}): 0.6,
-    frozenset({"service", "throttling"}): 0.6,
-    frozenset({"network", "service"}): 0.3,
-}
+_PAIRS = {("network", "throttling"): 0.6, ("service", "throttling"): 0.6,
+          ("network", "service"): 0.3}
+_COMPATIBLE = {**_PAIRS, **{(b, a): v for (a, b), v in _PAIRS.items()}}
 
 
 def _kind_score(g: Group, p: Profile) -> float | None:
-    if p.kind in ("other", "") or not g.kinds:
+    """1 for the same kind, less for a compatible one, None for another."""
+    kind = p.kind
+    if kind in ("other", "") or not g.kinds:
         return 0.5
-    if p.kind in g.kinds:
+    if kind in g.kinds:
         return 1.0
-    best = max((_COMPATIBLE.get(frozenset({p.kind, k}), -1.0) for k in g.kinds), default=-1.0)
+    best = -1.0
+    for other in g.kinds:
+        value = _COMPATIBLE.get((kind, other), -1.0)
+        if value > best:
+            best = value
     return best if best >= 0 else None
 
 
