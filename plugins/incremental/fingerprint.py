@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import pickle
 import re
 import types
 from collections.abc import Callable
@@ -62,6 +63,7 @@ class Fingerprinter:
         self._full: dict[tuple[int, frozenset[str] | None], bytes] = {}
         self._own: dict[int, bytes] = {}
         self._parts: dict[int, list[tuple[str, bytes]]] = {}
+        self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
         self._kinds: dict[type, tuple[str, tuple[str, ...]]] = {}
         self._objects: dict[tuple[int, bool, frozenset[str] | None], bytes] = {}
         self._alive: list[Any] = []  # cached ids stay valid while the objects live
@@ -102,9 +104,7 @@ class Fingerprinter:
             for name, value in sorted(vars(item).items()):
                 if name in SKIPPED_ATTRIBUTES or name == "metadata" or _is_plain(value):
                     continue  # plain values are in own()
-                h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-                self._feed(h, value, nested=True)
-                found.append((name, h.digest()))
+                found.append((name, self.nested(value)))
             self._parts[id(item)] = found
             self._alive.append(item)
         return found
@@ -123,12 +123,25 @@ class Fingerprinter:
                 self._feed(h, value, nested=True)
             for name in ("url", "save_as"):
                 h.update(str(getattr(item, name, "")).encode("utf-8", "surrogatepass"))
-            self._feed(h, getattr(item, "metadata", None), nested=True)
+            h.update(self.nested(getattr(item, "metadata", None)))
             if self._links_elsewhere(item) and self._link_map is not None:
                 h.update(self._link_map())
             found = self._own[key] = h.digest()
             self._alive.append(item)
         return found
+
+    def nested(self, value: Any) -> bytes:
+        """Digest of a value attached to content: as :meth:`of` with content in it counted by
+        its own fields, but serialised by the C pickler (plain values never reach Python
+        code; every other object is turned into its fields by ``_Serialiser``)."""
+        sink = _HashSink()
+        try:
+            _Serialiser(sink, self).dump(value)
+        except RecursionError as err:
+            raise Unfingerprintable("a cycle outside content") from err
+        except (pickle.PicklingError, TypeError, AttributeError) as err:
+            raise Unfingerprintable(str(err)) from err
+        return sink.hash.digest()
 
     # internals ------------------------------------------------------------------------
 
@@ -221,6 +234,68 @@ class Fingerprinter:
         return found
 
 
+class _HashSink:
+    """A file that hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+def _token(*parts: Any) -> None:
+    """Stands for an object in a serialisation that is only hashed, never loaded."""
+
+
+class _Serialiser(pickle.Pickler):
+    """Pickles a value for hashing: lists, tuples, dicts, strings and numbers natively;
+    content as its own fields' digest; other objects as their type and sorted fields."""
+
+    def __init__(self, sink: _HashSink, owner: Fingerprinter) -> None:
+        super().__init__(sink, protocol=5)
+        self.owner = owner
+
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is _token or isinstance(obj, _NATIVE):
+            return NotImplemented
+        if isinstance(obj, Content):
+            return _token, ("C", self.owner.own(obj))
+        shared = self.owner._shared.get(id(obj))
+        if shared is not None:
+            return _token, ("F", shared)
+        if isinstance(obj, _SHARED):
+            self.owner._alive.append(obj)
+            shared = self.owner._shared[id(obj)] = self.owner.of_key(obj)
+            return _token, ("F", shared)
+        if isinstance(obj, str):  # Markup and other str subclasses
+            return _token, ("M", type(obj).__qualname__, str(obj))
+        if isinstance(obj, set | frozenset):
+            return _token, ("S", tuple(sorted(self.owner.of_key(item) for item in obj)))
+        if isinstance(obj, list | tuple | dict):  # subclasses: their items
+            items = list(obj.items()) if isinstance(obj, dict) else list(obj)
+            return _token, ("L", type(obj).__qualname__, items)
+        name = f"{type(obj).__module__}.{type(obj).__qualname__}"
+        declared = getattr(obj, "__incremental_signature__", None)
+        if callable(declared):
+            return _token, ("D", name, declared())
+        names = _SLOTS_ONLY.get(type(obj))
+        if names is None:
+            fields = _attributes(obj)
+            if not hasattr(obj, "__dict__") and not dataclasses.is_dataclass(obj):
+                _SLOTS_ONLY[type(obj)] = tuple(k for k, _ in fields)
+        else:  # same fields, same order as _attributes gives
+            fields = [(n, getattr(obj, n)) for n in names if hasattr(obj, n)]
+        return _token, ("O", name, tuple(fields))
+
+
+_SHARED = (URLWrapper, jinja2.Template, jinja2.Environment, re.Pattern, type,
+           types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType,
+           PurePath, enum.Enum)
+_NATIVE = (datetime, date, time, timedelta, tzinfo, bytes, bool, int, float, complex)
+
+
 def _is_plain(value: Any) -> bool:
     """A value that belongs to content's own fields (no other object behind it)."""
     return isinstance(value, (str, *_SCALARS, *_TIMES))
@@ -243,6 +318,7 @@ def _attributes(value: Any) -> list[tuple[str, Any]]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_SLOTS_ONLY: dict[type, tuple[str, ...]] = {}
 
 
 def _field_names(value: Any) -> tuple[str, ...]:
