@@ -175,11 +175,10 @@ def render_queued(pelican: Any) -> None:
         return
     count = build.writer.flush(build.options.processes, build.options.parallel_min)
     if build.outputs is not None:
-        kept = build.outputs.kept
-        build.timings.notes["rendering"] = (
-            f"{count:,} pages and feeds rendered, {kept:,} unchanged kept"
-        )
-        log.info("incremental: rendered %d pages and feeds, kept %d", count, kept)
+        rendered, kept = build.outputs.rendered, build.outputs.kept
+        summary = f"{rendered:,} pages and feeds rendered, {kept:,} unchanged kept"
+        build.timings.notes["rendering"] = summary
+        console.print(f"incremental: {summary} ({count:,} pages rendered at the end)")
 
 
 def finish(pelican: Any) -> None:
