@@ -13,8 +13,8 @@ Plugins need nothing to be covered: a page's signature includes every variable i
 reads. An object of a plugin's own can declare what it is rendered from with a method
 ``__incremental_signature__()`` (see ``fingerprint.py``).
 
-This plugin must come first in PLUGINS: its ``finalized`` receiver renders the queued pages
-before other plugins (the sitemap, Pagefind) read the output.
+The queued pages are rendered before the first ``finalized`` receiver of any plugin runs (the
+sitemap and Pagefind read the output then), whatever the order of PLUGINS.
 
 Settings: INCREMENTAL (True), INCREMENTAL_PROCESSES (0: as many as there are cores),
 INCREMENTAL_PARALLEL_MIN (200: fewer pages to render are rendered in one process),
@@ -171,14 +171,19 @@ class _Writer(IncrementalWriter):
 def render_queued(pelican: Any) -> None:
     """First receiver of ``finalized``: render every queued page."""
     build = CURRENT
-    if build is None or build.writer is None:
+    if build is None or build.writer is None or build.notes.get("rendered"):
         return
+    build.notes["rendered"] = True
+    started = time.perf_counter()
     count = build.writer.flush(build.options.processes, build.options.parallel_min)
     if build.outputs is not None:
         rendered, kept = build.outputs.rendered, build.outputs.kept
         summary = f"{rendered:,} pages and feeds rendered, {kept:,} unchanged kept"
         build.timings.notes["rendering"] = summary
         console.print(f"incremental: {summary} ({count:,} pages rendered at the end)")
+    if build.notes.get("early"):  # called ahead of another plugin's receiver: time it here
+        build.timings.seconds["rendering"] += time.perf_counter() - started
+        build.timings.in_receivers["writing"] += time.perf_counter() - started
 
 
 def finish(pelican: Any) -> None:
@@ -200,7 +205,14 @@ def initialise(pelican: Any) -> None:
     """Check the settings; time every plugin's receivers; be the last ``finalized`` one."""
     plugin_settings(pelican.settings)
     signals.finalized.connect(finish)
-    time_receivers(_current_timings, skip={id(finish)})
+    time_receivers(_current_timings, skip={id(finish)}, before={"finalized": _render_first})
+
+
+def _render_first(pelican: Any) -> None:
+    """Before any ``finalized`` receiver (whatever the order of PLUGINS): render the queue."""
+    if CURRENT is not None and not CURRENT.notes.get("rendered"):
+        CURRENT.notes["early"] = True
+        render_queued(pelican)
 
 
 def register() -> None:

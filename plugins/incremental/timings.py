@@ -97,8 +97,14 @@ def _plugin_of(receiver: Callable[..., Any]) -> str:
     return module.split(".", 1)[0]
 
 
-def time_receivers(timings_of: Callable[[], Timings | None], skip: set[int]) -> None:
-    """Wrap every receiver of the timed signals (except ``skip`` ids) so it reports its time."""
+def time_receivers(
+    timings_of: Callable[[], Timings | None],
+    skip: set[int],
+    before: dict[str, Callable[..., Any]] | None = None,
+) -> None:
+    """Wrap every receiver of the timed signals (except ``skip`` ids) so it reports its time;
+    ``before[signal]`` is called before each receiver of that signal (it must be idempotent)."""
+    before = before or {}
     for name in TIMED_SIGNALS:
         signal = getattr(signals, name, None)
         if signal is None:
@@ -110,13 +116,16 @@ def time_receivers(timings_of: Callable[[], Timings | None], skip: set[int]) -> 
             if id(getattr(receiver, "__func__", receiver)) in skip:
                 continue
             signal.receivers[receiver_id] = _timed(
-                receiver, _plugin_of(receiver), name, timings_of
+                receiver, _plugin_of(receiver), name, timings_of, before.get(name)
             )
 
 
 def _timed(receiver: Callable[..., Any], plugin: str, signal: str,
-           timings_of: Callable[[], Timings | None]) -> Callable[..., Any]:
+           timings_of: Callable[[], Timings | None],
+           first: Callable[..., Any] | None) -> Callable[..., Any]:
     def timed(*args: Any, **kwargs: Any) -> Any:
+        if first is not None:
+            first(*args, **kwargs)
         started = time.perf_counter()
         try:
             return receiver(*args, **kwargs)
