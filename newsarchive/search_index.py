@@ -214,15 +214,59 @@ def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
     )
 
 
+_BODY = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_MARKED = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>[^<]*")
+_HEAD = re.compile(rb"<html\b[^>]*>|<title\b[^>]*>[^<]*")
+
+
+def index_view(data: bytes) -> bytes | None:
+    """What Pagefind reads of a page that marks its body (None: it marks none): the
+    ``<html>`` tag (language), the title, every ``data-pagefind-body`` element whole, and
+    every element carrying a ``data-pagefind-*`` attribute (filters, metadata, sort keys,
+    ignores), anywhere, with the text that follows its tag. The rest of the page (navigation,
+    related stories outside the body ...) is left out, so a change there re-indexes nothing."""
+    parts: list[bytes] = []
+    position = 0
+    while True:
+        found = _BODY.search(data, position)
+        if found is None:
+            break
+        closing = re.compile(rb"<(/?)" + re.escape(found.group(1)) + rb"\b[^>]*>", re.I)
+        depth, end = 1, len(data)
+        for tag in closing.finditer(data, found.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        parts.append(data[found.start():end])
+        position = end
+    if not parts:
+        return None
+    parts[:0] = _HEAD.findall(data)
+    parts += _MARKED.findall(data)
+    return b"\0".join(parts)
+
+
 def bundle_signature(site: Path, shard: Shard | None) -> str:
-    """Digest of what a bundle is built from: Pagefind's version, where it goes, the pages
-    (path and bytes)."""
+    """Digest of what a bundle is built from: Pagefind's version, where it goes, and each
+    page's path and :func:`index_view` (its whole bytes when no page of the bundle marks a
+    body, as Pagefind then indexes whole pages)."""
+    pages = _bundle_pages(site, shard)
+    views = []
+    for page in pages:
+        data = page.read_bytes()
+        views.append((data, index_view(data)))
+    any_body = any(view is not None for _, view in views)
     h = hashlib.blake2b(digest_size=16)
     h.update(str(pagefind_executable().resolve()).encode())
     h.update(repr((shard.glob, shard.output_subdir) if shard else None).encode())
-    for page in _bundle_pages(site, shard):
+    for page, (data, view) in zip(pages, views, strict=True):
         h.update(page.relative_to(site).as_posix().encode() + b"\0")
-        h.update(hashlib.blake2b(page.read_bytes(), digest_size=16).digest())
+        if not any_body:
+            shown = data
+        else:  # pages without a body are left out of the index: only their markers count
+            shown = view if view is not None else b"no body\0" + b"".join(_MARKED.findall(data))
+        h.update(hashlib.blake2b(shown, digest_size=16).digest())
     return h.hexdigest()
 
 

@@ -137,3 +137,15 @@ def test_incremental_index_rebuilds_only_changed_bundles(tmp_path: Path) -> None
     assert _bundle_files(site) == _bundle_files(fresh)
     manifest = json.loads((site / "pagefind" / "shards.json").read_text())
     assert manifest == {"bundles": ["pagefind-2021", "pagefind-2020"]}
+
+
+def test_changes_pagefind_does_not_read_rebuild_nothing(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_article_pages(site, {"2021": 2, "2022": 2})
+    index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1)
+    page = site / "events" / "2021" / "story-0" / "index.html"
+    page.write_text(page.read_text().replace("</main>", "</main><aside>Related: a</aside>"))
+    assert index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1).reused == 2
+    page.write_text(page.read_text().replace(
+        "<aside>", '<aside><span data-pagefind-filter="country">Iran</span>'))
+    assert index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1).reused == 1
