@@ -128,9 +128,11 @@ def begin(generator: Any) -> None:
     settings = generator.settings
     options = plugin_settings(settings)
     build = Build(id(context), options, Timings())
-    if options.enabled:
-        output = Path(settings["OUTPUT_PATH"])
-        cache = Path(settings.get("CACHE_PATH") or ".cache")
+    output = Path(settings["OUTPUT_PATH"])
+    cache = Path(settings.get("CACHE_PATH") or ".cache")
+    if not options.enabled:
+        Outputs.forget(output, cache)
+    else:
         move_aside = _pelican_deletes_output(settings)
         build.outputs = Outputs.open(output, cache, move_aside=move_aside)
         if build.outputs.aside is not None:

@@ -40,15 +40,26 @@ class Outputs:
     rendered: int = 0
     _folders: set[str] = field(default_factory=set)
 
-    @classmethod
-    def open(cls, output: Path, cache: Path, *, move_aside: bool) -> Outputs:
-        """Load the state of ``output``; with ``move_aside``, move the folder aside."""
+    @staticmethod
+    def _paths(output: Path, cache: Path) -> tuple[Path, Path, Path]:
+        """(real output path, its state file, where it is moved aside)."""
         output = Path(os.path.realpath(output))
         key = hashlib.sha256(str(output).encode()).hexdigest()[:16]
         folder = cache / "incremental"
-        outputs = cls(output, folder / f"state-{key}.pickle")
+        return output, folder / f"state-{key}.pickle", folder / f"previous-{key}"
+
+    @classmethod
+    def forget(cls, output: Path, cache: Path) -> None:
+        """Drop the state of ``output`` (a build that does not keep it rewrites its files)."""
+        cls._paths(output, cache)[1].unlink(missing_ok=True)
+
+    @classmethod
+    def open(cls, output: Path, cache: Path, *, move_aside: bool) -> Outputs:
+        """Load the state of ``output``; with ``move_aside``, move the folder aside."""
+        output, state, aside = cls._paths(output, cache)
+        folder = state.parent
+        outputs = cls(output, state)
         old = outputs._load()
-        aside = folder / f"previous-{key}"
         if aside.exists():  # left by a build that did not finish
             shutil.rmtree(aside, ignore_errors=True)
         if move_aside and old and output.is_dir():

@@ -21,7 +21,7 @@ from typing import Any
 from pelican.paginator import Paginator
 from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import Unfingerprintable, digest
 
@@ -187,11 +187,13 @@ class IncrementalWriter(Writer):
         False when this write is to be skipped."""
         if path in self._overridden_files:
             if override:
-                raise RuntimeError(f'Failed to overwrite "{path}" a second time')
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)'
+                )
             log.info('Skipping "%s", not overwriting', path)
             return False
         if path in self._written_files and not override:
-            raise RuntimeError(
+            raise FileOverwriteFailedError(
                 f'Failed to overwrite "{path}" as Pelican has already written to it '
                 "previously (set `override=True` if intended)"
             )
