@@ -36,9 +36,12 @@ $(NODE_STAMP): package.json package-lock.json
 	else echo "make: npm not found: maps are left out (install Node.js to draw them)"; fi
 
 # Pelican renders into a staging folder; sync then writes into output/ only the files whose
-# bytes changed, so unchanged pages keep their mtime and deploys stay small.
-html: $(STAMP) $(NODE_STAMP) ## Build the site into output/ and index it with Pagefind
-	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(CONFFILE) --delete-output-directory $(PELICANOPTS)
+# bytes changed, so unchanged pages keep their mtime and deploys stay small. The incremental
+# plugin re-renders only pages whose inputs changed. TIMINGS=1 ends the log with a table of
+# the stages' times (reading, tagging, incidents, related, rendering, indexing).
+TIMINGS ?=
+html: $(STAMP) $(NODE_STAMP) ## Build the site into output/ and index it with Pagefind (TIMINGS=1: stage times)
+	NEWSARCHIVE_TIMINGS=$(TIMINGS) $(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(CONFFILE) --delete-output-directory $(PELICANOPTS)
 	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
 clean: ## Remove the built site and caches
@@ -54,7 +57,7 @@ devserver: $(STAMP) ## Rebuild on change and serve on http://localhost:$(PORT)
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 publish: $(STAMP) $(NODE_STAMP) ## Build for deployment (SITEURL from the environment, feeds on)
-	$(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(PUBLISHCONF) --delete-output-directory $(PELICANOPTS)
+	NEWSARCHIVE_TIMINGS=$(TIMINGS) $(PELICAN) $(INPUTDIR) -o $(STAGING) -s $(PUBLISHCONF) --delete-output-directory $(PELICANOPTS)
 	$(BIN)/newsarchive sync $(STAGING) $(OUTPUTDIR)
 
 # Ingest exits 1 when some sources failed (the rest are ingested); with INGEST_ALLOW_PARTIAL=1

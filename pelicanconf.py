@@ -85,8 +85,10 @@ JINJA_ENVIRONMENT = {
     "auto_reload": False,
 }
 PLUGIN_PATHS = ["plugins"]
-# Listed explicitly (never import every installed plugin), in signal order: entities tags
-# articles, related_stories reads the tags, site_extras writes data files and the sitemap,
+# Listed explicitly (never import every installed plugin), in signal order: content_guard
+# refuses unreadable or clashing files; incremental renders only pages whose inputs changed
+# (at ``finalized``, before the others read the output); entities tags articles,
+# related_stories reads the tags, site_extras writes data files and the sitemap,
 # pagefind_search indexes the finished output; frozen_urls computes each URL once;
 # linear_grouping replaces three groupings of Pelican that are quadratic in the archive;
 # world_map gives templates `world_map(counts, SITEURL, ...)` (boundaries from npm world-atlas);
@@ -94,6 +96,7 @@ PLUGIN_PATHS = ["plugins"]
 # pages and feed; site_extras writes their open data.
 PLUGINS = [
     "content_guard",  # size cap, unreadable files named, clashing slugs left out, STRICT/CI
+    "incremental",
     "entities",
     "related_stories",
     "incidents",

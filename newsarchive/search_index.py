@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -19,12 +21,13 @@ class SearchIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class IndexStats:
-    """What one Pagefind run reported."""
+    """What one Pagefind run reported (``reused``: bundles kept from the last build)."""
 
     pages: int
     words: int
     languages: int
     seconds: float
+    reused: int = 0
 
 
 _FIGURE = re.compile(r"Indexed (\d+) (page|word|language)s?")
@@ -149,6 +152,212 @@ def index_site_sharded(site: str | Path, max_pages: int) -> IndexStats:
 
 
 def _write_manifest(site: Path, bundles: list[str]) -> None:
+    """Write the manifest by replacing the file (a bundle's files may be links to a cache)."""
     manifest = site / "pagefind" / MANIFEST
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps({"bundles": bundles}) + "\n", encoding="utf-8")
+    temporary = manifest.with_name(f".{MANIFEST}.tmp")
+    temporary.write_text(json.dumps({"bundles": bundles}) + "\n", encoding="utf-8")
+    os.replace(temporary, manifest)
+
+
+def plan_bundles(
+    site: Path, max_pages: int, bundle_pages: int, section: str = "events"
+) -> list[Shard]:
+    """Bundles for an archive re-indexed bundle by bundle: the newest year alone (where new
+    stories land; written to ``pagefind/``), then older years, newest first, in bundles of at
+    most ``bundle_pages`` (and ``max_pages``) pages; a larger year is a bundle of its own."""
+    root = Path(site) / section
+    years = sorted(
+        (d.name for d in root.iterdir() if d.is_dir() and d.name.isdigit()), reverse=True
+    )
+    if not years:
+        return []
+    counts = {year: sum(1 for _ in _html_files(root / year)) for year in years}
+    limit = max(1, min(bundle_pages, max_pages))
+    groups: list[list[str]] = [[years[0]]]
+    for year in years[1:]:
+        if len(groups) > 1 and sum(counts[y] for y in groups[-1]) + counts[year] <= limit:
+            groups[-1].append(year)
+        else:
+            groups.append([year])
+    shards = []
+    for number, group in enumerate(groups):
+        glob = (
+            f"{section}/{{{','.join(group)}}}/**/*.html"
+            if len(group) > 1
+            else f"{section}/{group[0]}/**/*.html"
+        )
+        label = group[0] if len(group) == 1 else f"{group[-1]}-{group[0]}"
+        subdir = "pagefind" if number == 0 else f"pagefind-{label}"
+        shards.append(Shard(glob, subdir, sum(counts[y] for y in group)))
+    return shards
+
+
+def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
+    """The HTML files a bundle indexes: its years' pages, or (one bundle) every page."""
+    if shard is None:
+        return sorted(
+            Path(folder) / name
+            for folder, dirs, names in os.walk(site)
+            for name in names
+            if name.endswith(".html") and not Path(folder).relative_to(site).as_posix()
+            .split("/", 1)[0].startswith("pagefind")
+        )
+    inner = shard.glob.split("/", 1)[1].split("/**", 1)[0].strip("{}")
+    section = shard.glob.split("/", 1)[0]
+    return sorted(
+        Path(folder) / name
+        for year in inner.split(",")
+        for folder, _, names in os.walk(site / section / year)
+        for name in names
+        if name.endswith(".html")
+    )
+
+
+_BODY = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_MARKED = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>[^<]*")
+_HEAD = re.compile(rb"<html\b[^>]*>|<title\b[^>]*>[^<]*")
+
+
+def index_view(data: bytes) -> bytes | None:
+    """What Pagefind reads of a page that marks its body (None: it marks none): the
+    ``<html>`` tag (language), the title, every ``data-pagefind-body`` element whole, and
+    every element carrying a ``data-pagefind-*`` attribute (filters, metadata, sort keys,
+    ignores), anywhere, with the text that follows its tag. The rest of the page (navigation,
+    related stories outside the body ...) is left out, so a change there re-indexes nothing."""
+    parts: list[bytes] = []
+    position = 0
+    while True:
+        found = _BODY.search(data, position)
+        if found is None:
+            break
+        closing = re.compile(rb"<(/?)" + re.escape(found.group(1)) + rb"\b[^>]*>", re.I)
+        depth, end = 1, len(data)
+        for tag in closing.finditer(data, found.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        parts.append(data[found.start():end])
+        position = end
+    if not parts:
+        return None
+    parts[:0] = _HEAD.findall(data)
+    parts += _MARKED.findall(data)
+    return b"\0".join(parts)
+
+
+def bundle_signature(site: Path, shard: Shard | None) -> str:
+    """Digest of what a bundle is built from: Pagefind's version, where it goes, and each
+    page's path and :func:`index_view` (its whole bytes when no page of the bundle marks a
+    body, as Pagefind then indexes whole pages)."""
+    pages = _bundle_pages(site, shard)
+    views = []
+    for page in pages:
+        data = page.read_bytes()
+        views.append((data, index_view(data)))
+    any_body = any(view is not None for _, view in views)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(pagefind_executable().resolve()).encode())
+    h.update(repr((shard.glob, shard.output_subdir) if shard else None).encode())
+    for page, (data, view) in zip(pages, views, strict=True):
+        h.update(page.relative_to(site).as_posix().encode() + b"\0")
+        if not any_body:
+            shown = data
+        else:  # pages without a body are left out of the index: only their markers count
+            shown = view if view is not None else b"no body\0" + b"".join(_MARKED.findall(data))
+        h.update(hashlib.blake2b(shown, digest_size=16).digest())
+    return h.hexdigest()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a folder as hard links (a copy where links are not possible)."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def index_site_incremental(
+    site: str | Path,
+    max_pages: int,
+    cache: str | Path | None,
+    *,
+    bundle_pages: int = 5_000,
+    split_min: int = 1_000,
+) -> IndexStats:
+    """Index ``site`` in bundles (:func:`plan_bundles`; one bundle below ``split_min``
+    pages), rebuilding only the bundles whose pages changed since the last build: the others
+    are restored from ``cache`` (hard links), where every bundle built is kept.
+
+    Writes ``pagefind/shards.json`` as :func:`index_site_sharded` does."""
+    site = Path(site)
+    shards: list[Shard | None] = []
+    if (site / "events").is_dir():
+        planned = plan_bundles(site, max_pages, bundle_pages)
+        if sum(s.pages for s in planned) >= split_min:
+            shards = list(planned)
+    if len(shards) <= 1:
+        shards = [None]
+    store = Path(cache) if cache else None
+    known = _read_cache_index(store)
+    total = IndexStats(0, 0, 0, 0.0)
+    reused = 0
+    fresh: dict[str, str] = {}
+    for shard in shards:
+        subdir = shard.output_subdir if shard else "pagefind"
+        signature = bundle_signature(site, shard)
+        cached = store / subdir if store else None
+        if cached is not None and known.get(subdir) == signature and cached.is_dir():
+            _link_tree(cached, site / subdir)
+            fresh[subdir] = signature
+            reused += 1
+            continue
+        if store is not None and subdir in known:  # never let the index name a changed copy
+            del known[subdir]
+            _write_cache_index(store, known)
+        shutil.rmtree(site / subdir, ignore_errors=True)
+        if shard is None:
+            stats = index_site(site)
+        else:
+            stats = index_site(site, glob=shard.glob, output_subdir=shard.output_subdir)
+        total = IndexStats(
+            total.pages + stats.pages,
+            total.words + stats.words,
+            max(total.languages, stats.languages),
+            total.seconds + stats.seconds,
+        )
+        if cached is not None:
+            _link_tree(site / subdir, cached)
+            fresh[subdir] = signature
+    if store is not None:
+        for old in set(known) - set(fresh):
+            shutil.rmtree(store / old, ignore_errors=True)
+        _write_cache_index(store, fresh)
+    _write_manifest(site, [s.output_subdir for s in shards[1:] if s is not None])
+    return IndexStats(total.pages, total.words, total.languages, total.seconds, reused)
+
+
+_CACHE_INDEX = "bundles.json"
+
+
+def _read_cache_index(store: Path | None) -> dict[str, str]:
+    if store is None:
+        return {}
+    try:
+        data = json.loads((store / _CACHE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_cache_index(store: Path, signatures: dict[str, str]) -> None:
+    store.mkdir(parents=True, exist_ok=True)
+    temporary = store / f".{_CACHE_INDEX}.tmp"
+    temporary.write_text(json.dumps(signatures, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, store / _CACHE_INDEX)

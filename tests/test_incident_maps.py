@@ -39,6 +39,7 @@ class Incident:
     ongoing: bool = False
     sort_date: date = date(2025, 1, 1)
     url: str = ""
+    modified: datetime | None = None  # the newest report's date
 
 
 RU = Mention("ru", "Russia", "country/ru/")
@@ -89,14 +90,13 @@ def test_unknown_end_is_a_dot_and_is_not_counted_as_ongoing() -> None:
     assert "1 still on as of 2025-12-01" in svg
 
 
-def test_durations_are_drawn_as_of_the_newest_article_not_today() -> None:
+def test_durations_are_drawn_as_of_their_newest_report_not_today() -> None:
+    draw = durations_function()
     newest = datetime(2025, 10, 21, 9, tzinfo=UTC)
-    generator = SimpleNamespace(articles=[SimpleNamespace(date=newest), Report([])])
-    draw = durations_function(generator)
-    svg = str(
-        draw([Incident("Calls", ("ru",), start=date(2025, 8, 11), ongoing=True)], "", "Russia")
-    )
+    calls = Incident("Calls", ("ru",), start=date(2025, 8, 11), ongoing=True, modified=newest)
+    svg = str(draw([calls], "", "Russia"))
     assert "still on as of 2025-10-21" in svg
+    assert "still on as of 2025-11-02" in str(draw([calls], "", "Russia", date(2025, 11, 2)))
     assert str(draw([], "", "Russia")) == ""
 
 

@@ -62,7 +62,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Shards of at most 3 article pages: the incidents get a Pagefind bundle of their own.
     # and three rows a page, so the index orders are paginated.
     build_site(
-        output, content=content, settings={"PAGEFIND_MAX_SHARD_PAGES": 3, "INCIDENTS_PER_PAGE": 3}
+        output, content=content, settings={
+            "PAGEFIND_MAX_SHARD_PAGES": 3,
+            "PAGEFIND_SPLIT_MIN_PAGES": 1,
+            "INCIDENTS_PER_PAGE": 3,
+        }
     )
     return output
 

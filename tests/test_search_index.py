@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from newsarchive.search_index import (
     SearchIndexError,
     index_site,
+    index_site_incremental,
     index_site_sharded,
     parse_figures,
+    plan_bundles,
     plan_shards,
 )
 from tests.sitebuild import build_site
@@ -93,3 +96,56 @@ def test_small_site_is_one_bundle(tmp_path: Path) -> None:
     write_article_pages(tmp_path, {"2020": 2, "2021": 2})
     assert index_site_sharded(tmp_path, max_pages=100).pages == 4
     assert json.loads((tmp_path / "pagefind" / "shards.json").read_text()) == {"bundles": []}
+
+
+def test_plan_bundles_keeps_the_newest_year_alone(tmp_path: Path) -> None:
+    write_article_pages(tmp_path, {"2019": 2, "2020": 3, "2021": 1, "2022": 4})
+    bundles = plan_bundles(tmp_path, max_pages=100, bundle_pages=4)
+    assert [(b.output_subdir, b.pages) for b in bundles] == [
+        ("pagefind", 4),  # 2022, where new stories land
+        ("pagefind-2020-2021", 4),
+        ("pagefind-2019", 2),
+    ]
+
+
+def _bundle_files(site: Path) -> dict[str, bytes]:
+    """Every stable file of the site's bundles (Pagefind #638: filter and meta files vary)."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.glob("pagefind*/**/*"))
+        if path.is_file()
+        and "/filter/" not in path.as_posix()
+        and not path.name.endswith(".pf_meta")
+        and path.name != "pagefind-entry.json"
+    }
+
+
+def test_incremental_index_rebuilds_only_changed_bundles(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_article_pages(site, {"2020": 3, "2021": 2, "2022": 2})
+    first = index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1)
+    assert (first.pages, first.reused) == (7, 0)
+    again = index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1)
+    assert (again.pages, again.reused) == (0, 3)
+    page = site / "events" / "2021" / "story-0" / "index.html"
+    page.write_text(page.read_text().replace("Internet shutdown", "VPN ban"))
+    changed = index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1)
+    assert (changed.pages, changed.reused) == (2, 2)  # only 2021's bundle rebuilt
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site / "events", fresh / "events")
+    index_site_incremental(fresh, 100, None, bundle_pages=3, split_min=1)
+    assert _bundle_files(site) == _bundle_files(fresh)
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest == {"bundles": ["pagefind-2021", "pagefind-2020"]}
+
+
+def test_changes_pagefind_does_not_read_rebuild_nothing(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_article_pages(site, {"2021": 2, "2022": 2})
+    index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1)
+    page = site / "events" / "2021" / "story-0" / "index.html"
+    page.write_text(page.read_text().replace("</main>", "</main><aside>Related: a</aside>"))
+    assert index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1).reused == 2
+    page.write_text(page.read_text().replace(
+        "<aside>", '<aside><span data-pagefind-filter="country">Iran</span>'))
+    assert index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1).reused == 1

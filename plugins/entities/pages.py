@@ -86,6 +86,9 @@ def write_pages(
     # a page for every entity a story names: those only mentioned in passing list their
     # stories apart (also_mentioned), and count none
     pages = list(index.stories) + [p for p in index.mentioned if p not in index.stories]
+    # incidents filed under each entity, when the incidents plugin is on: passed to each page
+    # on its own, so a page (and its incremental signature) holds only its incidents
+    incidents = generator.context.get("incidents_by_entity") or {}
     for page in pages:
         stories = index.stories.get(page, [])
         others = index.co_mentions.get(page, Counter()) if isinstance(page, EntityPage) else None
@@ -103,6 +106,7 @@ def write_pages(
             chart=month_chart((a.date for a in stories), page.name),
             co_mentioned=_top(others, co_mentioned) if others is not None else [],
             also_mentioned=index.mentioned.get(page, []) if isinstance(page, EntityPage) else [],
+            entity_incidents=incidents.get(f"{page.type}:{page.id}", []),
             feed_url=page.feed_url if feeds and stories else None,
             index_url=INDEX_URLS[page.kind],
         )

@@ -405,6 +405,21 @@ class IncidentView:
         count = len(self.reports)
         return " ".join(parts) + f"; {count} report{'s' if count != 1 else ''}."
 
+    def __incremental_signature__(self) -> tuple:
+        """What a page can show of this incident (plugins/incremental): its own fields and
+        facts, its reports, and of each related incident what a link to it shows (related
+        incidents point back at each other, so their objects are not followed)."""
+        related = tuple(
+            (r.id, r.title, r.url, r.status, r.start, r.end, r.type_name, r.country_name,
+             r.duration_hours, len(r.reports))
+            for r in self.related
+        )
+        return (
+            self.id, self.slug, self.year, self.title, self.url, self.lang, self._values,
+            self.codes, self.rows, self.countries, self.type_link, self.services,
+            self.reports, related,
+        )
+
     def __repr__(self) -> str:
         return f"<IncidentView {self.id}>"
 

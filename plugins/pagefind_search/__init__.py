@@ -2,10 +2,15 @@
 
 Signal order: ``finalized`` fires after all generators and writers are done, so the index
 sees the final HTML. The whole output folder is indexed in one call (Pagefind's Python
-wrapper sleeps 0.1 s per call, so a call per page would cost minutes at archive scale), unless
-it has more than ``PAGEFIND_MAX_SHARD_PAGES`` articles: Pagefind holds a whole index in memory
-(about 250 KB a page), so a large archive is indexed in bounded shards of whole years, which
-the search page merges (``pagefind/shards.json`` lists them).
+wrapper sleeps 0.1 s per call, so a call per page would cost minutes at archive scale), in
+bundles (``newsarchive.search_index.index_site_incremental``): from 1,000 pages up
+(``PAGEFIND_SPLIT_MIN_PAGES``), the newest
+year (where new stories land) is a bundle of its own and older years are grouped in bundles
+of at most ``PAGEFIND_BUNDLE_PAGES`` (5,000; never above ``PAGEFIND_MAX_SHARD_PAGES``, as
+Pagefind holds a whole index in memory, about 250 KB a page). A bundle whose pages are
+byte-identical to last build's is restored from ``<CACHE_PATH>/pagefind`` instead of being
+rebuilt (``PAGEFIND_REUSE``, default True). The search page merges the bundles
+(``pagefind/shards.json`` lists them).
 Only elements marked ``data-pagefind-body`` are indexed (the theme marks article bodies).
 
 At ``generator_init`` it gives templates the ``search_facets`` filter
@@ -29,7 +34,7 @@ from newsarchive.search_index import (
     IndexStats,
     SearchIndexError,
     index_site,
-    index_site_sharded,
+    index_site_incremental,
 )
 
 log = logging.getLogger(__name__)
@@ -44,13 +49,27 @@ def _settings(pelican: Any) -> dict[str, Any]:
     glob = settings.get("PAGEFIND_GLOB")
     if glob is not None and not isinstance(glob, str):
         raise ValueError("PAGEFIND_GLOB must be a string glob such as 'events/**/*.html'")
-    max_pages = settings.get("PAGEFIND_MAX_SHARD_PAGES", 20_000)
-    if not isinstance(max_pages, int) or max_pages < 1:
-        raise ValueError("PAGEFIND_MAX_SHARD_PAGES must be a positive whole number")
+    numbers = {}
+    for key, default in (
+        ("PAGEFIND_MAX_SHARD_PAGES", 20_000),
+        ("PAGEFIND_BUNDLE_PAGES", 5_000),
+        ("PAGEFIND_SPLIT_MIN_PAGES", 1_000),
+    ):
+        value = settings.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{key} must be a positive whole number")
+        numbers[key] = value
+    reuse = settings.get("PAGEFIND_REUSE", True)
+    if not isinstance(reuse, bool):
+        raise ValueError("PAGEFIND_REUSE must be True or False")
+    cache = Path(settings.get("CACHE_PATH") or ".cache") / "pagefind" if reuse else None
     return {
         "enabled": enabled,
         "glob": glob,
-        "max_pages": max_pages,
+        "max_pages": numbers["PAGEFIND_MAX_SHARD_PAGES"],
+        "bundle_pages": numbers["PAGEFIND_BUNDLE_PAGES"],
+        "split_min": numbers["PAGEFIND_SPLIT_MIN_PAGES"],
+        "cache": cache,
         "output": settings["OUTPUT_PATH"],
     }
 
@@ -65,13 +84,18 @@ def index_output(pelican: Any) -> None:
         if opts["glob"]:
             stats = index_site(opts["output"], glob=opts["glob"])
         else:
-            stats = index_site_sharded(opts["output"], opts["max_pages"])
+            stats = index_site_incremental(
+                opts["output"], opts["max_pages"], opts["cache"],
+                bundle_pages=opts["bundle_pages"], split_min=opts["split_min"],
+            )
+            # the year bundles hold events/ only: incidents get a bundle of their own
             stats = _add(stats, index_incidents_apart(Path(opts["output"])))
     except SearchIndexError as err:
         raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
     console.print(
         f"pagefind_search: indexed {stats.pages} pages ({stats.words} words, "
-        f"{stats.languages} languages) in {stats.seconds:.2f} s"
+        f"{stats.languages} languages) in {stats.seconds:.2f} s; "
+        f"{stats.reused} unchanged bundles kept"
     )
     if stats.pages == 0:
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
@@ -108,6 +132,7 @@ def _add(total: IndexStats, more: IndexStats | None) -> IndexStats:
         total.words + more.words,
         max(total.languages, more.languages),
         total.seconds + more.seconds,
+        total.reused,
     )
 
 

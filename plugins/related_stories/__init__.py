@@ -52,6 +52,11 @@ class Related:
     score: float
     reasons: tuple[str, ...]
 
+    def __incremental_signature__(self) -> tuple[Any, tuple[str, ...]]:
+        """What a page shows of it (incremental plugin): the story and the reasons; the
+        score, which moves a little with every new story, is not shown."""
+        return self.article, self.reasons
+
 
 def _published(generator: Any) -> list[Any]:
     return [*generator.articles, *generator.translations]

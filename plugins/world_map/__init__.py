@@ -22,7 +22,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -167,18 +167,22 @@ def incident_span(incident: Any, siteurl: str) -> Span | None:
     )
 
 
-def durations_function(generator: Any):
-    """The ``incident_durations`` template function; ``as_of`` is the newest article's day
-    (read once the articles exist), never the day of the build."""
+def durations_function():
+    """The ``incident_durations(incidents, SITEURL, label, as_of=None)`` template function.
 
-    @functools.cache
-    def as_of() -> date | None:
-        dates = [a.date for a in getattr(generator, "articles", None) or ()]
-        return max(dates).date() if dates else None
+    Bars of incidents still on run to ``as_of``: by default the day of the newest report
+    among the incidents drawn (status is "as of the newest report"), never the day of the
+    build, so the chart depends only on its arguments (what plugins/incremental signs)."""
 
-    def incident_durations(incidents: Iterable[Any], siteurl: str, label: str) -> Markup:
+    def incident_durations(
+        incidents: Iterable[Any], siteurl: str, label: str, as_of: date | None = None
+    ) -> Markup:
+        incidents = list(incidents)
         spans = [s for s in (incident_span(i, siteurl) for i in incidents) if s is not None]
-        day = as_of() or max((s.end or s.start for s in spans), default=None)
+        if as_of is None:
+            reported = [_day(getattr(i, "modified", None)) for i in incidents]
+            as_of = max((d for d in reported if d is not None), default=None)
+        day = as_of or max((s.end or s.start for s in spans), default=None)
         if not spans or day is None:
             return Markup("")
         return Markup(duration_chart(spans, day, label))  # escaped labels and URLs only
@@ -186,11 +190,17 @@ def durations_function(generator: Any):
     return incident_durations
 
 
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
 def add_function(generator: Any) -> None:
     """Give every generator's Jinja environment ``world_map``, ``country_counts`` and
     ``incident_durations``."""
     generator.env.globals["world_map"] = map_function(generator.settings)
-    generator.env.globals["incident_durations"] = durations_function(generator)
+    generator.env.globals["incident_durations"] = durations_function()
     generator.env.filters["country_counts"] = country_counts
 
 

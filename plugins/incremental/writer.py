@@ -1,0 +1,307 @@
+"""Pelican's Writer, rendering only pages whose signature changed, on every core.
+
+``write_file`` does what Pelican's does (same pagination, same local context, same
+overwrite rules) except that each output page first gets its signature (``signature.py``):
+a page whose signature matches last build's is kept as it is (``state.py``) and not
+rendered. Pages to render are queued and rendered when the build's pages are all known
+(:meth:`IncrementalWriter.flush`, at ``finalized``), by forked processes when there are many:
+each renders every n-th page into its own file, so the output is the same as one process's.
+``write_feed`` skips a feed whose entries, settings and code are unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from pelican.paginator import Paginator
+from pelican.plugins import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .fingerprint import Unfingerprintable, digest
+
+log = logging.getLogger(__name__)
+
+#: the build being written (set by the plugin for the duration of one Pelican run)
+CURRENT: Any = None
+
+
+@dataclass
+class Job:
+    """One page to render."""
+
+    name: str
+    path: str
+    template: Any
+    context: dict[str, Any]
+    kwargs: dict[str, Any]
+    relative_urls: bool
+    signature: bytes | None
+
+
+def local_context(
+    context: dict[str, Any], name: str, kwargs: dict[str, Any], relative_urls: bool
+) -> dict[str, Any]:
+    """The variables of one page, as Pelican's writer makes them."""
+    localcontext = context.copy()
+    localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+    if relative_urls:
+        relative_url = path_to_url(get_relative_path(name))
+        localcontext["SITEURL"] = relative_url
+        localcontext["localsiteurl"] = relative_url
+    localcontext["output_file"] = name
+    localcontext.update(kwargs)
+    return localcontext
+
+
+def render(job: Job) -> dict[str, Any]:
+    """Render one page into its file; return its local context."""
+    localcontext = local_context(job.context, job.name, job.kwargs, job.relative_urls)
+    if localcontext["localsiteurl"]:
+        job.context["localsiteurl"] = localcontext["localsiteurl"]
+    output = job.template.render(localcontext)
+    os.makedirs(os.path.dirname(job.path), exist_ok=True)
+    with open(job.path, "w", encoding="utf-8") as handle:
+        handle.write(output)
+    return localcontext
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer with page signatures, a page queue and forked rendering."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.jobs: list[Job] = []
+        self.build = CURRENT
+
+    # pages ------------------------------------------------------------------------------
+
+    def write_file(
+        self,
+        name: Any,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: dict[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Queue each page of this call whose signature changed (see the module doc)."""
+        if not name:
+            return
+        build = self.build
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        extras = (relative_urls, template_name, override_output, url, sorted(paginated))
+        if not relative_urls:
+            extras += (str(context.get("localsiteurl")),)
+        call = build.signer.call(template, context, kwargs, extras) if build else None
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+            paginators = {
+                key: Paginator(name, url, val, self.settings, per_page)
+                for key, val in paginated.items()
+            }
+            whole = self._whole_lists(build, call, template, paginated)
+            shown = build.signer.template(template).attributes if build else None
+            for page_num in range(next(iter(paginators.values())).num_pages):
+                paginated_kwargs = kwargs.copy()
+                parts = [call, whole]
+                for key, paginator in paginators.items():
+                    previous_page = paginator.page(page_num) if page_num > 0 else None
+                    page = paginator.page(page_num + 1)
+                    next_page = (
+                        paginator.page(page_num + 2)
+                        if page_num + 1 < paginator.num_pages
+                        else None
+                    )
+                    paginated_kwargs.update(
+                        {
+                            f"{key}_paginator": paginator,
+                            f"{key}_page": page,
+                            f"{key}_previous_page": previous_page,
+                            f"{key}_next_page": next_page,
+                        }
+                    )
+                    parts.append(self._page_digest(build, key, paginator, page, shown))
+                signature = None if None in parts else digest(*parts, page.save_as.encode())
+                self._page(page.save_as, template, context, paginated_kwargs, relative_urls,
+                           override_output, signature)
+        else:
+            signature = None if call is None else digest(call, str(name).encode())
+            self._page(name, template, context, kwargs, relative_urls, override_output,
+                       signature)
+
+    def _whole_lists(self, build: Any, call: bytes | None, template: Any,
+                     paginated: dict[str, Any]) -> bytes | None:
+        """Digest of the whole paginated lists when the template reads a paginator (which
+        holds them all); else a constant."""
+        if build is None or call is None:
+            return None
+        spec = build.signer.template(template)
+        wanted = [key for key in sorted(paginated)
+                  if spec.reads is None or f"{key}_paginator" in spec.reads]
+        of = build.signer.fingerprints.of
+        try:
+            return digest(*(of(paginated[key], spec.attributes) for key in wanted))
+        except Unfingerprintable:
+            return None
+
+    @staticmethod
+    def _page_digest(build: Any, key: str, paginator: Paginator, page: Any,
+                     shown: frozenset[str] | None) -> bytes | None:
+        if build is None:
+            return None
+        try:
+            items = build.signer.fingerprints.of(list(page.object_list), shown)
+        except Unfingerprintable:
+            return None
+        return digest(key.encode(), f"{page.number}/{paginator.num_pages}".encode(), items)
+
+    def _page(self, name: str, template: Any, context: dict[str, Any], kwargs: dict[str, Any],
+              relative_urls: bool, override: bool, signature: bytes | None) -> None:
+        path = sanitised_join(self.output_path, name)
+        if not self._claim(path, override):
+            return
+        build = self.build
+        if build is not None and build.outputs.keep(name, signature):
+            return
+        job = Job(name, path, template, context, kwargs, relative_urls, signature)
+        if build is None:
+            self._render_now(job)
+            return
+        self.jobs.append(job)
+
+    def _claim(self, path: str, override: bool) -> bool:
+        """Pelican's overwrite rules (``Writer._open_w``) without opening the file:
+        False when this write is to be skipped."""
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)'
+                )
+            log.info('Skipping "%s", not overwriting', path)
+            return False
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it '
+                "previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return True
+
+    def _render_now(self, job: Job) -> None:
+        localcontext = render(job)
+        log.info('Writing "%s"', job.path)
+        signals.content_written.send(job.path, context=localcontext)
+
+    def flush(self, processes: int = 1, parallel_min: int = 200) -> int:
+        """Render the queued pages (in ``processes`` forked workers when there are at least
+        ``parallel_min``); return how many were rendered."""
+        last: dict[str, Job] = {}
+        for job in self.jobs:  # an overriding write replaces an earlier one of the file
+            last.pop(job.path, None)
+            last[job.path] = job
+        jobs = list(last.values())
+        self.jobs = []
+        if processes > 1 and len(jobs) >= parallel_min and hasattr(os, "fork"):
+            _render_forked(jobs, processes)
+            if signals.content_written.receivers:
+                for job in jobs:
+                    localcontext = local_context(job.context, job.name, job.kwargs,
+                                                 job.relative_urls)
+                    signals.content_written.send(job.path, context=localcontext)
+        else:
+            for job in jobs:
+                self._render_now(job)
+        build = self.build
+        if build is not None:
+            for job in jobs:
+                build.outputs.wrote(job.name, job.signature)
+        return len(jobs)
+
+    # feeds ------------------------------------------------------------------------------
+
+    def write_feed(
+        self,
+        elements: Any,
+        context: dict[str, Any],
+        path: str | None = None,
+        url: str | None = None,
+        feed_type: str = "atom",
+        override_output: bool = False,
+        feed_title: str | None = None,
+    ) -> Any:
+        """Pelican's ``write_feed``, skipped when the feed's inputs are unchanged."""
+        build = self.build
+        if build is None or not path:
+            return super().write_feed(elements, context, path, url, feed_type,
+                                      override_output, feed_title)
+        signature = self._feed_signature(build, elements, context, path, url, feed_type,
+                                         override_output, feed_title)
+        complete = sanitised_join(self.output_path, path)
+        if complete not in self._written_files and build.outputs.keep(path, signature):
+            self._written_files.add(complete)
+            return None
+        feed = super().write_feed(elements, context, path, url, feed_type, override_output,
+                                  feed_title)
+        build.outputs.wrote(path, signature)
+        return feed
+
+    def _feed_signature(self, build: Any, elements: Any, context: dict[str, Any],
+                        *args: Any) -> bytes | None:
+        if build.signer.base is None:
+            return None
+        shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
+        names = ("SITENAME", "SITEURL", "FEED_DOMAIN", "SITESUBTITLE", "AUTHOR")
+        try:
+            return digest(
+                build.signer.base,
+                b"feed",
+                repr(args).encode(),
+                build.signer.fingerprints.of([context.get(n) for n in names]),
+                build.signer.fingerprints.of(shown),
+            )
+        except Unfingerprintable:
+            return None
+
+
+def _render_forked(jobs: list[Job], processes: int) -> None:
+    """Render ``jobs`` in ``processes`` forked children: child i takes jobs i, i+n, ..."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children = []
+    for number in range(processes):
+        pid = os.fork()
+        if pid == 0:  # the child: render its share, never return into Pelican
+            status = 0
+            try:
+                for job in jobs[number::processes]:
+                    render(job)
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
+        children.append(pid)
+    failed = 0
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            failed += 1
+    if failed:
+        raise RuntimeError(f"incremental: {failed} rendering process(es) failed (see above)")
