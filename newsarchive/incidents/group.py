@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import islice
@@ -39,7 +39,7 @@ THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
 OPEN_CANDIDATES = 20  # open groups of a place a lift or follow-up is compared with
-KEY_CANDIDATES = 16  # groups compared per (place, month) key: the most recently active ones
+KEY_CANDIDATES = 10  # groups compared per (place, month) key: the most recently active ones
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
 
 
@@ -172,17 +172,41 @@ def _word(value: object) -> object:
 
 
 def score(g: Group, p: Profile) -> tuple[float | None, Why]:
-    """(score or None when refused, the reasons: words when printed)."""
+    """(score or None when refused, the reasons: words when printed). Place and time are
+    checked first: most candidates are refused there, cheaply."""
     shared = (set(p.main) & g.main) or (set(p.regions) & g.regions)
     if not shared:
         return None, Why([("no common country or region",)])
+    if p.start and not p.restoration:
+        if g.end and p.start > g.end + AFTER_END:
+            return None, Why([("starts {} after the group ended {}", p.start, g.end)])
+        if p.start > g.last_day + WINDOW:
+            return None, Why([("starts {}, long after the newest report {}", p.start, g.last_day)])
+    common = p.services & g.services
     parts: list[tuple] = [("place {}", shared)]
-    total = 0.0
+    if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
+        total = 1.0
+        parts.append(("time: within the span",))
+    elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
+        total = 1.0
+        parts.append(("time: same start {}", p.start))
+    elif p.since_month and month(p.since_month) == month(g.start or g.first_day):
+        total = 1.0
+        parts.append(("time: in place since {:%B %Y}, the month it started", p.since_month))
+    elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (
+            p.day - g.last_day <= (LOOKBACK if common or set(p.regions) & g.regions
+                                   else LOOKBACK_PLAIN)) and (
+            not p.services or common or not g.services) and (p.restoration or common or (
+                set(p.regions) & g.regions)):
+        total = 0.8
+        parts.append(("time: {} of an open incident",
+                      "restoration" if p.restoration else "follow-up"))
+    else:
+        return None, Why([("too far in time ({} vs {}..{})", p.day, g.first_day, g.span_end)])
     conflict = _area_conflict(g, p)
     if conflict:
         total -= 0.5
         parts.append(("{}: -0.5", conflict))
-    common = p.services & g.services
     kind = _kind_score(g, p)
     if kind is None:
         kind = 0.0 if common else -0.5
@@ -196,36 +220,11 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard
         parts.append(("services {:.2f}", jaccard))
-    if p.start and not p.restoration:
-        if g.end and p.start > g.end + AFTER_END:
-            return None, Why([("starts {} after the group ended {}", p.start, g.end)])
-        if p.start > g.last_day + WINDOW:
-            return None, Why([("starts {}, long after the newest report {}", p.start, g.last_day)])
-    if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
-        total += 1.0
-        parts.append(("time: within the span",))
-    elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
-        total += 1.0
-        parts.append(("time: same start {}", p.start))
-    elif p.since_month and month(p.since_month) == month(g.start or g.first_day):
-        total += 1.0
-        parts.append(("time: in place since {:%B %Y}, the month it started", p.since_month))
-    elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (
-            p.day - g.last_day <= (LOOKBACK if common or set(p.regions) & g.regions
-                                   else LOOKBACK_PLAIN)) and (
-            not p.services or common or not g.services) and (p.restoration or common or (
-                set(p.regions) & g.regions)):
-        total += 0.8
-        parts.append(("time: {} of an open incident",
-                      "restoration" if p.restoration else "follow-up"))
-    else:
-        return None, Why([("too far in time ({} vs {}..{})", p.day, g.first_day, g.span_end)])
     if p.start and g.start and abs(p.start - g.start) <= timedelta(days=1):
         total += 0.5
         parts.append(("same start {}: +0.5", p.start))
     common_words = len(p.words & g.words)
-    lexical = min(1.0, common_words / 4)
-    total += lexical
+    total += min(1.0, common_words / 4)
     parts.append(("words {}", common_words))
     return total, Why(parts)
 
@@ -244,7 +243,7 @@ def safe_id(raw: str) -> str:
     return "-".join(words)[:100].strip("-") or "incident"
 
 
-def make_id(p: Profile, names_of: dict[str, set[str]], taken: set[str]) -> str:
+def make_id(p: Profile, names_of: dict[str, set[str]], taken: Collection[str]) -> str:
     """``<year>-<country>-<slug words>`` of a first report, unique among ``taken``."""
     place = p.main[0] if p.main else (p.regions[0] if p.regions else "xx")
     base = f"{p.day.year}-{place}-{'-'.join(_slug_words(p, names_of.get(place, set())))}"
@@ -317,7 +316,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
             register(g, old_last, g.last_day)
             decision.group, decision.reason = g.id, f"joined (score {best[0]:.2f})"
         else:
-            g = Group(make_id(p, names_of, set(groups)))
+            g = Group(make_id(p, names_of, groups.keys()))
             g.add(p)
             groups[g.id] = g
             register(g, g.first_day if not g.start else min(g.start, g.first_day), g.last_day)
