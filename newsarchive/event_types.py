@@ -277,13 +277,13 @@ def relevance_score(term_raw: float, words: int, top_evidence: float, platforms:
     Mostly the density of topic terms (``[relevance]`` in event_types.toml, each mention once) per
     100 words, the denominator never below 100 so that one stray "online" in a short item does
     not make it relevant; plus the salience of platforms named; plus, only where the topic is
-    there at all, the strength of the best event type (an arrest or a court ruling is on the
-    beat only when the text is about the internet). Off-topic news scores below
+    there at all (topic terms, or a platform named), the strength of the best event type (an
+    arrest or a court ruling is on the beat only when the text is about the internet). Off-topic news scores below
     RELEVANCE_THRESHOLD, the archive's articles well above it. ``platforms`` is the sum of
     the salience of the platforms the text names.
     """
     density = 100.0 * term_raw / max(words, 100)
     raw = density + 0.25 * platforms
-    if density >= 1.0:
+    if density >= 1.0 or platforms > 0:  # a platform named makes a reported act the beat's
         raw += 0.03 * min(top_evidence, 20.0)
     return round(1.0 - math.exp(-raw / 1.5), 3)

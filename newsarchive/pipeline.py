@@ -56,6 +56,7 @@ class Summary:
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     sources: int = 0
+    written: list[str] = field(default_factory=list)  # content keys of new and updated articles
 
     @property
     def failed_sources(self) -> int:
@@ -466,6 +467,8 @@ def _store_record(record: Record, sig: bytes | None, settings: IngestSettings, s
         record.status = "draft"  # never on top of the site unnoticed: an editor dates it
     outcome = store.put(record, sig=sig)
     summary.counts[outcome.status] += 1
+    if outcome.status in {"new", "updated"}:
+        summary.written.append(outcome.key)
     if outcome.status == "refused":
         warn(outcome.reason)
     if outcome.status == "new" and record.date_origin == "file":

@@ -161,4 +161,27 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failures:
         print(f"ingest: {summary.line()} (relevance by {scorer.name}, "
               f"threshold {settings.relevance_threshold:g})")
+    if summary.written and not args.quiet:
+        report_incidents(summary.written, settings.content)
     return 1 if summary.failures else 0
+
+
+def report_incidents(keys: list[str], content: Path) -> None:
+    """Say which incident each new or updated article joins, as the next build will group it
+    (the whole archive is read and tagged again; a failure here is only a warning)."""
+    from newsarchive.incidents.inputs import incidents_for_files
+
+    paths = [Path(content) / key for key in keys]
+    try:
+        joined = incidents_for_files(paths, content)
+    except Exception as err:  # grouping is advice here: it never fails the ingest
+        print(f"newsarchive ingest: warning: could not group the new articles: {err}",
+              file=sys.stderr)
+        return
+    for path in paths:
+        incident = joined.get(path)
+        where = path.relative_to(content).as_posix()
+        if incident is None:
+            print(f"incident: {where}: no incident (reports none, or none yet)")
+        else:
+            print(f"incident: {where}: joins {incident.id} ({len(incident.articles)} reports)")

@@ -168,3 +168,28 @@ def test_worker_processes_give_the_same_archive(tmp_path: Path, fixtures: Path) 
         archives.append((snapshot(settings.content), dict(summary.counts), summary.failures))
     assert archives[0] == archives[1]
     assert archives[0][1]["new"] >= 8 and len(archives[0][2]) == 4
+
+
+def test_ingest_says_which_incident_a_new_article_joins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = REPO / "content" / "articles" / "2025" / "russia-restricts-whatsapp-telegram-calls.md"
+    if not calls.is_file():
+        pytest.skip("the starter archive's 2025 call-restriction story is missing")
+    (tmp_path / "content" / "articles" / "2025").mkdir(parents=True)
+    shutil.copy(calls, tmp_path / "content" / "articles" / "2025" / calls.name)
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "follow-up.txt").write_text(
+        "Russia keeps WhatsApp and Telegram call restrictions in place\n\n"
+        "On 20 November 2025 Roskomnadzor said the partial restriction of voice calls in "
+        "WhatsApp and Telegram, in place since August 2025, remained in force across Russia.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feeds.toml").write_text(
+        '[settings]\ninbox = "inbox"\ncontent = "content"\nstate = "state"\n', encoding="utf-8"
+    )
+    assert main(["ingest", "--config", str(tmp_path / "feeds.toml")]) == 0
+    out, _ = capsys.readouterr()
+    assert "1 new" in out
+    joined = [line for line in out.splitlines() if line.startswith("incident: ")]
+    assert len(joined) == 1 and "joins 2025-ru-" in joined[0], out
