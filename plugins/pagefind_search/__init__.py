@@ -20,6 +20,7 @@ build time so the browser never fetches Pagefind's filter files to show them.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def index_output(pelican: Any) -> None:
     opts = _settings(pelican)
     if not opts["enabled"]:
         log.info("pagefind_search: PAGEFIND_ENABLED is False, no search index built")
+        remove_bundles(opts["output"])  # an output folder kept between builds has old ones
         return
     try:
         if opts["glob"]:
@@ -84,6 +86,15 @@ def index_output(pelican: Any) -> None:
     )
     if stats.pages == 0:
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
+
+
+def remove_bundles(output: str | Path) -> None:
+    """Delete the Pagefind bundles (``pagefind*/``) of an output folder."""
+    root = Path(output)
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.is_dir() and folder.name.startswith("pagefind"):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def add_template_filter(generator: Any) -> None:
