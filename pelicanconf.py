@@ -86,10 +86,11 @@ JINJA_ENVIRONMENT = {
 }
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly (never import every installed plugin), in signal order: incremental
-# first (it renders only pages whose inputs changed, at ``finalized``, before the others read
-# the output); entities tags articles, related_stories reads the tags, site_extras writes data files and the sitemap,
-# pagefind_search indexes the finished output; frozen_urls computes each URL once;
-# linear_grouping replaces three groupings of Pelican that are quadratic in the archive.
+# renders only pages whose inputs changed (the queued ones before any other plugin's
+# ``finalized`` receiver reads the output); entities tags articles, related_stories reads the
+# tags, site_extras writes data files and the sitemap, pagefind_search indexes the finished
+# output; frozen_urls computes each URL once; linear_grouping replaces three groupings of
+# Pelican that are quadratic in the archive.
 PLUGINS = [
     "incremental",
     "entities",
