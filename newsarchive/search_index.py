@@ -270,6 +270,19 @@ def bundle_signature(site: Path, shard: Shard | None) -> str:
     return h.hexdigest()
 
 
+def _same_files(cached: Path, target: Path) -> bool:
+    """Whether ``target`` holds exactly the cached bundle as hard links (kept in place)."""
+    if not target.is_dir():
+        return False
+    names = sorted(p.relative_to(cached) for p in cached.rglob("*") if p.is_file())
+    found = sorted(
+        p.relative_to(target) for p in target.rglob("*") if p.is_file() and p.name != MANIFEST
+    )
+    if names != found:
+        return False
+    return all(os.path.samefile(cached / name, target / name) for name in names)
+
+
 def _link_tree(source: Path, target: Path) -> None:
     """Copy a folder as hard links (a copy where links are not possible)."""
     shutil.rmtree(target, ignore_errors=True)
@@ -314,7 +327,8 @@ def index_site_incremental(
         signature = bundle_signature(site, shard)
         cached = store / subdir if store else None
         if cached is not None and known.get(subdir) == signature and cached.is_dir():
-            _link_tree(cached, site / subdir)
+            if not _same_files(cached, site / subdir):
+                _link_tree(cached, site / subdir)
             fresh[subdir] = signature
             reused += 1
             continue
@@ -339,6 +353,10 @@ def index_site_incremental(
         for old in set(known) - set(fresh):
             shutil.rmtree(store / old, ignore_errors=True)
         _write_cache_index(store, fresh)
+    wanted = {s.output_subdir if s else "pagefind" for s in shards}
+    for folder in site.iterdir():  # bundles of an earlier plan, in a folder kept in place
+        if folder.is_dir() and folder.name.startswith("pagefind") and folder.name not in wanted:
+            shutil.rmtree(folder, ignore_errors=True)
     _write_manifest(site, [s.output_subdir for s in shards[1:] if s is not None])
     return IndexStats(total.pages, total.words, total.languages, total.seconds, reused)
 

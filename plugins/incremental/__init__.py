@@ -32,12 +32,13 @@ from typing import Any
 
 from pelican.log import console
 from pelican.plugins import signals
+from pelican.utils import clean_output_dir
 
 import newsarchive
 
 from . import writer as writer_module
 from .signature import Signer, code_signature
-from .state import Outputs
+from .state import Outputs, state_path
 from .timings import Timings, time_receivers
 from .writer import IncrementalWriter
 
@@ -119,8 +120,12 @@ def _pelican_deletes_output(settings: dict[str, Any]) -> bool:
     return os.path.commonpath([output]) != os.path.commonpath([output, source])
 
 
+#: output folders whose emptying this plugin took over from Pelican (real paths)
+TAKEN_OVER: set[str] = set()
+
+
 def begin(generator: Any) -> None:
-    """At the first ``generator_init`` of a run (before Pelican empties the output folder)."""
+    """At the first ``generator_init`` of a run (before Pelican would empty the output)."""
     global CURRENT
     context = generator.context
     if CURRENT is not None and CURRENT.context_id == id(context):
@@ -130,23 +135,45 @@ def begin(generator: Any) -> None:
     build = Build(id(context), options, Timings())
     output = Path(settings["OUTPUT_PATH"])
     cache = Path(settings.get("CACHE_PATH") or ".cache")
+    real = os.path.realpath(output)
     if not options.enabled:
         Outputs.forget(output, cache)
+    elif real in TAKEN_OVER:
+        build.outputs = Outputs.open(output, cache, emptied=False, cleanup=True)
+        if not build.outputs.old:  # no usable state: empty the folder, as Pelican would
+            clean_output_dir(str(output), settings.get("OUTPUT_RETENTION") or [])
+        build.outputs.theme_static_dir = str(settings.get("THEME_STATIC_DIR") or "theme")
+        build.outputs.theme_static = _theme_files(settings)
     else:
-        move_aside = _pelican_deletes_output(settings)
-        build.outputs = Outputs.open(output, cache, move_aside=move_aside)
-        if build.outputs.aside is not None:
-            _keep_retained(build.outputs, settings.get("OUTPUT_RETENTION") or [])
+        emptied = _pelican_deletes_output(settings)
+        build.outputs = Outputs.open(output, cache, emptied=emptied, cleanup=False)
     CURRENT = build
 
 
-def _keep_retained(outputs: Outputs, retained: list[str]) -> None:
-    """Move back what Pelican keeps when it empties the folder (OUTPUT_RETENTION)."""
-    for name in retained:
-        source = outputs.aside / name if outputs.aside else None
-        if source is not None and source.exists():
-            outputs.output.mkdir(parents=True, exist_ok=True)
-            os.replace(source, outputs.output / name)
+def _theme_files(settings: dict[str, Any]) -> set[str]:
+    """Where Pelican copies the theme's static files (``THEME_STATIC_PATHS`` into
+    ``THEME_STATIC_DIR``), relative to the output folder."""
+    theme = Path(settings.get("THEME") or "")
+    target = str(settings.get("THEME_STATIC_DIR") or "theme")
+    found = set()
+    for source in settings.get("THEME_STATIC_PATHS") or []:
+        root = theme / source
+        if root.is_file():
+            found.add(f"{target}/{root.name}")
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                found.add(f"{target}/{(Path(folder) / name).relative_to(root).as_posix()}")
+    return found
+
+
+def record_static(generator: Any) -> None:
+    """The static files Pelican copies this build (stale copies are deleted at the end)."""
+    build = CURRENT
+    if build is not None and build.outputs is not None:
+        build.outputs.static = {
+            str(item.save_as) for item in getattr(generator, "staticfiles", []) or []
+        }
 
 
 def get_writer(pelican: Any) -> type[IncrementalWriter]:
@@ -179,6 +206,7 @@ def render_queued(pelican: Any) -> None:
     started = time.perf_counter()
     count = build.writer.flush(build.options.processes, build.options.parallel_min)
     if build.outputs is not None:
+        build.outputs.delete_stale()
         rendered, kept = build.outputs.rendered, build.outputs.kept
         summary = f"{rendered:,} pages and feeds rendered, {kept:,} unchanged kept"
         build.timings.notes["rendering"] = summary
@@ -204,8 +232,17 @@ def finish(pelican: Any) -> None:
 
 
 def initialise(pelican: Any) -> None:
-    """Check the settings; time every plugin's receivers; be the last ``finalized`` one."""
-    plugin_settings(pelican.settings)
+    """Check the settings; keep the output folder for pages to be kept (see ``state.py``);
+    time every plugin's receivers; be the last ``finalized`` one."""
+    settings = pelican.settings
+    options = plugin_settings(settings)
+    cache = Path(settings.get("CACHE_PATH") or ".cache")
+    real, state = state_path(Path(settings["OUTPUT_PATH"]), cache)
+    if options.enabled and getattr(pelican, "delete_outputdir", False) and (
+        _pelican_deletes_output(settings) and state.is_file()
+    ):
+        pelican.delete_outputdir = False  # emptied by begin() only if the state is unusable
+        TAKEN_OVER.add(str(real))
     signals.finalized.connect(finish)
     time_receivers(_current_timings, skip={id(finish)}, before={"finalized": _render_first})
 
@@ -223,3 +260,4 @@ def register() -> None:
     signals.generator_init.connect(begin)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(render_queued)
+    signals.static_generator_finalized.connect(record_static)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def index_output(pelican: Any) -> None:
     opts = _settings(pelican)
     if not opts["enabled"]:
         log.info("pagefind_search: PAGEFIND_ENABLED is False, no search index built")
+        remove_bundles(opts["output"])  # an output folder kept between builds has old ones
         return
     try:
         if opts["glob"]:
@@ -134,6 +136,15 @@ def _add(total: IndexStats, more: IndexStats | None) -> IndexStats:
         total.seconds + more.seconds,
         total.reused,
     )
+
+
+def remove_bundles(output: str | Path) -> None:
+    """Delete the Pagefind bundles (``pagefind*/``) of an output folder."""
+    root = Path(output)
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.is_dir() and folder.name.startswith("pagefind"):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def add_template_filter(generator: Any) -> None:
