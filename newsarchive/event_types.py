@@ -278,9 +278,9 @@ def relevance_score(term_raw: float, words: int, top_evidence: float, platforms:
     100 words, the denominator never below 100 so that one stray "online" in a short item does
     not make it relevant; plus the salience of platforms named; plus, only where the topic is
     there at all (topic terms, or a platform named), the strength of the best event type (an
-    arrest or a court ruling is on the beat only when the text is about the internet). Off-topic news scores below
-    RELEVANCE_THRESHOLD, the archive's articles well above it. ``platforms`` is the sum of
-    the salience of the platforms the text names.
+    arrest or a court ruling is on the beat only when the text is about the internet).
+    Off-topic news scores below RELEVANCE_THRESHOLD, the archive's articles well above it.
+    ``platforms`` is the sum of the salience of the platforms the text names.
     """
     density = 100.0 * term_raw / max(words, 100)
     raw = density + 0.25 * platforms
