@@ -107,6 +107,11 @@ def plan_shards(site: Path, max_pages: int, section: str = "events") -> list[Sha
             groups[-1].append(year)
         else:
             groups.append([year])
+    return _shards(groups, counts, section)
+
+
+def _shards(groups: list[list[str]], counts: dict[str, int], section: str) -> list[Shard]:
+    """One Shard per group of years (newest group first, written to ``pagefind/``)."""
     shards = []
     for number, group in enumerate(groups):
         glob = (
@@ -114,8 +119,8 @@ def plan_shards(site: Path, max_pages: int, section: str = "events") -> list[Sha
             if len(group) > 1
             else f"{section}/{group[0]}/**/*.html"
         )
-        years_label = group[0] if len(group) == 1 else f"{group[-1]}-{group[0]}"
-        subdir = "pagefind" if number == 0 else f"pagefind-{years_label}"
+        label = group[0] if len(group) == 1 else f"{group[-1]}-{group[0]}"
+        subdir = "pagefind" if number == 0 else f"pagefind-{label}"
         shards.append(Shard(glob, subdir, sum(counts[y] for y in group)))
     return shards
 
@@ -180,17 +185,7 @@ def plan_bundles(
             groups[-1].append(year)
         else:
             groups.append([year])
-    shards = []
-    for number, group in enumerate(groups):
-        glob = (
-            f"{section}/{{{','.join(group)}}}/**/*.html"
-            if len(group) > 1
-            else f"{section}/{group[0]}/**/*.html"
-        )
-        label = group[0] if len(group) == 1 else f"{group[-1]}-{group[0]}"
-        subdir = "pagefind" if number == 0 else f"pagefind-{label}"
-        shards.append(Shard(glob, subdir, sum(counts[y] for y in group)))
-    return shards
+    return _shards(groups, counts, section)
 
 
 def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
