@@ -68,7 +68,7 @@ _PHRASES = re.compile(
     r")(?!\w)",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(
+_FUTURE = Cue(
     r"\b(?:will|would|is to|are to|plans? to|expected to|next|until further|sera|будет|olacak)\b"
     r"|سوف|خواهد",
     re.IGNORECASE,
@@ -80,7 +80,13 @@ _DATE_WORDS = Cue(r"\b(?:" + "|".join(
                                   "last night", "this morning"}, key=len, reverse=True)
     if len(w) >= 2
 ) + ")")
-_WORD_START = re.compile(r"(?<!\w)\w")
+# where a phrase may begin before its date word: a digit ("6 to 14 August") or a word that
+# opens one ("last Monday", "mid-October", "earlier today", "finales de mayo")
+_PHRASE_LEAD = re.compile(
+    r"(?<!\w)(?:\d|(?:last|next|this|earlier|early|mid|late|end|beginning|the|mi|mediados|"
+    r"finales|principios|fin|début|الأول|الاول)(?!\w)|середин|конц)",
+    re.IGNORECASE,
+)
 _WEEKDAY_DATE = re.compile(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b")
 _ISO = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d")
 
@@ -143,7 +149,7 @@ def _phrases(sentence: str) -> Iterator[re.Match[str]]:
         if hit.end() <= cursor:
             continue
         lo = max(cursor, hit.start() - 25)
-        starts = [m.start() for m in _WORD_START.finditer(sentence, lo, hit.start())]
+        starts = [m.start() for m in _PHRASE_LEAD.finditer(sentence, lo, hit.start())]
         for at in [*starts, hit.start()]:
             match = _PHRASES.match(sentence, at, min(len(sentence), hit.end() + 16))
             if match and match.end() > hit.start():

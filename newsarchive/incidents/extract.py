@@ -32,7 +32,7 @@ _FUTURE = lex.FUTURE
 _ORDER = lex.Cue(
     r"\b(?:ordered|orders|order(?:ing)?|directed|directs|instructed|instructs|mandated|"
     r"decided|demanded|required|told|asked)\b", I)
-_ORDER_BY = re.compile(
+_ORDER_BY = lex.Cue(
     r"\b(?:ordered|directed|instructed|mandated|imposed|decided|requested|demanded|taken|"
     r"issued|approved|made)\s+by\s+(?P<who>[^,.;:()]{3,90})"
     r"|\b(?:on|under|following|after) (?:the |an |a )?(?:orders?|instructions?|directives?|"
@@ -91,7 +91,7 @@ _LOCAL = {"city", "town", "district", "county", "municipality", "capital"}
 _REGIONAL = {"region", "state", "province", "territory", "valley", "governorate", "oblast",
              "republic", "prefecture", "department"}
 
-_SURVEY = re.compile(
+_SURVEY = lex.Cue(
     r"\b(?:report|reports|year|years|decade|review|index|tracker|trends?|record|how|why|what|"
     r"shutdowns|around the world|worldwide|global|countries|governments|lessons|"
     r"history|rise|surge|tally|count|analysis|explainer|timeline|summers|winters|"
@@ -439,7 +439,7 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
             if who:
                 found.append(Found(who, text, key, 3.0))
                 continue
-        match = _ACTOR_BEFORE.search(text)
+        match = _ACTOR_BEFORE.search(text) if _ORDER.search(text) else None
         if match:
             who = _clean_actor(match.group("who"))
             if who:
@@ -551,7 +551,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         text = sentence.text
         cut = _CUT.search(text)
         end = _END.search(text)
-        if cut or end:
+        if (cut or end) and ("19" in text or "20" in text):
             years.update(_YEAR.findall(text))
         negated = bool(end and lex.negated_end(text))
         if end and negated:
@@ -655,6 +655,13 @@ MAX_CHARS = 20_000  # of the body (and of the summary) split into sentences
 KEEP = 8  # statements of one kind kept per report (what workers send back and facts hold)
 
 
+def _ascii_sentence(sentence: Sentence) -> Sentence:
+    """The sentence with Persian and Arabic-Indic digits as ASCII ones (splitting first and
+    converting after gives the same sentences: both kinds of digit are word characters)."""
+    text = lex.ascii_digits(sentence.text)
+    return sentence if text is sentence.text else Sentence(text, sentence.zone, text.lower())
+
+
 def profile(article: ArticleInput, names: Names) -> Profile:
     """Read one article."""
     lex.reset()
@@ -662,7 +669,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     main, regions = _main_countries(article, names)
     sents = sentences(lex.ascii_digits(article.title[:1000]),
                       lex.ascii_digits(article.summary[:MAX_CHARS]),
-                      lex.ascii_digits(article.text[:MAX_CHARS]))
+                      article.text[:MAX_CHARS], body_limit=MAX_BODY)
+    sents = [s if s.zone != "body" or s.text.isascii() else _ascii_sentence(s) for s in sents]
     platforms = _platforms(article)
     if platforms != article.platforms:
         article = replace(article, platforms=platforms)

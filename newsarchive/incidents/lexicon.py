@@ -18,6 +18,8 @@ _NON_ASCII_DIGIT = re.compile("[۰-۹٠-٩]")
 
 def ascii_digits(text: str) -> str:
     """Persian and Arabic-Indic digits as ASCII digits."""
+    if text.isascii():
+        return text
     return text.translate(_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 # a sentence ends at . ! ? (or Arabic ؟ ۔) and optional closing quotes, before a space and
 # a word character that is not a lower-case Latin letter; paragraphs always end one
@@ -24,36 +26,49 @@ class Sentence:
     lower: str
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of plain text (a simple splitter that keeps "U.S." and "Mr." inside)."""
-    out: list[str] = []
+def iter_sentences(text: str) -> Iterator[str]:
+    """Sentences of plain text, one at a time (a simple splitter that keeps "U.S." and "Mr."
+    inside): a caller that needs the first few does not split the rest."""
     pending = ""
     last = 0
-    pieces = []
     for match in _END.finditer(text):
-        pieces.append(text[last:match.end()])
+        piece = text[last:match.end()]
         last = match.end()
-    pieces.append(text[last:])
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        if "\n" in piece or "  " in piece or "\t" in piece:
-            piece = _SPACE.sub(" ", piece)
-        pending = f"{pending} {piece}" if pending else piece
-        if not (pending[-1] == "." and _ABBREV.search(pending[-6:])):
-            out.append(pending)
-            pending = ""
+        sentence, pending = _joined(pending, piece)
+        if sentence:
+            yield sentence
+    sentence, pending = _joined(pending, text[last:])
+    if sentence:
+        yield sentence
     if pending:
-        out.append(pending)
-    return out
+        yield pending
 
 
-def sentences(title: str, summary: str, body: str) -> list[Sentence]:
-    """The title, the lead's and the body's sentences, in order."""
+def _joined(pending: str, piece: str) -> tuple[str, str]:
+    """(a finished sentence or "", what is still pending) after adding ``piece``."""
+    piece = piece.strip()
+    if not piece:
+        return "", pending
+    if "\n" in piece or "  " in piece or "\t" in piece:
+        piece = _SPACE.sub(" ", piece)
+    pending = f"{pending} {piece}" if pending else piece
+    if pending[-1] == "." and _ABBREV.search(pending[-6:]):
+        return "", pending
+    return pending, ""
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of plain text (see :func:`iter_sentences`)."""
+    return list(iter_sentences(text))
+
+
+def sentences(title: str, summary: str, body: str, body_limit: int | None = None
+              ) -> list[Sentence]:
+    """The title, the lead's and the body's sentences (the first ``body_limit`` of the body
+    when given), in order."""
     out = [Sentence(t, "title", t.lower()) for t in [title.strip()] if t]
-    out += [Sentence(s, "lead", s.lower()) for s in split_sentences(summary)]
-    out += [Sentence(s, "body", s.lower()) for s in split_sentences(body)]
+    out += [Sentence(s, "lead", s.lower()) for s in iter_sentences(summary)]
+    out += [Sentence(s, "body", s.lower()) for s in islice(iter_sentences(body), body_limit)]
     return out
 
 
