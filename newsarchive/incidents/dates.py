@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from newsarchive.incidents.lexicon import Cue
 
@@ -45,7 +45,33 @@ WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6,
 }
-_ALL = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regex alternation of ``words`` as a trie of their common beginnings. It tries the
+    words that match at a place longest first, as the plain alternation sorted by length
+    would, but Python's re no longer tries every word one after another (tenfold faster)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return pattern(trie)
+
+
+_ALL = trie_pattern(sorted(MONTHS))
 _MONTH = r"(?P<mon>" + _ALL + r")\.?"
 _MONTH2 = _MONTH.replace("?P<mon>", "?P<mon2>")
 _DAY = r"(?P<day>[0-3]?\d|الأول|الاول)(?:st|nd|rd|th|er|ᵉʳ|\.)?"
@@ -62,8 +88,7 @@ _PHRASES = re.compile(
     r"|(?P<rel>yesterday|today|tonight|last night|this morning|earlier today)"
     r"|(?:(?P<part>early|mid|late|end of|beginning of|the end of|mi|mediados de|finales de|"
     r"principios de|fin|début|середин\w*|конц\w*)[\s-]+)?"
-    r"(?P<mon3>" + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True)
-                            if len(m) > 3 or m == "may") + r")"
+    r"(?P<mon3>" + trie_pattern(sorted(m for m in MONTHS if len(m) > 3 or m == "may")) + r")"
     r"(?:\s+(?:de\s+)?(?P<year3>(?:19|20)\d\d))?"
     r")(?!\w)",
     re.IGNORECASE,
@@ -82,17 +107,16 @@ _DATE_WORDS = Cue(r"\b(?:" + "|".join(
 ) + ")")
 # where a phrase may begin before its date word: a digit ("6 to 14 August") or a word that
 # opens one ("last Monday", "mid-October", "earlier today", "finales de mayo")
-_PHRASE_LEAD = re.compile(
-    r"(?<!\w)(?:\d|(?:last|next|this|earlier|early|mid|late|end|beginning|the|mi|mediados|"
-    r"finales|principios|fin|début|الأول|الاول)(?!\w)|середин|конц)",
-    re.IGNORECASE,
-)
+_LEAD_WORDS = frozenset(
+    "last next this earlier early mid late end beginning the mi mediados finales principios "
+    "fin début الأول الاول".split())
+_LEAD_STEMS = ("середин", "конц")
+_WORD = re.compile(r"\w+")
 _WEEKDAY_DATE = re.compile(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b")
 _ISO = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d")
 
 
-@dataclass(frozen=True, slots=True)
-class DateMention:
+class DateMention(NamedTuple):
     """A resolved date phrase: its date, precision ("day" or "month") and span in the text."""
 
     value: date
@@ -141,16 +165,32 @@ def _weekday(phrase: str, ref: date, future: bool) -> date:
     return ref - timedelta(days=back)
 
 
+def _lead_starts(sentence: str, lo: int, hi: int) -> list[int]:
+    """Where a date phrase may begin between ``lo`` and ``hi``: words that start with a digit
+    or open a phrase."""
+    starts = []
+    for word in _WORD.finditer(sentence, lo, hi):
+        at = word.start()
+        if at and (sentence[at - 1].isalnum() or sentence[at - 1] == "_"):
+            continue  # inside a word
+        text = word.group()
+        if text[0].isdigit() or text.lower() in _LEAD_WORDS or text.lower().startswith(
+                _LEAD_STEMS):
+            starts.append(at)
+    return starts
+
+
 def _phrases(sentence: str) -> Iterator[re.Match[str]]:
     """Date phrases of a sentence: the phrase regex runs only in a window around each date
     word the automaton found (and ISO dates), not along the whole sentence."""
     cursor = 0
+    size = len(sentence)
     for hit in sorted(_DATE_WORDS.finditer(sentence), key=lambda h: h.start()):
-        if hit.end() <= cursor:
-            continue
+        end = hit.end()
+        if end <= cursor or (end < size and (sentence[end].isalnum() or sentence[end] == "_")):
+            continue  # a phrase ends its date word with the word (the longer hit is tried)
         lo = max(cursor, hit.start() - 25)
-        starts = [m.start() for m in _PHRASE_LEAD.finditer(sentence, lo, hit.start())]
-        for at in [*starts, hit.start()]:
+        for at in [*_lead_starts(sentence, lo, hit.start()), hit.start()]:
             match = _PHRASES.match(sentence, at, min(len(sentence), hit.end() + 16))
             if match and match.end() > hit.start():
                 cursor = match.end()
@@ -168,7 +208,7 @@ def find_dates(sentence: str, ref: date) -> list[DateMention]:
 
     Digits must be ASCII (see ``lexicon.ascii_digits``).
     """
-    future = bool(_FUTURE.search(sentence))
+    future = _FUTURE.has(sentence)
     found: list[DateMention] = []
     for match in _phrases(sentence):
         g = match.groupdict()

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsarchive.incidents.extract import Profile, profile
+from newsarchive.incidents.extract import Profile, main_countries, profile
 from newsarchive.incidents.facts import incident_facts
 from newsarchive.incidents.group import Decision, Group, group
 from newsarchive.incidents.model import ArticleInput, Incident
@@ -66,53 +66,147 @@ def _relate(incidents: list[Incident]) -> None:
         incident.related = tuple(sorted(near, key=lambda i: near[i])[:RELATED_MAX])
 
 
-PARALLEL_MIN = 3000  # articles from which profiles are read by forked workers
+PARALLEL_MIN = 3000  # articles from which places are read by forked workers
 _SHARED: list = []  # (articles, names) handed to forked workers
 
 
-def _profile_slice(bounds: tuple[int, int]) -> list[Profile]:
-    """Profiles of a slice of the shared articles, without their article (re-attached by the
-    parent: a worker sends back only what it read)."""
-    articles, names = _SHARED
-    out = []
-    for article in articles[bounds[0]:bounds[1]]:
-        read = profile(article, names)
+@dataclass(slots=True)
+class _Part:
+    """What one place partition gives: its incidents, decisions and profiles."""
+
+    incidents: list[Incident]
+    decisions: dict[str, Decision]
+    profiles: list[Profile]
+
+
+def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
+    """Lower-case words of the names of the places of ``profiles`` (left out of slugs)."""
+    return {cid: {w.lower() for a in (names.name(cid), *names.aliases.get(cid, ()))
+                  for w in a.split()}
+            for p in profiles for cid in (*p.main, *p.regions)}
+
+
+def _build_part(articles: Sequence[ArticleInput], names: Names) -> _Part:
+    """Profiles, groups, decisions and incidents of articles that share no place with any
+    other article (grouping only ever compares reports of a common place)."""
+    profiles = [profile(a, names) for a in articles]
+    groups, decisions = group(profiles, _names_of(profiles, names))
+    incidents = [_incident(g, names) for g in groups if g.profiles]
+    return _Part(incidents, decisions, profiles)
+
+
+def _worker_part(indexes: list[int]) -> _Part:
+    """A partition read by a forked worker. Sent back: its incidents and decisions, and
+    with ``detail`` the candidates scored and the profiles without their articles (the
+    parent has them); without, neither (most of what would be pickled)."""
+    articles, names, detail = _SHARED
+    part = _build_part([articles[i] for i in indexes], names)
+    if not detail:
+        part.profiles = []
+        for decision in part.decisions.values():
+            decision.candidates = []
+    for read in part.profiles:
         read.article = None  # type: ignore[assignment]
-        out.append(read)
-    return out
+    return part
 
 
-def _profiles(articles: list[ArticleInput], names: Names) -> list[Profile]:
-    """Every article's profile; read by one forked worker per core when there are many."""
+def partitions(articles: Sequence[ArticleInput], names: Names) -> list[list[int]]:
+    """Indexes of ``articles`` in groups that share no country or region (connected
+    components of their places), largest first; an article of no place is alone."""
+    parent: dict[str, str] = {}
+
+    def root(place: str) -> str:
+        while parent[place] != place:
+            parent[place] = parent[parent[place]]
+            place = parent[place]
+        return place
+
+    places = []
+    for article in articles:
+        main, regions = main_countries(article, names)
+        own = [*main, *regions]
+        places.append(own)
+        for place in own:
+            parent.setdefault(place, place)
+        for place in own[1:]:
+            a, b = root(own[0]), root(place)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    by_root: dict[str, list[int]] = {}
+    alone: list[list[int]] = []
+    for index, own in enumerate(places):
+        if own:
+            by_root.setdefault(root(own[0]), []).append(index)
+        else:
+            alone.append([index])
+    parts = [*by_root.values(), *alone]
+    parts.sort(key=lambda part: (-len(part), part[0]))
+    return parts
+
+
+def _parallel(articles: list[ArticleInput], names: Names, detail: bool
+              ) -> list[_Part] | None:
+    """Every partition, read by one forked worker per core; None when that cannot be."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if len(articles) < PARALLEL_MIN or cores < 2 or "fork" not in mp.get_all_start_methods():
-        return [profile(a, names) for a in articles]
-    step = max(500, len(articles) // (cores * 8))
-    bounds = [(i, min(i + step, len(articles))) for i in range(0, len(articles), step)]
-    _SHARED[:] = [articles, names]
+        return None
+    workers = min(cores, 4)
+    chunks = _chunks(partitions(articles, names), workers * 4)
+    _SHARED[:] = [articles, names, detail]
     try:
-        with mp.get_context("fork").Pool(min(cores, 4)) as pool:
-            chunks = pool.map(_profile_slice, bounds)
-    except OSError:  # no processes to be had: read them here
-        return [profile(a, names) for a in articles]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_worker_part, chunks, chunksize=1)
+    except OSError:  # no processes to be had
+        return None
     finally:
         _SHARED.clear()
-    out = [p for chunk in chunks for p in chunk]
-    for read, article in zip(out, articles, strict=True):
-        read.article = article
-    return out
+    for indexes, part in zip(chunks, parts, strict=True):
+        for i, read in zip(indexes, part.profiles, strict=detail):
+            read.article = articles[i]
+    return parts
 
 
-def build(articles: Iterable[ArticleInput], names: Names | None = None) -> Build:
-    """Profiles, groups, decisions and incidents of ``articles``."""
+def _chunks(parts: list[list[int]], count: int) -> list[list[int]]:
+    """Partitions dealt into at most ``count`` chunks of about equal size (largest first,
+    each to the smallest chunk so far), largest chunk first."""
+    chunks: list[list[int]] = [[] for _ in range(min(count, len(parts)))]
+    for part in parts:
+        min(chunks, key=len).extend(part)
+    chunks = [c for c in chunks if c]
+    chunks.sort(key=len, reverse=True)
+    return chunks
+
+
+def build(articles: Iterable[ArticleInput], names: Names | None = None,
+          detail: bool = True) -> Build:
+    """Profiles, groups, decisions and incidents of ``articles``.
+
+    Without ``detail`` (what the site and the listing need), a large archive's build may
+    leave out the profiles and the candidates each decision scored (``explain`` needs them).
+
+    Large archives are read in place partitions by forked workers: grouping compares only
+    reports of a common country or region, so partitions group alone with the same result.
+    Should two partitions give one incident id (an editor's ``Incident:`` naming an
+    incident of another place), everything is read again as one partition.
+    """
     names = names or load_names()
     unique = list({a.key: a for a in articles}.values())
-    profiles = {p.key: p for p in _profiles(unique, names)}
-    names_of = {cid: {w.lower() for a in (names.name(cid), *names.aliases.get(cid, ()))
-                      for w in a.split()}
-                for p in profiles.values() for cid in (*p.main, *p.regions)}
-    groups, decisions = group(profiles.values(), names_of)
-    incidents = [_incident(g, names) for g in groups if g.profiles]
+    parts = _parallel(unique, names, detail)
+    if parts is not None:
+        ids = [i.id for part in parts for i in part.incidents]
+        if len(ids) != len(set(ids)):
+            parts = None
+    if parts is None:
+        parts = [_build_part(unique, names)]
+    by_key = {p.key: p for part in parts for p in part.profiles}
+    profiles = {a.key: by_key[a.key] for a in unique if a.key in by_key}
+    article_of = {a.key: a for a in unique}
+    decided = {k: d for part in parts for k, d in part.decisions.items()}
+    order = sorted(decided, key=lambda k: (  # as grouping decides: editors' choices last
+        bool(article_of[k].meta.get("incident")), article_of[k].date.date(),
+        article_of[k].date, k))
+    decisions = {k: decided[k] for k in order}
+    incidents = [i for part in parts for i in part.incidents]
     incidents.sort(key=lambda i: (i.value("start_date"), i.id), reverse=True)
     _relate(incidents)
     return Build(incidents, decisions, profiles)
@@ -121,7 +215,7 @@ def build(articles: Iterable[ArticleInput], names: Names | None = None) -> Build
 def build_incidents(articles: Iterable[ArticleInput], names: Names | None = None
                     ) -> list[Incident]:
     """Incidents of ``articles``, newest start first (the contract's entry point)."""
-    return build(articles, names).incidents
+    return build(articles, names, detail=False).incidents
 
 
 def incident_for(new_articles: Sequence[ArticleInput], existing: Iterable[ArticleInput],
@@ -132,7 +226,7 @@ def incident_for(new_articles: Sequence[ArticleInput], existing: Iterable[Articl
     """
     new_keys = {a.key for a in new_articles}
     everything = [a for a in existing if a.key not in new_keys] + list(new_articles)
-    result = build(everything, names)
+    result = build(everything, names, detail=False)
     by_article = {key: incident for incident in result.incidents for key in incident.articles}
     return {a.key: by_article.get(a.key) for a in new_articles}
 

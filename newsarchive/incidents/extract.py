@@ -191,7 +191,7 @@ def _first_position(names: Names, cid: str, text: str) -> int:
     return found.start() if found else len(text)
 
 
-def _main_countries(article: ArticleInput, names: Names
+def main_countries(article: ArticleInput, names: Names
                     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(main country ids, region ids) of an article."""
     regions = list(article.regions)
@@ -243,7 +243,7 @@ def _is_analysis(article: ArticleInput, names: Names, years: set[str], recent: b
     countries = {names.parents.get(c, c) for c in article.countries}
     in_title = {names.parents.get(c, c) for c in article.countries
                 if names.mentioned(c, article.title)}
-    survey = bool(_SURVEY.search(article.title))
+    survey = _SURVEY.has(article.title)
     numbers = sorted(int(y) for y in years)
     spread = numbers[-1] - numbers[0] if numbers else 0
     if len(in_title) != 1 and (len(countries) >= 5 or (
@@ -268,16 +268,16 @@ def _kind(article: ArticleInput, sents: list[Sentence],
     if event_type not in _NETWORK_TYPES:
         head = " ".join(s.text for s in sents[:3])
         network = [t for t in types[1:3] if t in _NETWORK_TYPES]
-        if network and _CUT.search(head):
+        if network and _CUT.has(head):
             event_type = network[0]
     if event_type is None:  # the tagger read no event (a language it knows little of)
         head = " ".join(s.text for s in sents[:3])
-        if _CUT.search(head):
-            if _THROTTLE.search(head):
+        if _CUT.has(head):
+            if _THROTTLE.has(head):
                 event_type = "throttling"
-            elif lex.SOCIAL.search(head) or platforms:
+            elif lex.SOCIAL.has(head) or platforms:
                 event_type = "platform-block"
-            elif lex.NETWORK.search(head) or _INTERNET.search(head):
+            elif lex.NETWORK.has(head) or _INTERNET.has(head):
                 event_type = "shutdown"
     kind = KIND_OF_TYPE.get(event_type or "", "other") or "other"
     return kind, event_type
@@ -314,7 +314,7 @@ def _services(article: ArticleInput, sents: list[Sentence], names: Names,
         for sentence in sents:
             if sentence.zone not in zones:
                 continue
-            if not (_CUT.search(sentence.text) or _END.search(sentence.text)):
+            if not (_CUT.has(sentence.text) or _END.has(sentence.text)):
                 continue
             for pid in pool:
                 if names.mentioned(pid, sentence.text, sentence.lower):
@@ -339,17 +339,17 @@ def _layers(sents: list[Sentence]) -> tuple[set[str], dict[str, tuple[float, str
 
     for sentence in sents:
         text = sentence.text
-        if not _CUT.search(text):
+        if not _CUT.has(text):
             continue
-        if _THROTTLE.search(text):
+        if _THROTTLE.has(text):
             add("throttling", sentence)
-        mobile, fixed = bool(_MOBILE.search(text)), bool(_FIXED.search(text))
+        mobile, fixed = _MOBILE.has(text), _FIXED.has(text)
         if mobile:
             add("mobile", sentence)
         if fixed:
             add("fixed", sentence)
-        if not mobile and not fixed and lex.NETWORK.search(text) and (
-                _FULL.search(text) or not lex.SOCIAL.search(text)):
+        if not mobile and not fixed and lex.NETWORK.has(text) and (
+                _FULL.has(text) or not lex.SOCIAL.has(text)):
             add("all", sentence)
     return set(layers), layers
 
@@ -418,12 +418,12 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     bodies = article.bodies[:5]
     for sentence in sents:
         text = sentence.text
-        cut = bool(_CUT.search(text) or _END.search(text))
+        cut = _CUT.has(text) or _END.has(text)
         if not cut and sentence.zone != "title":
             continue
-        order = bool(_ORDER.search(text) or lex.ORDER.search(text))
-        imposing = bool(_CUT.search(text)) and not _END.search(text)
-        agent = bool(lex.AGENT.search(text))
+        order = _ORDER.has(text) or lex.ORDER.has(text)
+        imposing = _CUT.has(text) and not _END.has(text)
+        agent = lex.AGENT.has(text)
         for body in bodies:
             if names.mentioned(body, text, sentence.lower):
                 if imposing and (order or agent):
@@ -439,7 +439,7 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
             if who:
                 found.append(Found(who, text, key, 3.0))
                 continue
-        match = _ACTOR_BEFORE.search(text) if _ORDER.search(text) else None
+        match = _ACTOR_BEFORE.search(text) if _ORDER.has(text) else None
         if match:
             who = _clean_actor(match.group("who"))
             if who:
@@ -456,10 +456,10 @@ def _justification(sents: list[Sentence], key: str) -> list[Found]:
     found = []
     for sentence in sents:
         text = sentence.text
-        if not _JUSTIFY_CUE.search(text):
+        if not _JUSTIFY_CUE.has(text):
             continue
         for category, pattern in JUSTIFICATIONS:
-            if pattern.search(text):
+            if pattern.has(text):
                 quote = _QUOTE.search(text)
                 weight = 1.0 + (0.5 if quote else 0.0) + (0.5 if sentence.zone != "body" else 0)
                 found.append(Found(
@@ -484,23 +484,23 @@ def _area(sents: list[Sentence], key: str, main: tuple[str, ...], regions: tuple
     national: Found | None = None
     head = [s for s in sents if s.zone != "body"] or sents[:2]
     for sentence in [*head, *sents[len(head):len(head) + 4]]:
-        if lex.NATIONAL.search(sentence.text) and _CUT.search(sentence.text):
+        if lex.NATIONAL.has(sentence.text) and _CUT.has(sentence.text):
             national = Found("national", sentence.text, key, _weight(sentence))
             break
     for region in regions:
         if region in names.cities:  # a capital names the seat of power, not where it is cut
             continue
         for sentence in head:
-            if names.mentioned(region, sentence.text, sentence.lower) and _CUT.search(
+            if names.mentioned(region, sentence.text, sentence.lower) and _CUT.has(
                     sentence.text) and not (
-                    lex.EXCEPT.search(sentence.text)):
+                    lex.EXCEPT.has(sentence.text)):
                 found = Found(names.name(region), sentence.text, key, 2.0)
                 return found, Found("regional", sentence.text, key, _weight(sentence))
     if national:
         return None, national
     country_words = {w for c in main for w in (names.name(c), *names.aliases.get(c, ()))}
     for sentence in [*head, *sents[len(head):len(head) + 3]]:
-        if not _CUT.search(sentence.text) or lex.EXCEPT.search(sentence.text):
+        if not _CUT.has(sentence.text) or lex.EXCEPT.has(sentence.text):
             continue
         for match in _AREA.finditer(sentence.text):
             name = match.group("name")
@@ -527,10 +527,10 @@ def _about(text: str, article: ArticleInput, names: Names, lower: str | None = N
     """"service" when a sentence names a platform or social media, "network" when it names
     the internet or a network layer, else ""."""
     lower = lower if lower is not None else text.lower()
-    if lex.SOCIAL.search(text) or any(names.mentioned(p, text, lower)
+    if lex.SOCIAL.has(text) or any(names.mentioned(p, text, lower)
                                       for p in article.platforms[:4]):
         return "service"
-    if lex.NETWORK.search(text):
+    if lex.NETWORK.has(text):
         return "network"
     return ""
 
@@ -549,18 +549,18 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
     years: set[str] = set()
     for index, sentence in enumerate(sents):
         text = sentence.text
-        cut = _CUT.search(text)
-        end = _END.search(text)
+        cut = _CUT.has(text)
+        end = _END.has(text)
         if (cut or end) and ("19" in text or "20" in text):
             years.update(_YEAR.findall(text))
-        negated = bool(end and lex.negated_end(text))
-        if end and negated:
-            end = None
+        negated = end and lex.negated_end(text)
+        if negated:
+            end = False
         weight = 2.0 if sentence.zone != "body" else 1.0
-        future = bool(_FUTURE.search(text))
+        future = _FUTURE.has(text)
         about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
-        partial = bool(lex.PARTIAL.search(text))
-        if (_ONGOING.search(text) and (cut or negated)) or (future and end and partial) or (
+        partial = lex.PARTIAL.has(text)
+        if (_ONGOING.has(text) and (cut or negated)) or (future and end and partial) or (
                 negated and not future):  # "has not been restored": not back yet
             profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
@@ -597,10 +597,10 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
                     mention.value <= ref + timedelta(days=1) or future):
                 profile.ends.append(Found(mention.value, text, key, weight, about, partial))
     title = sents[0].text if sents and sents[0].zone == "title" else ""
-    if title and _END.search(title) and not lex.negated_end(title) and not profile.ends and (
-            not _FUTURE.search(title)):
+    if title and _END.has(title) and not lex.negated_end(title) and not profile.ends and (
+            not _FUTURE.has(title)):
         profile.ends.append(Found(ref, title, key, 0.0, _about(title, article, names),
-                                  bool(lex.PARTIAL.search(title))))
+                                  lex.PARTIAL.has(title)))
     return years
 
 
@@ -617,8 +617,8 @@ def _distance(text: str, mention: DateMention, pattern: re.Pattern[str],
     return best
 
 
-def _role(text: str, mention: DateMention, cut: re.Match[str] | None,
-          end: re.Match[str] | None) -> tuple[str | None, float]:
+def _role(text: str, mention: DateMention, cut: bool,
+          end: bool) -> tuple[str | None, float]:
     """Whether a date in a sentence is a start or an end, and how sure ("since" is surest).
 
     "since/from <date>" is a start, "until <date>" an end; else the nearest cue word decides
@@ -666,11 +666,12 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     """Read one article."""
     lex.reset()
     day = article.date.date()
-    main, regions = _main_countries(article, names)
+    main, regions = main_countries(article, names)
     sents = sentences(lex.ascii_digits(article.title[:1000]),
                       lex.ascii_digits(article.summary[:MAX_CHARS]),
                       article.text[:MAX_CHARS], body_limit=MAX_BODY)
     sents = [s if s.zone != "body" or s.text.isascii() else _ascii_sentence(s) for s in sents]
+    lex.scan_all((s.text, s.lower) for s in sents)
     platforms = _platforms(article)
     if platforms != article.platforms:
         article = replace(article, platforms=platforms)
@@ -687,12 +688,12 @@ def profile(article: ArticleInput, names: Names) -> Profile:
         service_found=service_found,
     )
     title = " ".join(s.text for s in sents if s.zone == "title")
-    result.restoration = bool(_END.search(title) and not lex.negated_end(title)) or (
+    result.restoration = (_END.has(title) and not lex.negated_end(title)) or (
         "restoration-remedy" in article.event_types[:1])
     result.shutdown_type, result.layers = _shutdown_type(kind, sents, article.key, service_found)
     result.area, result.scope = _area(sents, article.key, main, regions, names)
-    result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.search(s.text)
-                            and not _END.search(s.text)), "")
+    result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.has(s.text)
+                            and not _END.has(s.text)), "")
     result.ordered_by = _ordered_by(sents, article, names)
     result.justification = _justification(sents, article.key)
     years = _dates(sents, article, result, names)

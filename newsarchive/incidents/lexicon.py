@@ -7,8 +7,9 @@ on purpose (``restor`` covers restore, restored, restoration).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -229,58 +230,101 @@ class Cue:
                 found = state[2][self.id] = self.regex.search(text)
             return found  # type: ignore[return-value]
         settled = state[0].get(self.id)
-        return settled[0] if settled else None
+        return _Hit(text, *settled[0]) if settled else None
+
+    def has(self, text: str) -> bool:
+        """Whether the cue occurs in ``text`` (``search`` without building the match)."""
+        state = _HITS.get(text) or scan(text)
+        if self.prefixes is None or self.id in state[1]:
+            found = state[2].get(self.id, _MISS)
+            if found is _MISS:
+                found = state[2][self.id] = self.regex.search(text)
+            return found is not None
+        return self.id in state[0]
 
     def finditer(self, text: str) -> Iterator[re.Match[str] | _Hit]:
         """Every match, like ``re.finditer``."""
         state = _HITS.get(text) or scan(text)
         if self.prefixes is None or self.id in state[1]:
             return self.regex.finditer(text)
-        return iter(state[0].get(self.id, ()))
+        return (_Hit(text, start, end) for start, end in state[0].get(self.id, ()))
 
     def findall(self, text: str) -> list:
         """``re.findall``."""
         state = _HITS.get(text) or scan(text)
         if self.prefixes is None or self.id in state[1]:
             return self.regex.findall(text)
-        return [h.group() for h in state[0].get(self.id, ())]
+        return [text[start:end] for start, end in state[0].get(self.id, ())]
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         """``re.match`` at ``pos``."""
         return self.regex.match(text, pos)
 
 
-State = tuple[dict[int, list[_Hit]], frozenset[int], dict[int, object]]
+# (settled (start, end) spans by cue id, ids of cues whose regex must run, regex results)
+State = tuple[dict[int, list[tuple[int, int]]], frozenset[int], dict[int, object]]
 
 
 def scan(text: str) -> State:
-    """(settled hits by cue id, ids of cues whose regex must run, regex results) of
-    ``text``; cached until :func:`reset`."""
+    """The :data:`State` of ``text``, cached until :func:`reset`."""
+    scan_all([(text, text.lower())])
+    return _HITS[text]
+
+
+def scan_all(texts: Iterable[tuple[str, str]]) -> None:
+    """Scan texts, given with their lower case, in one automaton pass (cheaper than one
+    pass each) and cache the state of each. A text whose lower case changes its length
+    leaves every cue to its regex."""
     if not _MACHINE or _MACHINE[2] != len(_CUES):
         _build()
     automaton, owners = _MACHINE[0], _MACHINE[1]
-    lower = text.lower()
-    if len(lower) != len(text):  # a character whose lower case is longer: regexes decide
-        state: State = ({}, frozenset(c.id for c in _CUES), {})
-        _HITS[text] = state
-        return state
-    exact: dict[int, list[_Hit]] = {}
-    maybe: set[int] = set()
-    size = len(lower)
-    for index, start, end in automaton.find_matches_as_indexes(lower, overlapping=True):
-        starts_word = start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_")
-        ends_word = end == size or not (lower[end].isalnum() or lower[end] == "_")
+    batch: dict[str, str] = {}
+    for text, lower in texts:
+        if text in _HITS:
+            continue
+        if len(lower) != len(text) or _SEPARATOR in text:
+            _HITS[text] = ({}, frozenset(c.id for c in _CUES), {})
+        else:
+            batch[text] = lower
+    if not batch:
+        return
+    originals = list(batch)
+    joined = _SEPARATOR.join(batch.values())
+    offsets = []
+    at = 0
+    for lower in batch.values():
+        offsets.append(at)
+        at += len(lower) + 1
+    exact: list[dict[int, list[tuple[int, int]]]] = [{} for _ in originals]
+    maybe: list[set[int]] = [set() for _ in originals]
+    size = len(joined)
+    which, base, following = 0, 0, offsets[1] if len(offsets) > 1 else size + 1
+    for index, start, end in automaton.find_matches_as_indexes(joined, overlapping=True):
+        if not base <= start < following:  # the next text (matches come in order of end)
+            which = bisect.bisect_right(offsets, start) - 1
+            base = offsets[which]
+            following = offsets[which + 1] if which + 1 < len(offsets) else size + 1
+        starts_word = start == 0 or not (joined[start - 1].isalnum() or joined[start - 1] == "_")
+        ends_word = None
         for cue_id, word_start, word_end, is_exact in owners[index]:
             if word_start and not starts_word:
                 continue
             if is_exact:
+                if word_end and ends_word is None:
+                    ends_word = end == size or not (joined[end].isalnum() or joined[end] == "_")
                 if not word_end or ends_word:
-                    exact.setdefault(cue_id, []).append(_Hit(text, start, end))
+                    found = exact[which].get(cue_id)
+                    if found is None:
+                        exact[which][cue_id] = [(start - base, end - base)]
+                    else:
+                        found.append((start - base, end - base))
             else:
-                maybe.add(cue_id)
-    state = (exact, frozenset(maybe), {})
-    _HITS[text] = state
-    return state
+                maybe[which].add(cue_id)
+    for n, text in enumerate(originals):
+        _HITS[text] = (exact[n], frozenset(maybe[n]), {})
+
+
+_SEPARATOR = "\x00"  # between texts scanned together: not a word character, in no cue
 
 
 def _build() -> None:

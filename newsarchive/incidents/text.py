@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 # a sentence ends at . ! ? (or Arabic ؟ ۔) and optional closing quotes, before a space and
 # a word character that is not a lower-case Latin letter; paragraphs always end one
-_END = re.compile(r"[.!?؟۔][\"”’»)]*(?=\s+[\"“‘«(]?[^\W_a-z])|\n\s*\n")
+# (written to start from one character class: Python's re then skips to candidates fast)
+_END = re.compile(r"[.!?؟۔\n](?:(?<=[.!?؟۔])[\"”’»)]*(?=\s+[\"“‘«(]?[^\W_a-z])|(?<=\n)\s*\n)")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Jr|Sr|Inc|Ltd|Co|vs|etc|U\.S|U\.K|e\.g|i\.e)\."
     r"|\b[A-Z]\.)$"
@@ -17,9 +18,9 @@ _ABBREV = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence and the zone it comes from ("title", "lead" or "body")."""
+class Sentence(NamedTuple):
+    """A sentence and the zone it comes from ("title", "lead" or "body") (a named tuple:
+    thousands are made per second)."""
 
     text: str
     zone: str
