@@ -107,9 +107,9 @@ _DATE_WORDS = Cue(r"\b(?:" + "|".join(
 ) + ")")
 # where a phrase may begin before its date word: a digit ("6 to 14 August") or a word that
 # opens one ("last Monday", "mid-October", "earlier today", "finales de mayo")
-_LEAD_WORDS = frozenset(
-    "last next this earlier early mid late end beginning the mi mediados finales principios "
-    "fin début الأول الاول".split())
+_LEAD_WORDS = frozenset((
+    "last", "next", "this", "earlier", "early", "mid", "late", "end", "beginning", "the", "mi",
+    "mediados", "finales", "principios", "fin", "début", "الأول", "الاول"))
 _LEAD_STEMS = ("середин", "конц")
 _WORD = re.compile(r"\w+")
 _WEEKDAY_DATE = re.compile(r"[\s,]{0,3}(?:the\s+)?[0-3]?\d\b")
