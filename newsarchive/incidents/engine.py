@@ -8,7 +8,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsarchive.incidents.extract import Profile, main_countries, profile
+from newsarchive.incidents.cache import ProfileCache, fingerprint
+from newsarchive.incidents.extract import Profile, main_countries, profile, reading_article
 from newsarchive.incidents.facts import incident_facts
 from newsarchive.incidents.group import Decision, Group, group
 from newsarchive.incidents.model import ArticleInput, Incident
@@ -77,6 +78,7 @@ class _Part:
     incidents: list[Incident]
     decisions: dict[str, Decision]
     profiles: list[Profile]
+    fresh: dict[str, Profile]  # profiles read now (not found in the cache), by fingerprint
 
 
 def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
@@ -86,21 +88,38 @@ def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
             for p in profiles for cid in (*p.main, *p.regions)}
 
 
-def _build_part(articles: Sequence[ArticleInput], names: Names) -> _Part:
-    """Profiles, groups, decisions and incidents of articles that share no place with any
-    other article (grouping only ever compares reports of a common place)."""
-    profiles = [profile(a, names) for a in articles]
+def _build_part(articles: Sequence[ArticleInput], names: Names,
+                prints: Sequence[str] | None = None, cache: ProfileCache | None = None
+                ) -> _Part:
+    """Profiles (from ``cache`` when it has them, by the articles' ``prints``), groups,
+    decisions and incidents of articles that share no place with any other article
+    (grouping only ever compares reports of a common place)."""
+    profiles = []
+    fresh: dict[str, Profile] = {}
+    for n, article in enumerate(articles):
+        stored = cache.get(prints[n]) if cache is not None and prints is not None else None
+        if stored is not None:
+            stored.article = reading_article(article)
+            profiles.append(stored)
+            continue
+        read = profile(article, names)
+        profiles.append(read)
+        if prints is not None:
+            fresh[prints[n]] = read
     groups, decisions = group(profiles, _names_of(profiles, names))
     incidents = [_incident(g, names) for g in groups if g.profiles]
-    return _Part(incidents, decisions, profiles)
+    return _Part(incidents, decisions, profiles, fresh)
 
 
 def _worker_part(indexes: list[int]) -> _Part:
     """A partition read by a forked worker. Sent back: its incidents and decisions, and
     with ``detail`` the candidates scored and the profiles without their articles (the
     parent has them); without, neither (most of what would be pickled)."""
-    articles, names, detail = _SHARED
-    part = _build_part([articles[i] for i in indexes], names)
+    articles, names, detail, prints, cache = _SHARED
+    part = _build_part([articles[i] for i in indexes], names,
+                       [prints[i] for i in indexes] if prints else None, cache)
+    for read in part.fresh.values():
+        read.article = None  # type: ignore[assignment]
     if not detail:
         part.profiles = []
         for decision in part.decisions.values():
@@ -144,15 +163,15 @@ def partitions(articles: Sequence[ArticleInput], names: Names) -> list[list[int]
     return parts
 
 
-def _parallel(articles: list[ArticleInput], names: Names, detail: bool
-              ) -> list[_Part] | None:
+def _parallel(articles: list[ArticleInput], names: Names, detail: bool,
+              prints: list[str] | None, cache: ProfileCache | None) -> list[_Part] | None:
     """Every partition, read by one forked worker per core; None when that cannot be."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if len(articles) < PARALLEL_MIN or cores < 2 or "fork" not in mp.get_all_start_methods():
         return None
     workers = min(cores, 4)
     chunks = _chunks(partitions(articles, names), workers * 4)
-    _SHARED[:] = [articles, names, detail]
+    _SHARED[:] = [articles, names, detail, prints, cache]
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_worker_part, chunks, chunksize=1)
@@ -162,7 +181,7 @@ def _parallel(articles: list[ArticleInput], names: Names, detail: bool
         _SHARED.clear()
     for indexes, part in zip(chunks, parts, strict=True):
         for i, read in zip(indexes, part.profiles, strict=detail):
-            read.article = articles[i]
+            read.article = reading_article(articles[i])
     return parts
 
 
@@ -178,11 +197,13 @@ def _chunks(parts: list[list[int]], count: int) -> list[list[int]]:
 
 
 def build(articles: Iterable[ArticleInput], names: Names | None = None,
-          detail: bool = True) -> Build:
+          detail: bool = True, cache: ProfileCache | None = None) -> Build:
     """Profiles, groups, decisions and incidents of ``articles``.
 
     Without ``detail`` (what the site and the listing need), a large archive's build may
     leave out the profiles and the candidates each decision scored (``explain`` needs them).
+    With a ``cache``, articles read before are not read again, and the cache is saved with
+    the profiles of ``articles``.
 
     Large archives are read in place partitions by forked workers: grouping compares only
     reports of a common country or region, so partitions group alone with the same result.
@@ -191,13 +212,18 @@ def build(articles: Iterable[ArticleInput], names: Names | None = None,
     """
     names = names or load_names()
     unique = list({a.key: a for a in articles}.values())
-    parts = _parallel(unique, names, detail)
+    prints = [fingerprint(a) for a in unique] if cache is not None else None
+    parts = _parallel(unique, names, detail, prints, cache)
     if parts is not None:
         ids = [i.id for part in parts for i in part.incidents]
         if len(ids) != len(set(ids)):
             parts = None
     if parts is None:
-        parts = [_build_part(unique, names)]
+        parts = [_build_part(unique, names, prints, cache)]
+    if cache is not None and prints is not None:
+        fresh = {k: p for part in parts for k, p in part.fresh.items()}
+        cache.hits = len(prints) - len(fresh)  # counted here: workers count in their copies
+        cache.save((k, fresh.get(k) or cache.profiles[k]) for k in prints)
     by_key = {p.key: p for part in parts for p in part.profiles}
     profiles = {a.key: by_key[a.key] for a in unique if a.key in by_key}
     article_of = {a.key: a for a in unique}
@@ -212,10 +238,10 @@ def build(articles: Iterable[ArticleInput], names: Names | None = None,
     return Build(incidents, decisions, profiles)
 
 
-def build_incidents(articles: Iterable[ArticleInput], names: Names | None = None
-                    ) -> list[Incident]:
+def build_incidents(articles: Iterable[ArticleInput], names: Names | None = None,
+                    cache: ProfileCache | None = None) -> list[Incident]:
     """Incidents of ``articles``, newest start first (the contract's entry point)."""
-    return build(articles, names, detail=False).incidents
+    return build(articles, names, detail=False, cache=cache).incidents
 
 
 def incident_for(new_articles: Sequence[ArticleInput], existing: Iterable[ArticleInput],

@@ -655,6 +655,13 @@ MAX_CHARS = 20_000  # of the body (and of the summary) split into sentences
 KEEP = 8  # statements of one kind kept per report (what workers send back and facts hold)
 
 
+def reading_article(article: ArticleInput) -> ArticleInput:
+    """The article as its profile holds it: with the platforms the lexicon names when the
+    tagger found none."""
+    platforms = _platforms(article)
+    return article if platforms == article.platforms else replace(article, platforms=platforms)
+
+
 def _ascii_sentence(sentence: Sentence) -> Sentence:
     """The sentence with Persian and Arabic-Indic digits as ASCII ones (splitting first and
     converting after gives the same sentences: both kinds of digit are word characters)."""
@@ -672,9 +679,8 @@ def profile(article: ArticleInput, names: Names) -> Profile:
                       article.text[:MAX_CHARS], body_limit=MAX_BODY)
     sents = [s if s.zone != "body" or s.text.isascii() else _ascii_sentence(s) for s in sents]
     lex.scan_all((s.text, s.lower) for s in sents)
-    platforms = _platforms(article)
-    if platforms != article.platforms:
-        article = replace(article, platforms=platforms)
+    article = reading_article(article)
+    platforms = article.platforms
     kind, event_type = _kind(article, sents, platforms)
     head = sum(1 for s in sents if s.zone != "body")
     sents = sents[:head + (MAX_BODY if kind in NETWORKISH or kind == "other" else MAX_BODY_OTHER)]

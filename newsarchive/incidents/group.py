@@ -38,6 +38,7 @@ LOOKBACK_PLAIN = timedelta(days=400)  # a lift naming neither
 THRESHOLD = 1.5
 SAME_START = timedelta(days=3)
 AFTER_END = timedelta(days=2)
+_ONE_DAY, _TWO_DAYS, _THREE_DAYS = timedelta(days=1), timedelta(days=2), timedelta(days=3)
 OPEN_CANDIDATES = 20  # open groups of a place a lift or follow-up is compared with
 KEY_CANDIDATES = 10  # groups compared per (place, month) key: the most recently active ones
 _SLUG_STOP = CONTENT_STOP | {"internet", "after", "over"}
@@ -91,8 +92,8 @@ class Group:
     @property
     def span_end(self) -> date:
         """Last day a report may fall on and join without other evidence."""
-        if self.end and self.end >= self.last_day - timedelta(days=2):
-            return self.end + timedelta(days=3)
+        if self.end and self.end >= self.last_day - _TWO_DAYS:
+            return self.end + _THREE_DAYS
         return self.last_day + WINDOW
 
 
@@ -174,7 +175,7 @@ def _word(value: object) -> object:
 def score(g: Group, p: Profile) -> tuple[float | None, Why]:
     """(score or None when refused, the reasons: words when printed). Place and time are
     checked first: most candidates are refused there, cheaply."""
-    shared = (set(p.main) & g.main) or (set(p.regions) & g.regions)
+    shared = g.main.intersection(p.main) or g.regions.intersection(p.regions)
     if not shared:
         return None, Why([("no common country or region",)])
     if p.start and not p.restoration:
@@ -184,7 +185,7 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
             return None, Why([("starts {}, long after the newest report {}", p.start, g.last_day)])
     common = p.services & g.services
     parts: list[tuple] = [("place {}", shared)]
-    if g.first_day - timedelta(days=3) <= p.day <= g.span_end:
+    if g.first_day - _THREE_DAYS <= p.day <= g.span_end:
         total = 1.0
         parts.append(("time: within the span",))
     elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
@@ -193,11 +194,11 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
     elif p.since_month and month(p.since_month) == month(g.start or g.first_day):
         total = 1.0
         parts.append(("time: in place since {:%B %Y}, the month it started", p.since_month))
-    elif (p.restoration or p.still) and not (g.end and g.end < p.day - timedelta(days=3)) and (
-            p.day - g.last_day <= (LOOKBACK if common or set(p.regions) & g.regions
+    elif (p.restoration or p.still) and not (g.end and g.end < p.day - _THREE_DAYS) and (
+            p.day - g.last_day <= (LOOKBACK if common or not g.regions.isdisjoint(p.regions)
                                    else LOOKBACK_PLAIN)) and (
             not p.services or common or not g.services) and (p.restoration or common or (
-                set(p.regions) & g.regions)):
+                not g.regions.isdisjoint(p.regions))):
         total = 0.8
         parts.append(("time: {} of an open incident",
                       "restoration" if p.restoration else "follow-up"))
@@ -220,7 +221,7 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard
         parts.append(("services {:.2f}", jaccard))
-    if p.start and g.start and abs(p.start - g.start) <= timedelta(days=1):
+    if p.start and g.start and abs(p.start - g.start) <= _ONE_DAY:
         total += 0.5
         parts.append(("same start {}: +0.5", p.start))
     common_words = len(p.words & g.words)

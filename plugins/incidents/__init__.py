@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -214,13 +215,18 @@ def build(generator: Any) -> None:
         return
     try:
         from newsarchive.incidents import ArticleInput, build_incidents
+        from newsarchive.incidents.cache import ProfileCache
+        from newsarchive.incidents.places import load_names
     except ImportError as err:  # the engine is part of this package; say what is missing
         log.error("incidents: the engine cannot be imported (%s); no incident pages", err)
         return
     started = time.perf_counter()
     articles = {article.url: article for article in generator.articles}
     inputs = {key: article_input(article, ArticleInput) for key, article in articles.items()}
-    incidents = list(build_incidents(inputs.values()))
+    names = load_names()
+    cache = ProfileCache(Path(generator.settings.get("CACHE_PATH") or ".cache") / "incidents",
+                         names)
+    incidents = list(build_incidents(inputs.values(), names, cache))
     views = build_views(incidents, articles)
     views.sort(key=lambda v: (v.sort_date, v.modified, v.id), reverse=True)
     by_entity: dict[str, list[IncidentView]] = {}
@@ -235,9 +241,10 @@ def build(generator: Any) -> None:
     generator.context["incidents"] = views
     generator.context["incidents_by_entity"] = by_entity
     log.info(
-        "incidents: %d incidents from %d articles in %.2f s",
+        "incidents: %d incidents from %d articles (%d read before) in %.2f s",
         len(views),
         len(inputs),
+        cache.hits,
         time.perf_counter() - started,
     )
 
