@@ -24,6 +24,7 @@ from newsarchive.incidents.model import ArticleInput
 from newsarchive.normalize import parse_date
 from newsarchive.store import parse_article
 
+DEFAULT_LANG = "en"  # pelicanconf.DEFAULT_LANG: other languages' URLs end in "-<lang>/"
 _TAG = re.compile(r"<[^>]+>")
 _MD = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|\*\*|__|`|!?\[([^\]]*)\]\([^)]*\)")
 
@@ -64,8 +65,10 @@ def read_file(path: Path) -> RawArticle:
     if when is None:
         raise ValueError("no readable Date")
     slug = meta.get("slug") or _slugify(title)
+    lang = meta.get("lang") or DEFAULT_LANG
+    suffix = "" if lang == DEFAULT_LANG else f"-{lang}"  # as Pelican's ARTICLE_LANG_URL
     return RawArticle(
-        key=f"events/{when:%Y}/{slug}/", title=title, date=when, meta=meta,
+        key=f"events/{when:%Y}/{slug}{suffix}/", title=title, date=when, meta=meta,
         summary=plain(meta.get("summary", "")), text=plain(body),
     )
 
@@ -96,7 +99,7 @@ def tag_articles(raws: Sequence[RawArticle], data_dir: Path | None = None) -> li
         out.append(ArticleInput(
             key=raw.key, title=raw.title, date=raw.date, source=raw.meta.get("source", ""),
             source_url=raw.meta.get("source-url", ""), summary=raw.summary, text=raw.text,
-            lang=raw.meta.get("lang", "en"),
+            lang=raw.meta.get("lang") or DEFAULT_LANG,
             countries=tuple(dict.fromkeys([*main, *of("country")])),
             main_countries=None,
             regions=tuple(r for r in result.regions if r in result.main),

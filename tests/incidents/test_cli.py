@@ -89,3 +89,20 @@ def test_plain_listing_and_explain(content: Path) -> None:
     assert "start_date: 2019-11-16" in explained.stdout
     unknown = run("--content", str(content), "--explain", "no-such-incident")
     assert unknown.returncode == 2
+
+
+def test_keys_are_the_site_urls_for_every_language(tmp_path: Path) -> None:
+    """The listing names articles by the URL the site gives them: another language's ends in
+    "-<lang>/" (ARTICLE_LANG_URL), so ids and keys agree with /data/incidents.json."""
+    import pelicanconf
+    from newsarchive.incidents.inputs import DEFAULT_LANG, read_file
+
+    assert pelicanconf.DEFAULT_LANG == DEFAULT_LANG
+    assert pelicanconf.ARTICLE_LANG_URL == "events/{date:%Y}/{slug}-{lang}/"
+    path = tmp_path / "ru.md"
+    path.write_text("Title: Роскомнадзор ограничил звонки\nDate: 2025-08-13T10:00:00+03:00\n"
+                    "Lang: ru\nSlug: rkn-calls\n\nТекст.\n", encoding="utf-8")
+    assert read_file(path).key == "events/2025/rkn-calls-ru/"
+    path.write_text(path.read_text(encoding="utf-8").replace("Lang: ru\n", ""),
+                    encoding="utf-8")
+    assert read_file(path).key == "events/2025/rkn-calls/"
