@@ -120,6 +120,12 @@ def _names(values: list[str]) -> str:
     return ("; " if any("," in n for n in names) else ", ").join(names)
 
 
+# every header render_article may write (an update drops the ones it no longer has)
+INGEST_HEADERS = frozenset({
+    "title", "date", "modified", "date-source", "status", "source", "source-url", "summary",
+    "lang", "slug", "authors", "tags", "seen-at", "guid", "image", "ingest-hash"})
+
+
 def render_article(record: Record, slug: str, *, seen_at: list[str], modified: datetime | None,
                    body_html: str) -> str:
     """The article file's text for ``record``."""
@@ -150,6 +156,27 @@ def render_article(record: Record, slug: str, *, seen_at: list[str], modified: d
     ]
     lines = [f"{name}: {clean_line(value)}" for name, value in headers if clean_line(value)]
     return "\n".join(lines) + "\n\n" + body_html.strip() + "\n"
+
+
+def with_editor_headers(text: str, before: str) -> str:
+    """``text`` (an article the ingest rendered) with the headers of ``before`` (the file it
+    replaces) that the ingest does not write: what an editor added (``Incident:``,
+    ``Not-Entities:``, ``Incident-End:`` ...) survives the source's updates."""
+    head, _, body = text.partition("\n\n")
+    ours = {m.group(1).lower() for line in head.splitlines() if (m := _HEADER.match(line))}
+    ours |= INGEST_HEADERS
+    kept = [line for line in before.partition("\n\n")[0].splitlines()
+            if (m := _HEADER.match(line)) and m.group(1).lower() not in ours]
+    return "\n".join([head, *kept]) + "\n\n" + body if kept else text
+
+
+def add_header(path: Path, name: str, value: str) -> None:
+    """Add (or replace) one header of an article file, atomically; nothing else changes."""
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    lines = [line for line in head.splitlines()
+             if not ((m := _HEADER.match(line)) and m.group(1).lower() == name.lower())]
+    atomic_write(path, "\n".join([*lines, f"{name}: {clean_line(value)}"]) + "\n\n" + body)
 
 
 def parse_article(text: str) -> tuple[dict[str, str], str]:
@@ -429,7 +456,8 @@ class Store:
     def _update(self, record: Record, entry: Entry, new_urls: list[str],
                 sig: bytes | None, now: datetime, reason: str) -> Outcome:
         path = self.content / entry.key
-        headers, _ = parse_article(path.read_text(encoding="utf-8"))
+        before = path.read_text(encoding="utf-8")
+        headers, _ = parse_article(before)
         if "ingest-hash" not in headers:  # written by hand: the ingest never overwrites it
             if new_urls:
                 self._add_seen_at(entry, new_urls)
@@ -446,8 +474,9 @@ class Store:
             record.date_estimated, record.date_source = True, headers["date-source"]
         own = url_key(record.canonical_url)
         seen = [u for u in dict.fromkeys(entry.urls + new_urls) if url_key(u) != own]
-        text = render_article(record, entry.slug, seen_at=seen, modified=modified,
-                              body_html=record.html or _summary_body(record))
+        text = with_editor_headers(
+            render_article(record, entry.slug, seen_at=seen, modified=modified,
+                           body_html=record.html or _summary_body(record)), before)
         updated = Entry(key=entry.key, slug=entry.slug,
                         urls=[u for u in dict.fromkeys([record.canonical_url, *seen]) if u],
                         guid=record.guid or entry.guid, source_name=record.source_name,

@@ -12,7 +12,7 @@ import pytest
 from newsarchive.record import Record
 from newsarchive.sanitize import html_to_text, sanitize_html
 from newsarchive.sources.base import finish
-from newsarchive.store import LockedError, Store, atomic_write, parse_article
+from newsarchive.store import LockedError, Store, add_header, atomic_write, parse_article
 from tests.ingest.unsafe import unsafe_parts
 from tests.sitebuild import REPO
 
@@ -103,6 +103,28 @@ def test_second_put_changes_nothing_and_a_changed_source_updates(tmp_path: Path)
     assert headers["modified"] == "2024-01-11T09:00:00+05:00"
     assert "deadline was extended" in body
     assert len(list(content.rglob("*.md"))) == 1
+
+
+def test_an_update_keeps_what_an_editor_added(tmp_path: Path) -> None:
+    """A source's update rewrites what the ingest wrote, never an editor's headers."""
+    content, state = tmp_path / "content", tmp_path / "state"
+    with Store(content, state) as store:
+        key = store.put(make_record()).key
+    path = content / key
+    add_header(path, "Incident", "2024-pk-vpn-registration")
+    text = path.read_text(encoding="utf-8").replace(
+        "\n\n", "\nNot-Entities: platform:telegram\nIncident-End: 2024-02-01\n\n", 1)
+    path.write_text(text, encoding="utf-8")
+    changed = make_record(body=BODY + "<p>Update: the deadline was extended by two weeks.</p>",
+                          updated=datetime(2024, 1, 11, 9, 0, tzinfo=TZ))
+    with Store(content, state) as store:
+        assert store.put(changed).status == "updated"
+    headers, body = parse_article(path.read_text(encoding="utf-8"))
+    assert headers["incident"] == "2024-pk-vpn-registration"
+    assert headers["not-entities"] == "platform:telegram"
+    assert headers["incident-end"] == "2024-02-01"
+    assert headers["modified"] == "2024-01-11T09:00:00+05:00"
+    assert "deadline was extended" in body
 
 
 def test_syndicated_copy_is_one_article_listing_every_place(tmp_path: Path) -> None:
