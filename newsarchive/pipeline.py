@@ -57,6 +57,7 @@ class Summary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     sources: int = 0
     written: list[str] = field(default_factory=list)  # content keys of new and updated articles
+    created: list[str] = field(default_factory=list)  # the new ones among them
 
     @property
     def failed_sources(self) -> int:
@@ -469,6 +470,8 @@ def _store_record(record: Record, sig: bytes | None, settings: IngestSettings, s
     summary.counts[outcome.status] += 1
     if outcome.status in {"new", "updated"}:
         summary.written.append(outcome.key)
+    if outcome.status == "new":
+        summary.created.append(outcome.key)
     if outcome.status == "refused":
         warn(outcome.reason)
     if outcome.status == "new" and record.date_origin == "file":

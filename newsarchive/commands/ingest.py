@@ -161,27 +161,39 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failures:
         print(f"ingest: {summary.line()} (relevance by {scorer.name}, "
               f"threshold {settings.relevance_threshold:g})")
-    if summary.written and not args.quiet:
-        report_incidents(summary.written, settings.content)
+    if summary.written:
+        report_incidents(summary.written, settings.content, quiet=args.quiet,
+                         created=summary.created)
     return 1 if summary.failures else 0
 
 
-def report_incidents(keys: list[str], content: Path) -> None:
+def report_incidents(keys: list[str], content: Path, quiet: bool = False,
+                     created: list[str] | None = None) -> None:
     """Say which incident each new or updated article joins, as the next build will group it
-    (the whole archive is read and tagged again; a failure here is only a warning)."""
+    (the whole archive is read and tagged again; a failure here is only a warning). A new
+    report (of ``created``) dated before an incident's earliest one gets ``Incident: <id>``,
+    so the incident keeps its id and URL."""
     from newsarchive.incidents.inputs import incidents_for_files
+    from newsarchive.store import add_header
 
     paths = [Path(content) / key for key in keys]
     try:
-        joined = incidents_for_files(paths, content)
+        joined = incidents_for_files(paths, content, created=[
+            Path(content) / key for key in (keys if created is None else created)])
+        for path, incident_id in joined.keep.items():
+            add_header(path, "Incident", incident_id)
     except Exception as err:  # grouping is advice here: it never fails the ingest
         print(f"newsarchive ingest: warning: could not group the new articles: {err}",
               file=sys.stderr)
         return
+    if quiet:
+        return
     for path in paths:
-        incident = joined.get(path)
+        incident = joined.incidents.get(path)
         where = path.relative_to(content).as_posix()
         if incident is None:
             print(f"incident: {where}: no incident (reports none, or none yet)")
         else:
-            print(f"incident: {where}: joins {incident.id} ({len(incident.articles)} reports)")
+            kept = " (Incident: written so it keeps its id)" if path in joined.keep else ""
+            print(f"incident: {where}: joins {incident.id} ({len(incident.articles)} "
+                  f"reports){kept}")

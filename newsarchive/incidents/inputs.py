@@ -16,11 +16,11 @@ import html
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from newsarchive.incidents.model import ArticleInput
+from newsarchive.incidents.model import ArticleInput, Incident
 from newsarchive.normalize import parse_date
 from newsarchive.store import parse_article
 
@@ -122,24 +122,74 @@ def read_content(content: Path | str, data_dir: Path | None = None,
     return tag_articles(raws, data_dir)
 
 
+@dataclass(slots=True)
+class Joined:
+    """What ``ingest`` says of its new files: the incident each joins (None: none), and the
+    ``Incident:`` id to write into the ones that would otherwise rename an incident."""
+
+    incidents: dict[Path, object]
+    keep: dict[Path, str]
+
+
 def incidents_for_files(new_files: Sequence[Path], content: Path | str,
-                        data_dir: Path | None = None) -> dict[Path, object]:
-    """The incident each newly written content file joins (None: none), for ``ingest``.
+                        data_dir: Path | None = None, created: Sequence[Path] | None = None
+                        ) -> Joined:
+    """The incident each newly written content file joins, for ``ingest``.
 
     Reads and tags the whole archive under ``content`` (the new files included), as the next
-    site build will, and returns {file: Incident or None}.
+    site build will. An incident's id comes from its earliest report, so a new report dated
+    before it would give the incident a new id and URL: such files (of ``created``, the
+    files that are new rather than updated; all of ``new_files`` by default) get an
+    ``Incident:`` id to keep (see :func:`kept_ids`), and are reported under it.
     """
-    from newsarchive.incidents.engine import incident_for
+    from newsarchive.incidents.engine import build_incidents
 
     new_files = [Path(p) for p in new_files]
-    wanted = {p.resolve() for p in new_files}
-    existing = [p for p in content_files(Path(content)) if p.resolve() not in wanted]
-    new_inputs = read_content(content, data_dir, files=new_files)
-    joined = incident_for(new_inputs, read_content(content, data_dir, files=existing))
-    keys = {}
+    key_of: dict[Path, str | None] = {}
     for path in new_files:
         try:
-            keys[path] = read_file(path).key
+            key_of[path] = read_file(path).key
         except ValueError:
-            keys[path] = None
-    return {path: joined.get(key) if key else None for path, key in keys.items()}
+            key_of[path] = None
+    wanted = {p.resolve() for p in new_files}
+    existing = read_content(content, data_dir, files=[
+        p for p in content_files(Path(content)) if p.resolve() not in wanted])
+    new_inputs = read_content(content, data_dir, files=new_files)
+    fresh = {p.resolve() for p in (new_files if created is None else created)}
+    fresh_keys = {key for path, key in key_of.items() if key and path.resolve() in fresh}
+    new_keys = {a.key for a in new_inputs}
+    old = [a for a in existing if a.key not in new_keys]
+    after = build_incidents([*old, *new_inputs])
+    updated = [a for a in new_inputs if a.key not in fresh_keys]
+    keep = kept_ids(build_incidents([*old, *updated]), after, fresh_keys)
+    if keep:
+        kept = [replace(a, meta={**a.meta, "incident": keep[a.key]}) if a.key in keep else a
+                for a in new_inputs]
+        after = build_incidents([*old, *kept])
+    by_key = {key: incident for incident in after for key in incident.articles}
+    joined = {path: by_key.get(key) if key else None for path, key in key_of.items()}
+    ids = {path: keep[key] for path, key in key_of.items() if key in keep}
+    return Joined(joined, ids)
+
+
+def kept_ids(before: Sequence[Incident], after: Sequence[Incident], new_keys: set[str]
+             ) -> dict[str, str]:
+    """{new article key: id} for the new reports of each incident whose id the new reports
+    would change (its earliest report is now a new one): the id most of its old reports had
+    (none when that id lives on in another incident, or no old report had one)."""
+    was = {key: incident.id for incident in before for key in incident.articles}
+    ids_after = {incident.id for incident in after}
+    ids_before = {incident.id for incident in before}
+    keep: dict[str, str] = {}
+    for incident in after:
+        if incident.id in ids_before:
+            continue
+        olds = [was[key] for key in incident.articles if key in was]
+        new_here = [key for key in incident.articles if key in new_keys]
+        if not olds or not new_here:
+            continue
+        old_id = max(dict.fromkeys(olds), key=olds.count)  # the most; ties: the earliest
+        if old_id in ids_after:
+            continue
+        keep.update(dict.fromkeys(new_here, old_id))
+    return keep

@@ -171,8 +171,33 @@ def test_incidents_for_files_reads_the_archive(tmp_path) -> None:
         date="2019-11-24T09:00:00+03:30", slug="back") +
         "\nInternet access in Iran was restored on 23 November.\n")
     joined = incidents_for_files([new], tmp_path / "content")
-    assert joined[new] is not None
-    assert joined[new].articles == ("events/2019/cut/", "events/2019/back/")
+    assert joined.incidents[new] is not None
+    assert joined.incidents[new].articles == ("events/2019/cut/", "events/2019/back/")
+    assert joined.keep == {}  # a later report: the id is the first report's already
+
+
+def test_an_earlier_report_arriving_late_keeps_the_incident_id(tmp_path) -> None:
+    """Issue 13: an incident keeps its id and URL when new articles join, even one dated
+    before its first report (ingest writes ``Incident:`` into it)."""
+    from newsarchive.incidents.inputs import incidents_for_files, read_content
+
+    folder = tmp_path / "content" / "articles" / "2019"
+    folder.mkdir(parents=True)
+    head = "Date: {date}\nSource: Wire\nSource-URL: https://example.org/{slug}\nSlug: {slug}\n"
+    (folder / "second-day.md").write_text(
+        "Title: Iran's nationwide internet shutdown enters its second day\n" + head.format(
+            date="2019-11-17T18:00:00+03:30", slug="second-day") +
+        "\nIran shut down the internet across the country on 16 November.\n")
+    [before] = build_incidents(read_content(tmp_path / "content"))
+    early = folder / "first-hours.md"
+    early.write_text("Title: Iran cuts the internet nationwide as protests spread\n" + head.format(
+        date="2019-11-16T21:00:00+03:30", slug="first-hours") +
+        "\nIranian authorities shut down the internet across the country on 16 November.\n")
+    [unkept] = build_incidents(read_content(tmp_path / "content"))
+    assert unkept.id != before.id  # what would happen without the kept id
+    joined = incidents_for_files([early], tmp_path / "content")
+    assert joined.keep == {early: before.id}
+    assert joined.incidents[early].id == before.id
 
 
 def test_an_editor_id_is_made_safe_for_a_url() -> None:
@@ -182,3 +207,27 @@ def test_an_editor_id_is_made_safe_for_a_url() -> None:
     assert incident.id == "evil-id-x"
     assert incident.url == f"incidents/2019/{incident.slug}/"
     assert "/" not in incident.slug and "." not in incident.slug
+
+
+def test_ingest_writes_the_kept_id_and_the_next_build_uses_it(tmp_path, capsys) -> None:
+    from newsarchive.commands.ingest import report_incidents
+    from newsarchive.incidents.inputs import read_content
+
+    folder = tmp_path / "content" / "articles" / "2020"
+    folder.mkdir(parents=True)
+    head = "Date: {date}\nSource: Wire\nSource-URL: https://example.org/{slug}\nSlug: {slug}\n"
+    (folder / "later.md").write_text(
+        "Title: Ethiopia's internet blackout continues for a third day\n" + head.format(
+            date="2020-07-02T18:00:00+03:00", slug="later") +
+        "\nEthiopia shut down the internet nationwide on 30 June after protests.\n")
+    [before] = build_incidents(read_content(tmp_path / "content"))
+    (folder / "earlier.md").write_text(
+        "Title: Ethiopia shuts down the internet nationwide after protests\n" + head.format(
+            date="2020-06-30T21:00:00+03:00", slug="earlier") +
+        "\nAuthorities in Ethiopia shut down the internet nationwide on 30 June.\n")
+    key = "articles/2020/earlier.md"
+    report_incidents([key], tmp_path / "content", created=[key])
+    assert f"Incident: {before.id}" in (folder / "earlier.md").read_text()
+    assert f"joins {before.id}" in capsys.readouterr().out
+    [after] = build_incidents(read_content(tmp_path / "content"))
+    assert after.id == before.id and len(after.articles) == 2
