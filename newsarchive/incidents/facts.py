@@ -207,7 +207,11 @@ def _status(profiles: list[Profile], end: Fact, act: str) -> Fact:
     return Fact("unknown", None)
 
 
-def _duration(start: Fact, end: Fact, profiles: list[Profile]) -> Fact:
+def _duration(start: Fact, end: Fact, status: Fact, profiles: list[Profile]) -> Fact:
+    """Hours from start to end; when either is unknown, the length a report states; none
+    while it goes on (a stated length is then a plan or a count so far)."""
+    if status.value == "ongoing":
+        return Fact(None, None)
     if start.value is not None and end.value is not None:
         days = (end.value - start.value).days  # type: ignore[operator]
         return Fact(max(days, 1) * 24 if days >= 0 else None, end.source)
@@ -233,7 +237,7 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     if facts["status"].value == "ongoing" and "end_date" not in editor:
         facts["end_date"] = Fact(None, None, facts["end_date"].others)
     facts["duration_hours"] = editor.get("duration_hours") or _duration(
-        facts["start_date"], facts["end_date"], profiles)
+        facts["start_date"], facts["end_date"], facts["status"], profiles)
     facts.update(_place(profiles, names))
     facts["event_type"] = editor.get("event_type") or _event_type(profiles)
     facts["shutdown_type"] = kind

@@ -127,3 +127,24 @@ def test_editor_metadata_wins() -> None:
     assert incident.value("official_justification") == {
         "category": "other", "quote": "preventing immorality"}
     assert incident.value("affected_services") == ["whatsapp", "facebook"]
+
+
+def test_no_duration_while_it_goes_on() -> None:
+    """The open data's duration_hours is null while the incident is ongoing, even when a
+    report states a planned length."""
+    from tests.incidents.helpers import article
+
+    planned = article(
+        "bd-mobile-72h", "Bangladesh cuts mobile internet for 72 hours", "2024-07-18",
+        "Authorities in Bangladesh cut mobile internet on 18 July for 72 hours. Mobile "
+        "internet remains cut and has not been restored.", countries=("bd",))
+    [incident] = build_incidents([planned])
+    assert incident.value("status") == "ongoing"
+    assert incident.value("duration_hours") is None
+    ended = article(
+        "bd-mobile-back", "Mobile internet restored in Bangladesh", "2024-07-28",
+        "Mobile internet was restored on 28 July after a shutdown that lasted 10 days.",
+        countries=("bd",), types=("restoration-remedy", "shutdown"))
+    [incident] = build_incidents([planned, ended])
+    assert incident.value("status") == "ended"
+    assert incident.value("duration_hours") == 240
