@@ -277,7 +277,8 @@ def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> 
     found = [f for p in profiles for f in p.ordered_by]
     country_words = {w.lower() for w in str(country or "").split(", ")}
     named = [f for f in found if not is_generic_actor(str(f.value))
-             and str(f.value).lower() not in country_words]
+             and str(f.value).lower() not in country_words
+             and f.weight >= 1]  # a body only named where something is cut is no orderer
     if named:
         return _vote(named, norm=lambda v: str(v).lower())
     if (found or restriction) and country:

@@ -380,7 +380,7 @@ END = cue(
     r"restor|lift|came back|come back|comes back|return|resum|unblock|back online|reconnect|"
     r"reinstat|rescind|restart|ended|available again|accessible again|"
     r"withdr(?:ew|awn|aws|aw) (?:the |its |a )?(?:[\w-]+ ){0,3}"
-    r"(?:ban|block|order|restrictions?|suspension)|"
+    r"(?:ban|block|order|restrictions?|suspension|letter|directive|notification)|"
     r"working again|back up\b|reopen|"
     # es / pt
     r"restablec|restaur|levant[óoa]|levantamiento|volvi[óo]|vuelve|regres|reanud|desbloque|"

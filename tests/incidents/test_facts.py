@@ -148,3 +148,51 @@ def test_no_duration_while_it_goes_on() -> None:
     [incident] = build_incidents([planned, ended])
     assert incident.value("status") == "ended"
     assert incident.value("duration_hours") == 240
+
+
+def _orderer(text: str, bodies: tuple[str, ...], lang: str = "en", country: str = "pk",
+             title: str = "Pakistan blocks X nationwide") -> object:
+    from dataclasses import replace
+
+    from tests.incidents.helpers import article
+
+    report = replace(article("x-block", title, "2024-02-20", text, countries=(country,),
+                             platforms=("x-twitter",), types=("platform-block",), lang=lang),
+                     bodies=bodies)
+    [incident] = build_incidents([report])
+    return incident.value("ordered_by")
+
+
+def test_the_orderer_is_the_body_that_acts_not_one_named_nearby() -> None:
+    """A court where a hearing was held is not who ordered the block; the ministry on whose
+    instructions the regulator acted is; a regulator that confirmed it was restricting is."""
+    venue = ("X has been blocked across Pakistan since 17 February. At an Islamabad High "
+             "Court hearing on 3 April, on a petition by a journalist, an official said X had "
+             "been shut for national security.")
+    assert _orderer(venue, ("islamabad-high-court",)) == "Government of Pakistan"
+    instructed = venue + (" The Pakistan Telecommunication Authority had acted on "
+                          "instructions from the Ministry of Interior.")
+    assert _orderer(instructed, ("islamabad-high-court", "pta", "ministry-of-interior-pakistan")
+                    ) == "Ministry of Interior (Pakistan)"
+    confirmed = ("Russia's regulator Roskomnadzor confirmed on 13 August that it was "
+                 "partially restricting calls on WhatsApp and Telegram.")
+    assert _orderer(confirmed, ("roskomnadzor",), country="ru",
+                    title="Russia restricts WhatsApp and Telegram calls") == "Roskomnadzor"
+    passive = "Erişim, BTK tarafından 2 Ağustos'ta engellendi."
+    assert _orderer(passive, ("btk",), lang="tr", country="tr",
+                    title="Türkiye Instagram'a erişimi engelledi") == "BTK"
+
+
+def test_the_justification_is_the_authorities_reason_not_a_critics() -> None:
+    from tests.incidents.helpers import article
+
+    report = article(
+        "ru-max-law", "Russia passes a law creating a national messenger", "2025-06-10",
+        "The law was passed to protect users from fraud, the government said. Supporters said "
+        "the app would help people, for example at a shop till, and critics said it was "
+        "meant to restrict foreign messengers over elections.", countries=("ru",),
+        types=("censorship-law",))
+    [incident] = build_incidents([report])
+    reason = incident.value("official_justification")
+    assert reason and reason["category"] != "exams"  # "example" is no exam
+    assert "critics" not in reason["quote"] and "Supporters" not in reason["quote"]
