@@ -25,7 +25,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from newsarchive.incidents.extract import Found, Profile, is_generic_actor
+from newsarchive.incidents.extract import (
+    KIND_OF_TYPE,
+    NETWORKISH,
+    Found,
+    Profile,
+    is_generic_actor,
+)
 from newsarchive.incidents.model import Fact, Provenance
 from newsarchive.incidents.places import Names
 from newsarchive.normalize import parse_date
@@ -243,6 +249,9 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     facts["shutdown_type"] = kind
     if "event_type" not in editor:
         facts["event_type"] = _event_type_of_kind(facts["shutdown_type"], facts["event_type"])
+    if "duration_hours" not in editor and KIND_OF_TYPE.get(
+            str(facts["event_type"].value)) not in NETWORKISH:
+        facts["duration_hours"] = Fact(None, None)  # a law, an arrest: no length in hours
     network = facts["shutdown_type"].value in NETWORK_LAYERS
     facts["affected_services"] = editor.get("affected_services") or (
         Fact([], None) if network else _services(profiles))
