@@ -192,3 +192,17 @@ def test_stage_table(site: Site) -> None:
                      SITESUBTITLE="A changed subtitle")
     for stage in ("reading", "tagging", "related", "rendering", "total"):
         assert re.search(rf"^{stage}\s+\d+\.\d\d", log, flags=re.M), (stage, log[-1500:])
+
+
+def test_a_digest_depends_on_values_not_on_which_equal_strings_are_one_object() -> None:
+    """A sentence read now and the same sentence loaded from a cache are equal strings but
+    not one object; what is attached to content must digest the same either way (a pickle
+    memo would write the shared one once and the separate ones twice)."""
+    from plugins.incremental.fingerprint import Fingerprinter
+
+    title = "Russia restricts calls on WhatsApp and Telegram " * 2
+    shared = {"title": title, "source": (title, "events/2025/calls/")}
+    separate = {"title": title, "source": ("".join(title.split(" ")[:1]) + title[6:],
+                                           "events/2025/calls/")}
+    assert separate == shared and separate["source"][0] is not shared["title"]
+    assert Fingerprinter().nested(shared) == Fingerprinter().nested(separate)

@@ -139,8 +139,8 @@ class Fingerprinter:
             _Serialiser(sink, self).dump(value)
         except RecursionError as err:
             raise Unfingerprintable("a cycle outside content") from err
-        except (pickle.PicklingError, TypeError, AttributeError) as err:
-            raise Unfingerprintable(str(err)) from err
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError) as err:
+            raise Unfingerprintable(str(err)) from err  # ValueError: a cycle, without a memo
         return sink.hash.digest()
 
     # internals ------------------------------------------------------------------------
@@ -260,6 +260,9 @@ class _Serialiser(pickle.Pickler):
     def __init__(self, sink: _HashSink, owner: Fingerprinter) -> None:
         super().__init__(sink, protocol=5)
         self.owner = owner
+        # No memo: with one, a value's bytes would depend on which equal strings happen to
+        # be one object (a sentence read now, or the same sentence loaded from a cache).
+        self.fast = True
 
     def reducer_override(self, obj: Any) -> Any:
         if obj is _token or isinstance(obj, _NATIVE):
