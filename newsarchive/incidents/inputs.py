@@ -142,7 +142,9 @@ def incidents_for_files(new_files: Sequence[Path], content: Path | str,
     files that are new rather than updated; all of ``new_files`` by default) get an
     ``Incident:`` id to keep (see :func:`kept_ids`), and are reported under it.
     """
+    from newsarchive.incidents.cache import ProfileCache
     from newsarchive.incidents.engine import build_incidents
+    from newsarchive.incidents.places import load_names
 
     new_files = [Path(p) for p in new_files]
     key_of: dict[Path, str | None] = {}
@@ -159,13 +161,16 @@ def incidents_for_files(new_files: Sequence[Path], content: Path | str,
     fresh_keys = {key for path, key in key_of.items() if key and path.resolve() in fresh}
     new_keys = {a.key for a in new_inputs}
     old = [a for a in existing if a.key not in new_keys]
-    after = build_incidents([*old, *new_inputs])
+    names = load_names(str(data_dir) if data_dir else None)
+    memory = ProfileCache(None, names)  # each article is read once for the builds below
     updated = [a for a in new_inputs if a.key not in fresh_keys]
-    keep = kept_ids(build_incidents([*old, *updated]), after, fresh_keys)
+    before = build_incidents([*old, *updated], names, memory)
+    after = build_incidents([*old, *new_inputs], names, memory)
+    keep = kept_ids(before, after, fresh_keys)
     if keep:
         kept = [replace(a, meta={**a.meta, "incident": keep[a.key]}) if a.key in keep else a
                 for a in new_inputs]
-        after = build_incidents([*old, *kept])
+        after = build_incidents([*old, *kept], names, memory)
     by_key = {key: incident for incident in after for key in incident.articles}
     joined = {path: by_key.get(key) if key else None for path, key in key_of.items()}
     ids = {path: keep[key] for path, key in key_of.items() if key in keep}
