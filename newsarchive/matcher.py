@@ -271,7 +271,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
     Every pattern inherits the context words it contains; a pattern that names no entity itself
-    inherits the entities its words name (leftmost-longest, as the scan would find them); a
+    inherits the entities its words name (leftmost-longest, as the scan would find them); an
+    act (a strong cue) inherits the verbs and objects of other types inside it; a
     verb, object or neutral phrase inherits the relevance terms in it ("video platform"); and an
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
@@ -279,7 +280,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     inner: set[str] = set()  # keys that can be found inside another
     sizes: dict[str, set[int]] = {}  # first word -> word counts of those keys
     for key, items in claims.items():
-        if any(i[0] in (_ENTITY, _CONTEXT, _TERM) for i in items):
+        if any(i[0] in (_ENTITY, _CONTEXT, _TERM, _VERB, _OBJECT) for i in items):
             inner.add(key)
             words = key.split(" ")
             sizes.setdefault(words[0], set()).add(len(words))
@@ -289,6 +290,9 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
         if len(words) < 2:
             continue
         has_entity = any(i[0] == _ENTITY for i in items)
+        # an act of one type ("erişim engeli getirildi", "blocked access to") is also the verb
+        # or object of another type that it contains: it pairs with that type's objects
+        acts_of = {i[1] for i in items if i[0] == _CUE and i[2] >= et.WEIGHTS["strong_cues"]}
         # a verb, object or neutral phrase ("video platform", "website blocking") must not hide
         # the relevance terms in it
         pair_only = not any(
@@ -308,6 +312,10 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                     continue
                 found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
+                if acts_of:
+                    inherited.extend(
+                        i for i in found if i[0] in (_VERB, _OBJECT) and i[1] not in acts_of
+                    )
                 if pair_only and position >= term_end:
                     terms = [i for i in found if i[0] == _TERM]
                     if terms:
