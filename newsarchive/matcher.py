@@ -272,7 +272,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
     Every pattern inherits the context words it contains; a pattern that names no entity itself
     inherits the entities its words name (leftmost-longest, as the scan would find them); an
-    act (a strong cue) inherits the verbs and objects of other types inside it; a
+    act (a strong cue) naming no object of its own inherits the verbs of other types inside it; a
     verb, object or neutral phrase inherits the relevance terms in it ("video platform"); and an
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
@@ -290,9 +290,14 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
         if len(words) < 2:
             continue
         has_entity = any(i[0] == _ENTITY for i in items)
-        # an act of one type ("erişim engeli getirildi", "blocked access to") is also the verb
-        # or object of another type that it contains: it pairs with that type's objects
+        # an act of one type that names no object of its own ("erişim engeli getirildi", "is
+        # blocked") is also the verb of another type that it contains: it pairs with that
+        # type's objects ("... Tor ve VPN servislerine erişim engeli getirildi"); an act with its
+        # object inside ("blocked accounts", "remove content") has found its object already
         acts_of = {i[1] for i in items if i[0] == _CUE and i[2] >= et.WEIGHTS["strong_cues"]}
+        typed = {i[1] for i in items if i[0] == _CUE}  # (a neutral phrase keeps its type out)
+        verbs_inside: list[tuple] = []
+        own_object = False
         # a verb, object or neutral phrase ("video platform", "website blocking") must not hide
         # the relevance terms in it
         pair_only = not any(
@@ -313,9 +318,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                 found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
                 if acts_of:
-                    inherited.extend(
-                        i for i in found if i[0] in (_VERB, _OBJECT) and i[1] not in acts_of
-                    )
+                    verbs_inside.extend(i for i in found if i[0] == _VERB and i[1] not in typed)
+                    own_object |= any(i[0] == _OBJECT and i[1] in acts_of for i in found)
                 if pair_only and position >= term_end:
                     terms = [i for i in found if i[0] == _TERM]
                     if terms:
@@ -333,6 +337,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                         inherited.extend(entities)
                         entity_end = position + size
             position += 1
+        if not own_object:
+            inherited.extend(verbs_inside)
         for item in inherited:
             items.setdefault(item, None)
 

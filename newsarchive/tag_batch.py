@@ -108,6 +108,8 @@ class Tables:
     verb_type: np.ndarray
     object_start: np.ndarray  # pattern -> its slice of object_type: the types it is an object of
     object_type: np.ndarray
+    guard_start: np.ndarray  # pattern -> its slice of guard_entity: an object only through ...
+    guard_entity: np.ndarray  # ... these ambiguous claimants, one of which the text must accept
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
@@ -164,7 +166,7 @@ class Tables:
                 [index.get(entities[i].implied or "", -1) for i in ids], dtype=np.int64
             ),
             choice=Choice.of(plan.scorer),
-            **_pair_tables(tagger, n),
+            **_pair_tables(tagger, n, index),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
 
@@ -183,46 +185,64 @@ def _object_classes(entity: Entity) -> set[str]:
     return classes
 
 
-def _pair_tables(tagger: Matcher, n: int) -> dict:
+def _pair_tables(tagger: Matcher, n: int, index: dict[str, int]) -> dict:
     """Verbs and objects per pattern (CSR): the phrases the matcher marks, and the patterns
-    naming an entity of a type's ``object_entities``."""
+    naming an entity of a type's ``object_entities``. A pattern that is an object only through
+    ambiguous claims ("Signal", "1.1.1.1") is guarded: it counts where the text accepts one of
+    those claimants (``guard_start``/``guard_entity``)."""
     entities = tagger.gazetteer.entities
     wanted = [set(d.object_entities) for d in tagger.event_defs]
     objects = {pid: set(found) for pid, found in tagger.objects.items()}
+    guards: dict[int, list[int]] = {}
     if any(wanted):
         named: dict[int, set[str]] = {}
+        ambiguous: dict[int, set[str]] = {}
         for pid, adds in tagger.plan.adds.items():
             named.setdefault(pid, set()).update(e for e, _weak in adds)
         for pid, claims in tagger.plan.claims.items():
-            named.setdefault(pid, set()).update(c[0] for c in claims)
-        for pid, found in named.items():
-            classes = set().union(*(_object_classes(entities[e]) for e in found if e in entities))
-            for index, kinds in enumerate(wanted):
-                if kinds & classes:
-                    objects.setdefault(pid, set()).add(index)
+            for entity_id, _cased, is_ambiguous, _weak in claims:
+                (ambiguous if is_ambiguous else named).setdefault(pid, set()).add(entity_id)
+        for pid in set(named) | set(ambiguous):
+            sure = {e for e in named.get(pid, ()) if e in entities}
+            maybe = {e for e in ambiguous.get(pid, ()) if e in entities} - sure
+            sure_classes = set().union(*(_object_classes(entities[e]) for e in sure))
+            maybe_classes = set().union(*(_object_classes(entities[e]) for e in maybe))
+            for at, kinds in enumerate(wanted):
+                if kinds & (sure_classes | maybe_classes):
+                    objects.setdefault(pid, set()).add(at)
+            if maybe_classes and not sure_classes and pid not in tagger.objects:
+                guards[pid] = sorted(index[e] for e in maybe if e in index)
     verb_start, verb_entries = csr(n, {pid: sorted(v) for pid, v in tagger.verbs.items()})
     object_start, object_entries = csr(n, {pid: sorted(v) for pid, v in objects.items()})
+    guard_start, guard_entries = csr(n, guards)
     return {
         "verb_start": verb_start,
         "verb_type": np.array(verb_entries, dtype=np.int64),
         "object_start": object_start,
         "object_type": np.array(object_entries, dtype=np.int64),
+        "guard_start": guard_start,
+        "guard_entity": np.array(guard_entries, dtype=np.int64),
     }
 
 
 def _paired_acts(
-    tables: Tables, hits: Found, size: int, n_types: int
+    tables: Tables, hits: Found, size: int, n_types: int, accepted: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (text, event type), the zone-weighted count of verbs that have one of the type's
     objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
     internet"): acts found by proximity, whatever the words between; the title's part; and
-    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired)."""
+    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired).
+    ``accepted`` (sorted keys ``text * n_entities + entity``): the entities the texts name;
+    a guarded object counts only where one of its claimants is among them."""
     out = np.zeros(size * n_types)
     title = np.zeros(size * n_types)
     verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
     if not len(verb_row):
         return out.reshape(size, n_types), title.reshape(size, n_types), np.zeros(0, np.int64)
     object_row, object_entry = expand(tables.object_start, hits.hit_pid)
+    if accepted is not None and len(tables.guard_entity) and len(object_row):
+        keep = _guard_met(tables, hits, object_row, accepted)
+        object_row, object_entry = object_row[keep], object_entry[keep]
     span = np.int64(1 << 32)
     verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
     object_key = hits.hit_zone[object_row] * n_types + tables.object_type[object_entry]
@@ -246,6 +266,25 @@ def _paired_acts(
     row, entry = expand(tables.add_start, hits.hit_pid[acted_row])
     acted = (hits.hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
     return out.reshape(size, n_types), title.reshape(size, n_types), np.unique(acted)
+
+
+def _guard_met(
+    tables: Tables, hits: Found, object_row: np.ndarray, accepted: np.ndarray
+) -> np.ndarray:
+    """Per object row: False where its pattern is guarded and the text accepts none of the
+    pattern's claimants."""
+    pid = hits.hit_pid[object_row]
+    guarded = np.flatnonzero(np.diff(tables.guard_start)[pid] > 0)
+    keep = np.ones(len(object_row), dtype=bool)
+    if not len(guarded):
+        return keep
+    row, entry = expand(tables.guard_start, pid[guarded])
+    doc = hits.hit_zone[object_row[guarded]][row] // 3
+    key = doc * len(tables.entity_ids) + tables.guard_entity[entry]
+    at = np.minimum(np.searchsorted(accepted, key), max(len(accepted) - 1, 0))
+    met = (accepted[at] == key) if len(accepted) else np.zeros(len(key), dtype=bool)
+    keep[guarded] = np.bincount(row, weights=met, minlength=len(guarded)) > 0
+    return keep
 
 
 def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
@@ -276,16 +315,18 @@ def tag_batch(
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
     n_types = len(tagger.event_defs)
     cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    rows = _entity_rows(tables, hits, size, len(tagger.actions))
     acted = np.zeros(0, dtype=np.int64)
     if n_types:  # a verb near its object is an act (weighted as a strong cue)
-        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types)
+        accepted = np.unique(rows[0] * len(tables.entity_ids) + rows[1])
+        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types, accepted)
         act_raw += paired
         cue_raw += et.WEIGHTS["strong_cues"] * paired
         title_raw += et.WEIGHTS["strong_cues"] * paired_title
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     )
-    ranked = _ranked(tables, *_entity_rows(tables, hits, size, len(tagger.actions)))
+    ranked = _ranked(tables, *rows)
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
@@ -353,6 +394,9 @@ def _main(
     weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
     weight[tables.is_instrument[ranked.entity]] *= INSTRUMENT_SHARE
     weight[~ranked.named] *= ADJECTIVE_SHARE
+    # ... but an adjective in the headline places the story ("Canadians cut off by an outage")
+    headline_only = ~ranked.named & (ranked.title > 0)
+    weight[headline_only] = np.maximum(weight[headline_only], MAIN_FLOOR)
     group = tables.main_group[ranked.entity]
     implied = tables.implies[ranked.entity]
     own = group == 0
