@@ -41,10 +41,12 @@ from newsarchive.text_forms import (
 # claim kinds
 _ENTITY, _CUE, _CONTEXT, _TERM, _NESTED, _VERB, _OBJECT = 0, 1, 2, 3, 4, 5, 6
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
-# ...), context key or None, relevance-term weight, the key itself
+# ...), the context keys it is or holds ("warp app" is one, and holds "app"), relevance-term
+# weight, the key itself
 _Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
 _Action = tuple[
-    tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str, tuple[str, ...]
+    tuple[_Claim, ...], tuple[tuple[int, float], ...], tuple[str, ...], float, str,
+    tuple[str, ...],
 ]
 
 
@@ -62,16 +64,16 @@ class _Plan:
 
     ``cue``: the (event type index, weight) of a pattern that is one cue, ``cues``: those of a
     pattern that is several; ``terms``: the relevance-term weight;
-    ``contexts``: the context key a pattern is; ``adds``: (entity id, demonym) of entities a
-    pattern names for sure (its one plain claim, and countries named inside it); ``claims``:
-    the claims of every other pattern naming entities (ambiguous, case-sensitive or shared
-    aliases), settled in ``newsarchive.tag_claims``. ``scorer`` reports event types.
+    ``contexts``: the context keys a pattern is or holds; ``adds``: (entity id, demonym) of
+    entities a pattern names for sure (its one plain claim, and countries named inside it);
+    ``claims``: the claims of every other pattern naming entities (ambiguous, case-sensitive or
+    shared aliases), settled in ``newsarchive.tag_claims``. ``scorer`` reports event types.
     """
 
     cue: dict[int, tuple[int, float]]
     cues: dict[int, tuple[tuple[int, float], ...]]
     terms: dict[int, float]
-    contexts: dict[int, str]
+    contexts: dict[int, tuple[str, ...]]
     adds: dict[int, tuple[tuple[str, bool], ...]]
     claims: dict[int, tuple[_Claim, ...]]
     scorer: et.EventScorer
@@ -86,7 +88,7 @@ def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
             cues[pid] = cue_weights
         if term:
             terms[pid] = term
-        if context is not None:
+        if context:
             contexts[pid] = context
         named = tuple([(entity_id, False) for entity_id in inside]) if inside else ()
         if len(entity_claims) == 1 and entity_claims[0][1] is None and not entity_claims[0][2]:
@@ -236,7 +238,7 @@ class Matcher:
         if not actions:
             patterns.append(b"\x00never\x00")
             pattern_ids.append(0)
-            actions.append(((), (), None, 0.0, "", ()))
+            actions.append(((), (), (), 0.0, "", ()))
         matcher = cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
@@ -396,7 +398,7 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
     """What finding a pattern does: entity claims, cue weights, context key, term weight."""
     entities: dict[tuple, None] = {}
     cues = []
-    context = None
+    context: dict[str, None] = {}
     term = 0.0
     nested: dict[str, None] = {}
     for item in items:
@@ -407,12 +409,12 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
         elif kind == _CUE:
             cues.append((item[1], item[2]))
         elif kind == _CONTEXT:
-            context = item[1]
+            context[item[1]] = None
         elif kind == _NESTED:
             nested[item[1]] = None
         elif kind == _TERM:
             term += item[1]
-    return tuple(entities), tuple(cues), context, term, key, tuple(nested)
+    return tuple(entities), tuple(cues), tuple(context), term, key, tuple(nested)
 
 
 def _cased_key(alias: str) -> str:

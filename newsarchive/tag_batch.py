@@ -94,7 +94,8 @@ class Tables:
     add_entity: np.ndarray  # entity indices (into entity_ids)
     add_named: np.ndarray  # False where the entity is only referred to (a demonym)
     claims: ClaimTables  # ambiguous, case-sensitive and shared aliases
-    context: np.ndarray  # pattern -> index into context_keys, or -1
+    context_start: np.ndarray  # pattern -> its slice of context: indices into context_keys
+    context: np.ndarray
     context_keys: tuple[str, ...]
     entity_ids: np.ndarray  # every entity id, sorted (objects)
     type_order: np.ndarray  # entity -> index of its type in TYPES
@@ -122,11 +123,11 @@ class Tables:
         cues = {pid: (cue,) for pid, cue in plan.cue.items()} | plan.cues
         cue_start, cue_entries = csr(n, cues)
         add_start, add_entries = csr(n, plan.adds)
-        contexts = sorted(set(plan.contexts.values()))
+        contexts = sorted({key for keys in plan.contexts.values() for key in keys})
         number = {key: i for i, key in enumerate(contexts)}
-        context = np.full(n, -1, dtype=np.int64)
-        for pid, key in plan.contexts.items():
-            context[pid] = number[key]
+        context_start, context_entries = csr(
+            n, {pid: [number[key] for key in keys] for pid, keys in plan.contexts.items()}
+        )
         term = np.zeros(n)
         for pid, weight in plan.terms.items():
             term[pid] = weight
@@ -141,7 +142,8 @@ class Tables:
             add_entity=np.array([index[a[0]] for a in add_entries], dtype=np.int64),
             add_named=np.array([not a[1] for a in add_entries], dtype=bool),
             claims=ClaimTables.of(tagger, index, tuple(contexts)),
-            context=context,
+            context_start=context_start,
+            context=np.array(context_entries, dtype=np.int64),
             context_keys=tuple(contexts),
             entity_ids=np.array(ids, dtype=object),
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
@@ -493,7 +495,7 @@ def _entity_rows(
     named = tables.add_named[entry]
     if not tables.claims.is_claim[hits.pid].any():
         return doc, entity, zone, count, named
-    context_rows = np.flatnonzero(tables.context[hits.pid] >= 0)
+    context_rows, context_entry = expand(tables.context_start, hits.pid)
     more = settle(
         tables.claims,
         hits,
@@ -501,7 +503,7 @@ def _entity_rows(
         n_patterns,
         doc * len(tables.entity_ids) + entity,
         hits.doc[context_rows],
-        tables.context[hits.pid[context_rows]],
+        tables.context[context_entry],
     )
     return tuple(
         np.concatenate([mine, theirs.astype(mine.dtype)])

@@ -53,7 +53,7 @@ BATCH_SIZE = 256  # texts per scan in tag_many() (larger batches fall out of the
 BODY_CHARS = 100_000  # the body is read up to here (a pathological item costs no more)
 LEAD_CHARS = 800  # without a summary, the body's first paragraph up to here is the lead ...
 LEDE_WORDS = 8  # ... when it has this many words (not a caption or a dateline)
-_CACHE_FORMAT = "tagger-v6"
+_CACHE_FORMAT = "tagger-v7"
 
 
 # --- the text a tagger reads ------------------------------------------------------------------
