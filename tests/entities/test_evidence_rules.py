@@ -169,3 +169,19 @@ def test_an_adjective_in_the_headline_places_the_story(tagger: Tagger) -> None:
     result = _tag(tagger, "Canadians cut off by a nationwide network outage",
                   "The operator blamed a maintenance update for the outage.")
     assert "ca" in result.main_countries
+
+
+def test_latin_names_glued_to_chinese_are_words(tagger: Tagger) -> None:
+    body = "苹果公司从中国区App Store下架了ExpressVPN。"
+    result = _tag(tagger, "苹果从中国App Store下架VPN应用", body)
+    assert {"app-store", "expressvpn"} <= {e.id for e in result.entities}
+    assert "circumvention-restriction" in {t.id for t in result.event_types}
+
+
+def test_a_dateline_is_not_where_the_event_happens() -> None:
+    assert tagging_text("Iran cuts internet", "", "KATHMANDU, Sept 9 - Iran cut the internet "
+                        "on Tuesday, NetBlocks said.")[1].startswith("Iran cut")
+    assert tagging_text("T", "МОСКВА, 9 сентября — Роскомнадзор ограничил Signal.")[1] == (
+        "Роскомнадзор ограничил Signal.")
+    # a sentence with a dash that starts with no place in capitals is left alone
+    assert tagging_text("T", "Iran cut the internet - NetBlocks said so.")[1].startswith("Iran")
