@@ -316,13 +316,14 @@ def tag_batch(
     size = len(texts)
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
     n_types = len(tagger.event_defs)
-    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    cue_raw, title_raw, act_raw, title_acts = _cue_sums(tables, hits, size, n_types)
     rows = _entity_rows(tables, hits, size, len(tagger.actions))
     acted = np.zeros(0, dtype=np.int64)
     if n_types:  # a verb near its object is an act (weighted as a strong cue)
         accepted = np.unique(rows[0] * len(tables.entity_ids) + rows[1])
         paired, paired_title, acted = _paired_acts(tables, hits, size, n_types, accepted)
         act_raw += paired
+        title_acts += paired_title
         cue_raw += et.WEIGHTS["strong_cues"] * paired
         title_raw += et.WEIGHTS["strong_cues"] * paired_title
     term_raw = np.bincount(
@@ -333,7 +334,9 @@ def tag_batch(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
     main, extra = _main(tables, ranked, size, acted)
-    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked, main)
+    chosen = _chosen_types(
+        tagger, tables, cue_raw, title_raw, (act_raw, title_acts), ranked, main
+    )
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
     relevance = list(
@@ -448,16 +451,17 @@ def sentence_acts(tagger: Matcher, tables: Tables, sentences: list[str]) -> np.n
     if not sentences or not n_types:
         return np.zeros((len(sentences), n_types))
     hits = scan(tagger, tables, [zone for s in sentences for zone in (s, "", "")])
-    _total, _title, acts = _cue_sums(tables, hits, len(sentences), n_types)
+    _total, _title, acts, _title_acts = _cue_sums(tables, hits, len(sentences), n_types)
     paired, _paired_title, _acted = _paired_acts(tables, hits, len(sentences), n_types)
     return (acts + paired) / ZONE_FACTOR[0]
 
 
 def _cue_sums(
     tables: Tables, hits: Found, size: int, n_types: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Zone-weighted cue sums per (text, event type), the title's part of them, and the
-    zone-weighted count of acts (strong cues: the evidence rule)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Zone-weighted cue sums per (text, event type), the title's part of them, the
+    zone-weighted count of acts (strong cues: the evidence rule), and the title's part of
+    those."""
     row, entry = expand(tables.cue_start, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
@@ -471,11 +475,16 @@ def _cue_sums(
     acts = np.bincount(
         key[act], weights=(ZONE_FACTOR[zone] * hits.count[row])[act], minlength=size * n_types
     )
+    act &= in_title
+    title_acts = np.bincount(
+        key[act], weights=(ZONE_FACTOR[0] * hits.count[row])[act], minlength=size * n_types
+    )
     shape = (size, n_types)  # (bincount gives integers when there is nothing to weigh)
     return (
         total.reshape(shape).astype(np.float64),
         title.reshape(shape).astype(np.float64),
         acts.reshape(shape).astype(np.float64),
+        title_acts.reshape(shape).astype(np.float64),
     )
 
 
@@ -581,11 +590,17 @@ def _chosen_types(
     tables: Tables,
     raw: np.ndarray,
     title: np.ndarray,
-    acts: np.ndarray,
+    all_acts: tuple[np.ndarray, np.ndarray],
     ranked: _Ranked,
     main: np.ndarray,
 ) -> list[list[TaggedEventType]]:
-    """The event types reported per text: ``EventScorer.choose`` for every text at once."""
+    """The event types reported per text: ``EventScorer.choose`` for every text at once.
+
+    ``all_acts``: the zone-weighted acts per (text, type), and the headline's part of them. A
+    type whose act is in the headline needs no share of the best type's sum: the headline says
+    what the story reports ("Internet restored after three weeks" over a long recap of the
+    shutdown)."""
+    acts, title_acts = all_acts
     scorer, rules = tagger.plan.scorer, tables.choice
     size, n_types = raw.shape
     if not n_types:
@@ -599,7 +614,7 @@ def _chosen_types(
         counts &= tables.is_service[ranked.entity] | ~tables.is_platform[ranked.entity]
         present = np.zeros((size, len(TYPES)), dtype=np.int64)
         present[ranked.doc[counts], tables.type_order[ranked.entity[counts]]] = 1
-        raw, acts = raw.copy(), acts.copy()
+        raw, acts, title_acts = raw.copy(), acts.copy(), title_acts.copy()
         # halved (score and acts) where the text names no entity of a type it needs ...
         lacking = (present @ rules.needs.T.astype(np.int64)) == 0
         # ... or names one of a type that rules it out
@@ -608,8 +623,14 @@ def _chosen_types(
             raw[:, columns] = np.where(halve & (raw[:, columns] > 0), raw[:, columns] * 0.5,
                                        raw[:, columns])
             acts[:, columns] = np.where(halve, acts[:, columns] * 0.5, acts[:, columns])
+            title_acts[:, columns] = np.where(
+                halve, title_acts[:, columns] * 0.5, title_acts[:, columns]
+            )
     top = raw.max(axis=1)
-    keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
+    headline = title_acts >= ZONE_FACTOR[0]  # one act in the headline
+    keep = (raw >= rules.floors) & (raw > 0) & (
+        (raw >= rules.relative * top[:, None]) | headline
+    )
     keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
     if len(rules.drops):  # a kept type drops the types it excludes that say less
         i, j = rules.drops[:, 0], rules.drops[:, 1]
