@@ -185,3 +185,20 @@ def test_a_dateline_is_not_where_the_event_happens() -> None:
         "Роскомнадзор ограничил Signal.")
     # a sentence with a dash that starts with no place in capitals is left alone
     assert tagging_text("T", "Iran cut the internet - NetBlocks said so.")[1].startswith("Iran")
+
+
+def test_a_headline_act_needs_no_share_of_the_top_sum(tagger: Tagger) -> None:
+    recap = " ".join(
+        f"On day {n} the authorities kept mobile internet cut, and the internet shutdown left "
+        "people offline." for n in range(1, 8)
+    )
+    result = _tag(tagger, "Internet restored in the region after three weeks", recap)
+    assert {"restoration-remedy", "shutdown"} <= {t.id for t in result.event_types}
+
+
+def test_a_call_for_restoration_is_no_restoration(tagger: Tagger) -> None:
+    result = _tag(tagger, "Nous demandons le rétablissement d'internet au Tchad",
+                  "Depuis une semaine, les autorités tchadiennes ont coupé internet dans tout "
+                  "le pays. Nous appelons le gouvernement à rétablir l'accès sans délai.")
+    types = {t.id for t in result.event_types}
+    assert "shutdown" in types and "restoration-remedy" not in types
