@@ -234,8 +234,9 @@ def _paired_acts(
     objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
     internet"): acts found by proximity, whatever the words between; the title's part; and
     the keys ``text * n_entities + entity`` of the entities acted on (the objects paired).
-    ``accepted`` (sorted keys ``text * n_entities + entity``): the entities the texts name;
-    a guarded object counts only where one of its claimants is among them."""
+    ``accepted`` (keys ``text * n_entities + entity``, any order, repeats allowed): the
+    entities the texts name; a guarded object counts only where one of its claimants is among
+    them."""
     out = np.zeros(size * n_types)
     title = np.zeros(size * n_types)
     verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
@@ -283,8 +284,13 @@ def _guard_met(
     row, entry = expand(tables.guard_start, pid[guarded])
     doc = hits.hit_zone[object_row[guarded]][row] // 3
     key = doc * len(tables.entity_ids) + tables.guard_entity[entry]
-    at = np.minimum(np.searchsorted(accepted, key), max(len(accepted) - 1, 0))
-    met = (accepted[at] == key) if len(accepted) else np.zeros(len(key), dtype=bool)
+    # the few wanted keys sorted, and every accepted key looked up among them (no sort of
+    # the many accepted keys)
+    wanted = np.unique(key)
+    at = np.searchsorted(wanted, accepted)
+    found = np.zeros(len(wanted) + 1, dtype=bool)
+    found[np.where(wanted[np.minimum(at, len(wanted) - 1)] == accepted, at, len(wanted))] = True
+    met = found[np.searchsorted(wanted, key)]
     keep[guarded] = np.bincount(row, weights=met, minlength=len(guarded)) > 0
     return keep
 
@@ -320,7 +326,7 @@ def tag_batch(
     rows = _entity_rows(tables, hits, size, len(tagger.actions))
     acted = np.zeros(0, dtype=np.int64)
     if n_types:  # a verb near its object is an act (weighted as a strong cue)
-        accepted = np.unique(rows[0] * len(tables.entity_ids) + rows[1])
+        accepted = rows[0] * len(tables.entity_ids) + rows[1]
         paired, paired_title, acted = _paired_acts(tables, hits, size, n_types, accepted)
         act_raw += paired
         title_acts += paired_title
