@@ -45,8 +45,9 @@ IDS: tuple[str, ...] = (
 )
 WEIGHTS = {"cues": 1.0, "strong_cues": 2.5, "not_cues": -2.0, "neutral": 0.0}
 #: score = 1 - exp(-raw / SCALE). A type is reported when its evidence reaches MIN_EVIDENCE
-#: and at least RELATIVE times the best type's: an article reports its main event and the
-#: ones it gives real weight to, not every word it uses in passing.
+#: and at least RELATIVE times the best type's (or has an act in the headline): an article
+#: reports its main event and the ones it gives real weight to, not every word it uses in
+#: passing.
 SCALE = 6.0
 MIN_EVIDENCE = 6.0
 #: the evidence rule: a type needs its acts (``strong_cues``: phrases reporting that the thing

@@ -41,10 +41,12 @@ from newsarchive.text_forms import (
 # claim kinds
 _ENTITY, _CUE, _CONTEXT, _TERM, _NESTED, _VERB, _OBJECT = 0, 1, 2, 3, 4, 5, 6
 # per pattern: ((entity id, cased pattern or None, ambiguous), ...), ((event type index, weight),
-# ...), context key or None, relevance-term weight, the key itself
+# ...), the context keys it is or holds ("warp app" is one, and holds "app"), relevance-term
+# weight, the key itself
 _Claim = tuple[str, str | None, bool, bool]  # entity id, cased pattern, ambiguous, demonym
 _Action = tuple[
-    tuple[_Claim, ...], tuple[tuple[int, float], ...], str | None, float, str, tuple[str, ...]
+    tuple[_Claim, ...], tuple[tuple[int, float], ...], tuple[str, ...], float, str,
+    tuple[str, ...],
 ]
 
 
@@ -62,16 +64,16 @@ class _Plan:
 
     ``cue``: the (event type index, weight) of a pattern that is one cue, ``cues``: those of a
     pattern that is several; ``terms``: the relevance-term weight;
-    ``contexts``: the context key a pattern is; ``adds``: (entity id, demonym) of entities a
-    pattern names for sure (its one plain claim, and countries named inside it); ``claims``:
-    the claims of every other pattern naming entities (ambiguous, case-sensitive or shared
-    aliases), settled in ``newsarchive.tag_claims``. ``scorer`` reports event types.
+    ``contexts``: the context keys a pattern is or holds; ``adds``: (entity id, demonym) of
+    entities a pattern names for sure (its one plain claim, and countries named inside it);
+    ``claims``: the claims of every other pattern naming entities (ambiguous, case-sensitive or
+    shared aliases), settled in ``newsarchive.tag_claims``. ``scorer`` reports event types.
     """
 
     cue: dict[int, tuple[int, float]]
     cues: dict[int, tuple[tuple[int, float], ...]]
     terms: dict[int, float]
-    contexts: dict[int, str]
+    contexts: dict[int, tuple[str, ...]]
     adds: dict[int, tuple[tuple[str, bool], ...]]
     claims: dict[int, tuple[_Claim, ...]]
     scorer: et.EventScorer
@@ -86,7 +88,7 @@ def _plan(actions: list[_Action], event_defs: list[et.EventTypeDef]) -> _Plan:
             cues[pid] = cue_weights
         if term:
             terms[pid] = term
-        if context is not None:
+        if context:
             contexts[pid] = context
         named = tuple([(entity_id, False) for entity_id in inside]) if inside else ()
         if len(entity_claims) == 1 and entity_claims[0][1] is None and not entity_claims[0][2]:
@@ -236,7 +238,7 @@ class Matcher:
         if not actions:
             patterns.append(b"\x00never\x00")
             pattern_ids.append(0)
-            actions.append(((), (), None, 0.0, "", ()))
+            actions.append(((), (), (), 0.0, "", ()))
         matcher = cls(
             gazetteer=gazetteer,
             event_defs=event_defs,
@@ -271,7 +273,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     The scan keeps only the longest match, so a context word inside a longer phrase ("messenger"
     in "national messenger") would go unseen, as would an entity named inside a cue phrase.
     Every pattern inherits the context words it contains; a pattern that names no entity itself
-    inherits the entities its words name (leftmost-longest, as the scan would find them); a
+    inherits the entities its words name (leftmost-longest, as the scan would find them); an
+    act (a strong cue) naming no object of its own inherits the verbs of other types inside it; a
     verb, object or neutral phrase inherits the relevance terms in it ("video platform"); and an
     entity's alias that names the entity's own country ("Supreme Court of India") names that
     country too (``home`` maps entity ids to their country).
@@ -279,7 +282,7 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
     inner: set[str] = set()  # keys that can be found inside another
     sizes: dict[str, set[int]] = {}  # first word -> word counts of those keys
     for key, items in claims.items():
-        if any(i[0] in (_ENTITY, _CONTEXT, _TERM) for i in items):
+        if any(i[0] in (_ENTITY, _CONTEXT, _TERM, _VERB, _OBJECT) for i in items):
             inner.add(key)
             words = key.split(" ")
             sizes.setdefault(words[0], set()).add(len(words))
@@ -289,6 +292,14 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
         if len(words) < 2:
             continue
         has_entity = any(i[0] == _ENTITY for i in items)
+        # an act of one type that names no object of its own ("erişim engeli getirildi", "is
+        # blocked") is also the verb of another type that it contains: it pairs with that
+        # type's objects ("... Tor ve VPN servislerine erişim engeli getirildi"); an act with its
+        # object inside ("blocked accounts", "remove content") has found its object already
+        acts_of = {i[1] for i in items if i[0] == _CUE and i[2] >= et.WEIGHTS["strong_cues"]}
+        typed = {i[1] for i in items if i[0] == _CUE}  # (a neutral phrase keeps its type out)
+        verbs_inside: list[tuple] = []
+        own_object = False
         # a verb, object or neutral phrase ("video platform", "website blocking") must not hide
         # the relevance terms in it
         pair_only = not any(
@@ -308,6 +319,9 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                     continue
                 found = claims[candidate]
                 inherited.extend(i for i in found if i[0] == _CONTEXT)
+                if acts_of:
+                    verbs_inside.extend(i for i in found if i[0] == _VERB and i[1] not in typed)
+                    own_object |= any(i[0] == _OBJECT and i[1] in acts_of for i in found)
                 if pair_only and position >= term_end:
                     terms = [i for i in found if i[0] == _TERM]
                     if terms:
@@ -325,6 +339,8 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
                         inherited.extend(entities)
                         entity_end = position + size
             position += 1
+        if not own_object:
+            inherited.extend(verbs_inside)
         for item in inherited:
             items.setdefault(item, None)
 
@@ -382,7 +398,7 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
     """What finding a pattern does: entity claims, cue weights, context key, term weight."""
     entities: dict[tuple, None] = {}
     cues = []
-    context = None
+    context: dict[str, None] = {}
     term = 0.0
     nested: dict[str, None] = {}
     for item in items:
@@ -393,12 +409,12 @@ def _action(key: str, items: Iterable[tuple]) -> _Action:
         elif kind == _CUE:
             cues.append((item[1], item[2]))
         elif kind == _CONTEXT:
-            context = item[1]
+            context[item[1]] = None
         elif kind == _NESTED:
             nested[item[1]] = None
         elif kind == _TERM:
             term += item[1]
-    return tuple(entities), tuple(cues), context, term, key, tuple(nested)
+    return tuple(entities), tuple(cues), tuple(context), term, key, tuple(nested)
 
 
 def _cased_key(alias: str) -> str:

@@ -94,7 +94,8 @@ class Tables:
     add_entity: np.ndarray  # entity indices (into entity_ids)
     add_named: np.ndarray  # False where the entity is only referred to (a demonym)
     claims: ClaimTables  # ambiguous, case-sensitive and shared aliases
-    context: np.ndarray  # pattern -> index into context_keys, or -1
+    context_start: np.ndarray  # pattern -> its slice of context: indices into context_keys
+    context: np.ndarray
     context_keys: tuple[str, ...]
     entity_ids: np.ndarray  # every entity id, sorted (objects)
     type_order: np.ndarray  # entity -> index of its type in TYPES
@@ -108,6 +109,8 @@ class Tables:
     verb_type: np.ndarray
     object_start: np.ndarray  # pattern -> its slice of object_type: the types it is an object of
     object_type: np.ndarray
+    guard_start: np.ndarray  # pattern -> its slice of guard_entity: an object only through ...
+    guard_entity: np.ndarray  # ... these ambiguous claimants, one of which the text must accept
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
 
     @classmethod
@@ -120,11 +123,11 @@ class Tables:
         cues = {pid: (cue,) for pid, cue in plan.cue.items()} | plan.cues
         cue_start, cue_entries = csr(n, cues)
         add_start, add_entries = csr(n, plan.adds)
-        contexts = sorted(set(plan.contexts.values()))
+        contexts = sorted({key for keys in plan.contexts.values() for key in keys})
         number = {key: i for i, key in enumerate(contexts)}
-        context = np.full(n, -1, dtype=np.int64)
-        for pid, key in plan.contexts.items():
-            context[pid] = number[key]
+        context_start, context_entries = csr(
+            n, {pid: [number[key] for key in keys] for pid, keys in plan.contexts.items()}
+        )
         term = np.zeros(n)
         for pid, weight in plan.terms.items():
             term[pid] = weight
@@ -139,7 +142,8 @@ class Tables:
             add_entity=np.array([index[a[0]] for a in add_entries], dtype=np.int64),
             add_named=np.array([not a[1] for a in add_entries], dtype=bool),
             claims=ClaimTables.of(tagger, index, tuple(contexts)),
-            context=context,
+            context_start=context_start,
+            context=np.array(context_entries, dtype=np.int64),
             context_keys=tuple(contexts),
             entity_ids=np.array(ids, dtype=object),
             type_order=np.array([TYPES.index(t) for t in types], dtype=np.int64),
@@ -164,7 +168,7 @@ class Tables:
                 [index.get(entities[i].implied or "", -1) for i in ids], dtype=np.int64
             ),
             choice=Choice.of(plan.scorer),
-            **_pair_tables(tagger, n),
+            **_pair_tables(tagger, n, index),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
         )
 
@@ -183,46 +187,65 @@ def _object_classes(entity: Entity) -> set[str]:
     return classes
 
 
-def _pair_tables(tagger: Matcher, n: int) -> dict:
+def _pair_tables(tagger: Matcher, n: int, index: dict[str, int]) -> dict:
     """Verbs and objects per pattern (CSR): the phrases the matcher marks, and the patterns
-    naming an entity of a type's ``object_entities``."""
+    naming an entity of a type's ``object_entities``. A pattern that is an object only through
+    ambiguous claims ("Signal", "1.1.1.1") is guarded: it counts where the text accepts one of
+    those claimants (``guard_start``/``guard_entity``)."""
     entities = tagger.gazetteer.entities
     wanted = [set(d.object_entities) for d in tagger.event_defs]
     objects = {pid: set(found) for pid, found in tagger.objects.items()}
+    guards: dict[int, list[int]] = {}
     if any(wanted):
         named: dict[int, set[str]] = {}
+        ambiguous: dict[int, set[str]] = {}
         for pid, adds in tagger.plan.adds.items():
             named.setdefault(pid, set()).update(e for e, _weak in adds)
         for pid, claims in tagger.plan.claims.items():
-            named.setdefault(pid, set()).update(c[0] for c in claims)
-        for pid, found in named.items():
-            classes = set().union(*(_object_classes(entities[e]) for e in found if e in entities))
-            for index, kinds in enumerate(wanted):
-                if kinds & classes:
-                    objects.setdefault(pid, set()).add(index)
+            for entity_id, _cased, is_ambiguous, _weak in claims:
+                (ambiguous if is_ambiguous else named).setdefault(pid, set()).add(entity_id)
+        for pid in set(named) | set(ambiguous):
+            sure = {e for e in named.get(pid, ()) if e in entities}
+            maybe = {e for e in ambiguous.get(pid, ()) if e in entities} - sure
+            sure_classes = set().union(*(_object_classes(entities[e]) for e in sure))
+            maybe_classes = set().union(*(_object_classes(entities[e]) for e in maybe))
+            for at, kinds in enumerate(wanted):
+                if kinds & (sure_classes | maybe_classes):
+                    objects.setdefault(pid, set()).add(at)
+            if maybe_classes and not sure_classes and pid not in tagger.objects:
+                guards[pid] = sorted(index[e] for e in maybe if e in index)
     verb_start, verb_entries = csr(n, {pid: sorted(v) for pid, v in tagger.verbs.items()})
     object_start, object_entries = csr(n, {pid: sorted(v) for pid, v in objects.items()})
+    guard_start, guard_entries = csr(n, guards)
     return {
         "verb_start": verb_start,
         "verb_type": np.array(verb_entries, dtype=np.int64),
         "object_start": object_start,
         "object_type": np.array(object_entries, dtype=np.int64),
+        "guard_start": guard_start,
+        "guard_entity": np.array(guard_entries, dtype=np.int64),
     }
 
 
 def _paired_acts(
-    tables: Tables, hits: Found, size: int, n_types: int
+    tables: Tables, hits: Found, size: int, n_types: int, accepted: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (text, event type), the zone-weighted count of verbs that have one of the type's
     objects within PAIR_WINDOW words in the same zone ("blocked ... Signal", "cut ... mobile
     internet"): acts found by proximity, whatever the words between; the title's part; and
-    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired)."""
+    the keys ``text * n_entities + entity`` of the entities acted on (the objects paired).
+    ``accepted`` (keys ``text * n_entities + entity``, any order, repeats allowed): the
+    entities the texts name; a guarded object counts only where one of its claimants is among
+    them."""
     out = np.zeros(size * n_types)
     title = np.zeros(size * n_types)
     verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
     if not len(verb_row):
         return out.reshape(size, n_types), title.reshape(size, n_types), np.zeros(0, np.int64)
     object_row, object_entry = expand(tables.object_start, hits.hit_pid)
+    if accepted is not None and len(tables.guard_entity) and len(object_row):
+        keep = _guard_met(tables, hits, object_row, accepted)
+        object_row, object_entry = object_row[keep], object_entry[keep]
     span = np.int64(1 << 32)
     verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
     object_key = hits.hit_zone[object_row] * n_types + tables.object_type[object_entry]
@@ -246,6 +269,30 @@ def _paired_acts(
     row, entry = expand(tables.add_start, hits.hit_pid[acted_row])
     acted = (hits.hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
     return out.reshape(size, n_types), title.reshape(size, n_types), np.unique(acted)
+
+
+def _guard_met(
+    tables: Tables, hits: Found, object_row: np.ndarray, accepted: np.ndarray
+) -> np.ndarray:
+    """Per object row: False where its pattern is guarded and the text accepts none of the
+    pattern's claimants."""
+    pid = hits.hit_pid[object_row]
+    guarded = np.flatnonzero(np.diff(tables.guard_start)[pid] > 0)
+    keep = np.ones(len(object_row), dtype=bool)
+    if not len(guarded):
+        return keep
+    row, entry = expand(tables.guard_start, pid[guarded])
+    doc = hits.hit_zone[object_row[guarded]][row] // 3
+    key = doc * len(tables.entity_ids) + tables.guard_entity[entry]
+    # the few wanted keys sorted, and every accepted key looked up among them (no sort of
+    # the many accepted keys)
+    wanted = np.unique(key)
+    at = np.searchsorted(wanted, accepted)
+    found = np.zeros(len(wanted) + 1, dtype=bool)
+    found[np.where(wanted[np.minimum(at, len(wanted) - 1)] == accepted, at, len(wanted))] = True
+    met = found[np.searchsorted(wanted, key)]
+    keep[guarded] = np.bincount(row, weights=met, minlength=len(guarded)) > 0
+    return keep
 
 
 def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
@@ -275,22 +322,27 @@ def tag_batch(
     size = len(texts)
     hits = scan(tagger, tables, [zone for text in texts for zone in text])
     n_types = len(tagger.event_defs)
-    cue_raw, title_raw, act_raw = _cue_sums(tables, hits, size, n_types)
+    cue_raw, title_raw, act_raw, title_acts = _cue_sums(tables, hits, size, n_types)
+    rows = _entity_rows(tables, hits, size, len(tagger.actions))
     acted = np.zeros(0, dtype=np.int64)
     if n_types:  # a verb near its object is an act (weighted as a strong cue)
-        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types)
+        accepted = rows[0] * len(tables.entity_ids) + rows[1]
+        paired, paired_title, acted = _paired_acts(tables, hits, size, n_types, accepted)
         act_raw += paired
+        title_acts += paired_title
         cue_raw += et.WEIGHTS["strong_cues"] * paired
         title_raw += et.WEIGHTS["strong_cues"] * paired_title
     term_raw = np.bincount(
         hits.doc, weights=tables.term_weight[hits.pid] * hits.count, minlength=size
     )
-    ranked = _ranked(tables, *_entity_rows(tables, hits, size, len(tagger.actions)))
+    ranked = _ranked(tables, *rows)
     platforms = np.bincount(
         ranked.doc, weights=ranked.salience * tables.is_platform[ranked.entity], minlength=size
     )
     main, extra = _main(tables, ranked, size, acted)
-    chosen = _chosen_types(tagger, tables, cue_raw, title_raw, act_raw, ranked, main)
+    chosen = _chosen_types(
+        tagger, tables, cue_raw, title_raw, (act_raw, title_acts), ranked, main
+    )
     top = cue_raw.max(axis=1) if cue_raw.shape[1] else np.zeros(size)
     words = hits.words.reshape(size, 3).sum(axis=1)
     relevance = list(
@@ -353,6 +405,9 @@ def _main(
     weight = 3.0 * ranked.title + 2.0 * ranked.lead + 0.5 * np.minimum(ranked.body, _BODY_CAP)
     weight[tables.is_instrument[ranked.entity]] *= INSTRUMENT_SHARE
     weight[~ranked.named] *= ADJECTIVE_SHARE
+    # ... but an adjective in the headline places the story ("Canadians cut off by an outage")
+    headline_only = ~ranked.named & (ranked.title > 0)
+    weight[headline_only] = np.maximum(weight[headline_only], MAIN_FLOOR)
     group = tables.main_group[ranked.entity]
     implied = tables.implies[ranked.entity]
     own = group == 0
@@ -402,16 +457,17 @@ def sentence_acts(tagger: Matcher, tables: Tables, sentences: list[str]) -> np.n
     if not sentences or not n_types:
         return np.zeros((len(sentences), n_types))
     hits = scan(tagger, tables, [zone for s in sentences for zone in (s, "", "")])
-    _total, _title, acts = _cue_sums(tables, hits, len(sentences), n_types)
+    _total, _title, acts, _title_acts = _cue_sums(tables, hits, len(sentences), n_types)
     paired, _paired_title, _acted = _paired_acts(tables, hits, len(sentences), n_types)
     return (acts + paired) / ZONE_FACTOR[0]
 
 
 def _cue_sums(
     tables: Tables, hits: Found, size: int, n_types: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Zone-weighted cue sums per (text, event type), the title's part of them, and the
-    zone-weighted count of acts (strong cues: the evidence rule)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Zone-weighted cue sums per (text, event type), the title's part of them, the
+    zone-weighted count of acts (strong cues: the evidence rule), and the title's part of
+    those."""
     row, entry = expand(tables.cue_start, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
@@ -425,11 +481,16 @@ def _cue_sums(
     acts = np.bincount(
         key[act], weights=(ZONE_FACTOR[zone] * hits.count[row])[act], minlength=size * n_types
     )
+    act &= in_title
+    title_acts = np.bincount(
+        key[act], weights=(ZONE_FACTOR[0] * hits.count[row])[act], minlength=size * n_types
+    )
     shape = (size, n_types)  # (bincount gives integers when there is nothing to weigh)
     return (
         total.reshape(shape).astype(np.float64),
         title.reshape(shape).astype(np.float64),
         acts.reshape(shape).astype(np.float64),
+        title_acts.reshape(shape).astype(np.float64),
     )
 
 
@@ -449,7 +510,7 @@ def _entity_rows(
     named = tables.add_named[entry]
     if not tables.claims.is_claim[hits.pid].any():
         return doc, entity, zone, count, named
-    context_rows = np.flatnonzero(tables.context[hits.pid] >= 0)
+    context_rows, context_entry = expand(tables.context_start, hits.pid)
     more = settle(
         tables.claims,
         hits,
@@ -457,7 +518,7 @@ def _entity_rows(
         n_patterns,
         doc * len(tables.entity_ids) + entity,
         hits.doc[context_rows],
-        tables.context[hits.pid[context_rows]],
+        tables.context[context_entry],
     )
     return tuple(
         np.concatenate([mine, theirs.astype(mine.dtype)])
@@ -535,11 +596,17 @@ def _chosen_types(
     tables: Tables,
     raw: np.ndarray,
     title: np.ndarray,
-    acts: np.ndarray,
+    all_acts: tuple[np.ndarray, np.ndarray],
     ranked: _Ranked,
     main: np.ndarray,
 ) -> list[list[TaggedEventType]]:
-    """The event types reported per text: ``EventScorer.choose`` for every text at once."""
+    """The event types reported per text: ``EventScorer.choose`` for every text at once.
+
+    ``all_acts``: the zone-weighted acts per (text, type), and the headline's part of them. A
+    type whose act is in the headline needs no share of the best type's sum: the headline says
+    what the story reports ("Internet restored after three weeks" over a long recap of the
+    shutdown)."""
+    acts, title_acts = all_acts
     scorer, rules = tagger.plan.scorer, tables.choice
     size, n_types = raw.shape
     if not n_types:
@@ -553,7 +620,7 @@ def _chosen_types(
         counts &= tables.is_service[ranked.entity] | ~tables.is_platform[ranked.entity]
         present = np.zeros((size, len(TYPES)), dtype=np.int64)
         present[ranked.doc[counts], tables.type_order[ranked.entity[counts]]] = 1
-        raw, acts = raw.copy(), acts.copy()
+        raw, acts, title_acts = raw.copy(), acts.copy(), title_acts.copy()
         # halved (score and acts) where the text names no entity of a type it needs ...
         lacking = (present @ rules.needs.T.astype(np.int64)) == 0
         # ... or names one of a type that rules it out
@@ -562,8 +629,14 @@ def _chosen_types(
             raw[:, columns] = np.where(halve & (raw[:, columns] > 0), raw[:, columns] * 0.5,
                                        raw[:, columns])
             acts[:, columns] = np.where(halve, acts[:, columns] * 0.5, acts[:, columns])
+            title_acts[:, columns] = np.where(
+                halve, title_acts[:, columns] * 0.5, title_acts[:, columns]
+            )
     top = raw.max(axis=1)
-    keep = (raw >= rules.floors) & (raw > 0) & (raw >= rules.relative * top[:, None])
+    headline = title_acts >= ZONE_FACTOR[0]  # one act in the headline
+    keep = (raw >= rules.floors) & (raw > 0) & (
+        (raw >= rules.relative * top[:, None]) | headline
+    )
     keep &= active[:, None] & (acts >= rules.act_floors)  # the evidence rule
     if len(rules.drops):  # a kept type drops the types it excludes that say less
         i, j = rules.drops[:, 0], rules.drops[:, 1]

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import logging
 import pickle
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ BATCH_SIZE = 256  # texts per scan in tag_many() (larger batches fall out of the
 BODY_CHARS = 100_000  # the body is read up to here (a pathological item costs no more)
 LEAD_CHARS = 800  # without a summary, the body's first paragraph up to here is the lead ...
 LEDE_WORDS = 8  # ... when it has this many words (not a caption or a dateline)
-_CACHE_FORMAT = "tagger-v6"
+_CACHE_FORMAT = "tagger-v7"
 
 
 # --- the text a tagger reads ------------------------------------------------------------------
@@ -74,10 +75,28 @@ def tagging_text(
         summary = _html_text(summary)
         body = _html_text(body)
     title, summary, body = (title or "").strip(), (summary or "").strip(), body or ""
-    body = body[:BODY_CHARS]
+    body = _without_dateline(body[:BODY_CHARS])
+    summary = _without_dateline(summary)
     if not summary and body:
         summary, body = _lede(body, title)
     return title, summary, body
+
+
+#: a dateline: a place in capitals, maybe a date or an agency, then a dash ("KATHMANDU, Sept 9
+#: -", "WASHINGTON (Reuters) —", "МОСКВА, 9 сентября —")
+_DATELINE = re.compile(
+    r"\s*(?P<place>[^\W\d_][^\W\d_'’.\- ]{1,40}?)\s*(?:,[^\n\-–—:]{1,40}?)?"
+    r"\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]+\s+"
+)
+
+
+def _without_dateline(text: str) -> str:
+    """A text without the dateline it starts with: where a wire story was filed from is not
+    where its event happens (a Kathmandu bureau reports on Bangladesh)."""
+    found = _DATELINE.match(text)
+    if found and found.group("place").isupper() and len(found.group("place")) >= 3:
+        return text[found.end():]
+    return text
 
 
 def _lede(body: str, title: str) -> tuple[str, str]:

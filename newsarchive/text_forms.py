@@ -61,15 +61,30 @@ def _odd_chars(text: str) -> set[str]:
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
+_UNSPACED_CHARS = _UNSPACED.pattern[1:-1]
+#: where a Latin letter or digit touches a script written without spaces ("中国App Store下架VPN")
+_GLUED = re.compile(
+    f"(?<=[{_UNSPACED_CHARS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_UNSPACED_CHARS}])"
+)
+
+
+def _unglued(text: str, chars: set[str]) -> str:
+    """A space put between a Latin word and Chinese, Japanese or Thai text glued to it, so the
+    Latin name is a word of its own (``chars``: the text's non-ASCII characters)."""
+    if any(_UNSPACED.match(char) for char in chars):
+        return _GLUED.sub(" ", text)
+    return text
 
 
 def _prepare(text: str) -> str:
     """Non-word characters turned into spaces and letters folded (see :func:`_fold`)."""
     if not text.isascii():
-        for char in _odd_chars(text):
+        odd = _odd_chars(text)
+        for char in odd:
             new = _fold(char)
             if new != char:
                 text = text.replace(char, new)
+        text = _unglued(text, odd)
     return text
 
 
@@ -247,7 +262,8 @@ def zone_forms(zones: list[str]) -> Forms:
     words = _words_per_zone(data, len(zones))
     capitals = []
     changed = False
-    for char in set(data.translate(None, _ASCII).decode("utf-8")):
+    odd = set(data.translate(None, _ASCII).decode("utf-8"))
+    for char in odd:
         lower = char.lower()
         if len(lower.encode()) != len(char.encode()):
             joined, changed = joined.replace(char, lower), True
@@ -255,6 +271,9 @@ def zone_forms(zones: list[str]) -> Forms:
             joined, changed = joined.replace(char, folded), True
         elif lower != char:
             capitals.append(char)
+    unglued = _unglued(joined, odd)
+    if unglued is not joined:
+        joined, changed = unglued, True
     if changed:
         data = joined.encode("utf-8", "replace")
     cased = _squeezed(data.translate(_BYTE_ZONES))

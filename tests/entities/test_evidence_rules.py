@@ -130,3 +130,75 @@ def test_unknown_lists_names_next_to_block_verbs(
     assert main(["tag", "--unknown", str(article)]) == 0
     out = capsys.readouterr().out
     assert "Zqwertify" in out and "Telegram" not in out
+
+
+def test_an_act_phrase_pairs_as_another_types_verb(tagger: Tagger) -> None:
+    # "erişim engeli getirildi" (access ban imposed) names no object: near "VPN" it is a VPN block
+    result = _tag(tagger, "Türkiye'de Tor ve VPN servislerine erişim engeli getirildi")
+    assert "circumvention-restriction" in {t.id for t in result.event_types}
+    # an act that names its own object ("blocked accounts") is no act on what lies near it
+    result = _tag(tagger, "Court lifts ban", "The company blocked accounts that were targeted.")
+    assert "attack-harassment" not in {t.id for t in result.event_types}
+
+
+def test_an_ambiguous_name_is_an_object_only_where_it_is_accepted(tagger: Tagger) -> None:
+    body = ("The operator resolves blocked domains to 1.1.1.1. Another resolves blocked domains "
+            "to 1.1.1.1 as well, our tests show.")
+    result = _tag(tagger, "How two operators block sites", body)
+    assert "circumvention-restriction" not in {t.id for t in result.event_types}
+    assert "cloudflare-warp" not in {e.id for e in result.entities}
+    # a multi-word context phrase counts even when it holds another context word ("app")
+    found = _tag(tagger, "The 1.1.1.1 WARP app is slow").entities
+    assert "cloudflare-warp" in {e.id for e in found}
+
+
+def test_an_unordered_failure_is_an_outage_not_a_block(tagger: Tagger) -> None:
+    for title, body in [
+        ("Сайты в зоне .ru были недоступны из-за сбоя DNSSEC",
+         "Минцифры объяснило это техническим сбоем. Работа была восстановлена."),
+        ("Panne géante chez Rogers : des millions de Canadiens privés d'internet",
+         "Une mise à jour de maintenance a provoqué la panne."),
+        ("Facebook, WhatsApp ve Instagram dünya genelinde çöktü",
+         "Şirket, kesintinin hatalı bir yapılandırma değişikliğinden kaynaklandığını açıkladı."),
+    ]:
+        types = {t.id for t in _tag(tagger, title, body).event_types}
+        assert "outage" in types and not types & {"shutdown", "content-blocking"}, title
+
+
+def test_an_adjective_in_the_headline_places_the_story(tagger: Tagger) -> None:
+    result = _tag(tagger, "Canadians cut off by a nationwide network outage",
+                  "The operator blamed a maintenance update for the outage.")
+    assert "ca" in result.main_countries
+
+
+def test_latin_names_glued_to_chinese_are_words(tagger: Tagger) -> None:
+    body = "苹果公司从中国区App Store下架了ExpressVPN。"
+    result = _tag(tagger, "苹果从中国App Store下架VPN应用", body)
+    assert {"app-store", "expressvpn"} <= {e.id for e in result.entities}
+    assert "circumvention-restriction" in {t.id for t in result.event_types}
+
+
+def test_a_dateline_is_not_where_the_event_happens() -> None:
+    assert tagging_text("Iran cuts internet", "", "KATHMANDU, Sept 9 - Iran cut the internet "
+                        "on Tuesday, NetBlocks said.")[1].startswith("Iran cut")
+    assert tagging_text("T", "МОСКВА, 9 сентября — Роскомнадзор ограничил Signal.")[1] == (
+        "Роскомнадзор ограничил Signal.")
+    # a sentence with a dash that starts with no place in capitals is left alone
+    assert tagging_text("T", "Iran cut the internet - NetBlocks said so.")[1].startswith("Iran")
+
+
+def test_a_headline_act_needs_no_share_of_the_top_sum(tagger: Tagger) -> None:
+    recap = " ".join(
+        f"On day {n} the authorities kept mobile internet cut, and the internet shutdown left "
+        "people offline." for n in range(1, 8)
+    )
+    result = _tag(tagger, "Internet restored in the region after three weeks", recap)
+    assert {"restoration-remedy", "shutdown"} <= {t.id for t in result.event_types}
+
+
+def test_a_call_for_restoration_is_no_restoration(tagger: Tagger) -> None:
+    result = _tag(tagger, "Nous demandons le rétablissement d'internet au Tchad",
+                  "Depuis une semaine, les autorités tchadiennes ont coupé internet dans tout "
+                  "le pays. Nous appelons le gouvernement à rétablir l'accès sans délai.")
+    types = {t.id for t in result.event_types}
+    assert "shutdown" in types and "restoration-remedy" not in types

@@ -37,14 +37,14 @@ def heldout() -> Report:
 
 def test_every_labelled_text_is_read(tune: Report, heldout: Report) -> None:
     assert tune.missing == [] and heldout.missing == []
-    assert tune.texts >= 60 and heldout.texts >= 40
+    assert tune.texts >= 110 and heldout.texts >= 48
 
 
 def test_tune_split_floors(tune: Report) -> None:
-    assert tune.types.f1 >= 0.88
-    assert tune.types.precision >= 0.93
-    assert tune.main_countries.f1 >= 0.93
-    assert len(tune.forbidden) <= 1
+    assert tune.types.f1 >= 0.95
+    assert tune.types.precision >= 0.98
+    assert tune.main_countries.f1 >= 0.97
+    assert tune.forbidden == []
 
 
 def test_heldout_split_floors(heldout: Report) -> None:
@@ -60,7 +60,8 @@ def test_heldout_meets_the_issue_bars(heldout: Report) -> None:
     assert heldout.forbidden == []
 
 
-# figures reached on the held-out split (floors: a change must not lose ground)
-HELDOUT_TYPES_F1 = 0.79
-HELDOUT_COUNTRIES_F1 = 0.90
-HELDOUT_FORBIDDEN = 2
+# figures reached on the held-out split (floors: a change must not lose ground): event types
+# F1 0.822, main countries F1 0.917, one forbidden type (labels2, December 2026)
+HELDOUT_TYPES_F1 = 0.82
+HELDOUT_COUNTRIES_F1 = 0.91
+HELDOUT_FORBIDDEN = 1
