@@ -64,6 +64,8 @@ class Fingerprinter:
         self._own: dict[int, bytes] = {}
         self._parts: dict[int, list[tuple[str, bytes]]] = {}
         self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
+        self._declared: dict[int, bytes] = {}  # nested digests of declared signatures
+        self._declaring: set[int] = set()
         self._kinds: dict[type, tuple[str, tuple[str, ...]]] = {}
         self._objects: dict[tuple[int, bool, frozenset[str] | None], bytes] = {}
         self._alive: list[Any] = []  # cached ids stay valid while the objects live
@@ -142,6 +144,24 @@ class Fingerprinter:
         except (pickle.PicklingError, TypeError, AttributeError) as err:
             raise Unfingerprintable(str(err)) from err
         return sink.hash.digest()
+
+    def declared(self, obj: Any, name: str, signature: Callable[[], Any]) -> bytes:
+        """Nested digest of an object's declared signature, made once a build: an object
+        many stories share (an incident and each of its reports) is not serialised again
+        for each of them."""
+        found = self._declared.get(id(obj))
+        if found is None:
+            if id(obj) in self._declaring:
+                raise Unfingerprintable(f"a cycle through a {type(obj).__qualname__}")
+            self._declaring.add(id(obj))
+            try:
+                sink = _HashSink()
+                _Serialiser(sink, self).dump((name, signature()))
+            finally:
+                self._declaring.discard(id(obj))
+            found = self._declared[id(obj)] = sink.hash.digest()
+            self._alive.append(obj)
+        return found
 
     # internals ------------------------------------------------------------------------
 
@@ -283,7 +303,7 @@ class _Serialiser(pickle.Pickler):
         name = f"{type(obj).__module__}.{type(obj).__qualname__}"
         declared = getattr(obj, "__incremental_signature__", None)
         if callable(declared):
-            return _token, ("D", name, declared())
+            return _token, ("D", self.owner.declared(obj, name, declared))
         names = _SLOTS_ONLY.get(type(obj))
         if names is None:
             fields = _attributes(obj)
