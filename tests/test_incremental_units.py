@@ -118,3 +118,34 @@ def test_a_shared_declared_object_is_digested_once_and_by_its_signature() -> Non
     assert first.nested([one, one]) == Fingerprinter().nested([two, two])
     assert first.nested([one]) != Fingerprinter().nested([Shared(["b"])])
     assert len(first._declared) == 1
+
+
+def _story(title: str, **attached: object):
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import SafeDatetime
+
+    story = Article("<p>Text.</p>", metadata={"title": title, "date": SafeDatetime(2025, 1, 2)},
+                    settings=DEFAULT_CONFIG)
+    for name, value in attached.items():
+        setattr(story, name, value)
+    return story
+
+
+def test_digests_cached_by_the_shown_attachments_equal_fresh_ones() -> None:
+    """A digest cached for one template's names is reused by another only where both agree
+    on every attachment: each lookup equals a fresh Fingerprinter's digest."""
+    stories = [_story("One", incident=["a"], more_on=["x"]), _story("Two", incident=["b"])]
+    kinds = [
+        frozenset({"title", "incident"}),
+        frozenset({"title", "url", "incident"}),  # same attachments shown as the first
+        frozenset({"title"}),
+        frozenset({"more_on", "title"}),
+        None,
+    ]
+    shared = Fingerprinter()
+    for shown in kinds + kinds[::-1]:
+        for value in (stories, [Shared(["s"]), stories], stories[1]):
+            assert shared.of(value, shown) == Fingerprinter().of(value, shown)
+    assert shared.of(stories, kinds[0]) != shared.of(stories, kinds[2])
+    assert shared.of(stories, kinds[2]) != shared.of(stories, kinds[3])

@@ -72,6 +72,8 @@ class Fingerprinter:
         self._busy: set[int] = set()
         self._link_map = link_map
         self._link_regexes: dict[str, re.Pattern] = {}
+        self._names: set[str] = set()  # names of every content attachment seen
+        self._effective: dict[int, tuple[int, frozenset[str], frozenset[str]]] = {}
 
     # public ---------------------------------------------------------------------------
 
@@ -82,10 +84,24 @@ class Fingerprinter:
         self._feed(h, value, nested=False, shown=shown)
         return h.digest()
 
+    def effective(self, shown: frozenset[str] | None) -> frozenset[str] | None:
+        """What of ``shown`` a digest can depend on: the names of content attachments seen
+        so far (``shown`` only filters attachments). A digest is cached under this key as
+        it is once the digest is made (every attachment under it has been seen by then),
+        so templates that differ only in other names share digests: a later lookup matches
+        only where the two name sets agree on every attachment the value holds."""
+        if shown is None:
+            return None
+        found = self._effective.get(id(shown))
+        if found is None or found[0] != len(self._names) or found[1] is not shown:
+            key = frozenset(self._names.intersection(shown))
+            self._effective[id(shown)] = (len(self._names), shown, key)
+            return key
+        return found[2]
+
     def content(self, item: Content, shown: frozenset[str] | None = None) -> bytes:
         """Digest of a piece of content and everything attached to it (that is ``shown``)."""
-        key = (id(item), shown)
-        found = self._full.get(key)
+        found = self._full.get((id(item), self.effective(shown)))
         if found is None:
             h = hashlib.blake2b(digest_size=DIGEST_SIZE)
             h.update(b"content-full")
@@ -94,7 +110,7 @@ class Fingerprinter:
                 if shown is None or name in shown:
                     h.update(name.encode())
                     h.update(part)
-            found = self._full[key] = h.digest()
+            found = self._full[(id(item), self.effective(shown))] = h.digest()
         return found
 
     def _attached(self, item: Content) -> list[tuple[str, bytes]]:
@@ -107,6 +123,7 @@ class Fingerprinter:
                 if name in SKIPPED_ATTRIBUTES or name == "metadata" or _is_plain(value):
                     continue  # plain values are in own()
                 found.append((name, self.nested(value)))
+                self._names.add(name)
             self._parts[id(item)] = found
             self._alive.append(item)
         return found
@@ -228,8 +245,8 @@ class Fingerprinter:
         return h.digest()
 
     def _object(self, value: Any, nested: bool, shown: frozenset[str] | None) -> bytes:
-        key = (id(value), nested, None if nested else shown)
-        found = self._objects.get(key)
+        shown = None if nested else shown
+        found = self._objects.get((id(value), nested, self.effective(shown)))
         if found is not None:
             return found
         if id(value) in self._busy:
@@ -253,7 +270,7 @@ class Fingerprinter:
                     self._feed(h, item, nested=nested, shown=shown)
         finally:
             self._busy.discard(id(value))
-        found = self._objects[key] = h.digest()
+        found = self._objects[(id(value), nested, self.effective(shown))] = h.digest()
         self._alive.append(value)
         return found
 

@@ -300,10 +300,11 @@ class Signer:
             return digest(str(value).encode())
         if name in self.settings and self.settings[name] is value:
             return b"setting"
-        key = (name, id(value), shown)
-        found = self._values.get(key)
+        effective = self.fingerprints.effective
+        found = self._values.get((name, id(value), effective(shown)))
         if found is None:
-            found = self._values[key] = self.fingerprints.of(value, shown)
+            found = self.fingerprints.of(value, shown)
+            self._values[(name, id(value), effective(shown))] = found
         return found
 
     def _link_map(self) -> bytes:
