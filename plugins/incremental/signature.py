@@ -11,6 +11,14 @@ A page's signature covers
   setting is covered by the settings' digest;
 - the page's file name (relative URLs and ``output_file`` follow from it).
 
+Of the stories a page shows, their own fields always count, and of what plugins attach to
+them (entities, related stories, incident ...) only the attachments whose names the closure
+may read: ``x.name``, ``x['name']``, and string literals given to a filter, test or call
+(``sort(attribute='date.year')``). A filter, test or global function from outside Jinja may
+declare the names it reads of its arguments with an ``incremental_reads`` attribute (see the
+world_map plugin); one that does not, or a computed attribute name (``x[name]``,
+``map(attribute=name)``), makes every attachment count.
+
 A template whose closure cannot be read in full (an include by a computed name) or an
 environment with a third-party ``pass_context`` function (which may read any variable)
 makes the signature cover every variable of the page and of the site.
