@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from newsarchive.file_memo import FileMemo
+
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not be found or did not finish."""
@@ -242,26 +244,43 @@ def index_view(data: bytes) -> bytes | None:
     return b"\0".join(parts)
 
 
-def bundle_signature(site: Path, shard: Shard | None) -> str:
+def page_digests(data: bytes) -> tuple[bytes, bytes | None, bytes]:
+    """Digests of what a bundle's signature may take of one page: its whole bytes, its
+    :func:`index_view` (None: it marks no body) and its markers alone."""
+    view = index_view(data)
+
+    def of(part: bytes) -> bytes:
+        return hashlib.blake2b(part, digest_size=16).digest()
+
+    return (
+        of(data),
+        None if view is None else of(view),
+        of(b"no body\0" + b"".join(_MARKED.findall(data))),
+    )
+
+
+def bundle_signature(site: Path, shard: Shard | None, memo: FileMemo | None = None) -> str:
     """Digest of what a bundle is built from: Pagefind's version, where it goes, and each
     page's path and :func:`index_view` (its whole bytes when no page of the bundle marks a
-    body, as Pagefind then indexes whole pages)."""
+    body, as Pagefind then indexes whole pages). ``memo``: page digests of unchanged files
+    from the last build."""
     pages = _bundle_pages(site, shard)
-    views = []
+    memo = memo or FileMemo(None, "")
+    digests = []
     for page in pages:
-        data = page.read_bytes()
-        views.append((data, index_view(data)))
-    any_body = any(view is not None for _, view in views)
+        name = page.relative_to(site).as_posix()
+        found = memo.value(name, page, lambda page=page: page_digests(page.read_bytes()))
+        digests.append((name, found))
+    any_body = any(view is not None for _, (_, view, _) in digests)
     h = hashlib.blake2b(digest_size=16)
     h.update(str(pagefind_executable().resolve()).encode())
     h.update(repr((shard.glob, shard.output_subdir) if shard else None).encode())
-    for page, (data, view) in zip(pages, views, strict=True):
-        h.update(page.relative_to(site).as_posix().encode() + b"\0")
+    for name, (whole, view, markers) in digests:
+        h.update(name.encode() + b"\0")
         if not any_body:
-            shown = data
+            h.update(whole)
         else:  # pages without a body are left out of the index: only their markers count
-            shown = view if view is not None else b"no body\0" + b"".join(_MARKED.findall(data))
-        h.update(hashlib.blake2b(shown, digest_size=16).digest())
+            h.update(view if view is not None else markers)
     return h.hexdigest()
 
 
@@ -314,12 +333,13 @@ def index_site_incremental(
         shards = [None]
     store = Path(cache) if cache else None
     known = _read_cache_index(store)
+    memo = FileMemo(store / _PAGES_MEMO if store else None, "pagefind-pages")
     total = IndexStats(0, 0, 0, 0.0)
     reused = 0
     fresh: dict[str, str] = {}
     for shard in shards:
         subdir = shard.output_subdir if shard else "pagefind"
-        signature = bundle_signature(site, shard)
+        signature = bundle_signature(site, shard, memo)
         cached = store / subdir if store else None
         if cached is not None and known.get(subdir) == signature and cached.is_dir():
             if not _same_files(cached, site / subdir):
@@ -348,6 +368,7 @@ def index_site_incremental(
         for old in set(known) - set(fresh):
             shutil.rmtree(store / old, ignore_errors=True)
         _write_cache_index(store, fresh)
+        memo.save()
     wanted = {s.output_subdir if s else "pagefind" for s in shards}
     for folder in site.iterdir():  # bundles of an earlier plan, in a folder kept in place
         if folder.is_dir() and folder.name.startswith("pagefind") and folder.name not in wanted:
@@ -357,6 +378,7 @@ def index_site_incremental(
 
 
 _CACHE_INDEX = "bundles.json"
+_PAGES_MEMO = "pages.pickle"  # page digests (page_digests) by file, across builds
 
 
 def _read_cache_index(store: Path | None) -> dict[str, str]:

@@ -365,13 +365,15 @@ class TagCache:
         except OSError as err:
             log.warning("entities: cannot write the tag cache %s (%s)", path, err)
 
+    @staticmethod
+    def key(text: tuple[str, str, str]) -> str:
+        """The cache's key of a (title, lead, body) text."""
+        return hashlib.sha256("\x00".join(("v2", *text)).encode()).hexdigest()
+
     def tag_all(self, tagger: Tagger, texts: list[tuple[str, str, str]]) -> list[Cached]:
         """Cached tag results of (title, lead, body) texts; the others tagged in one
         ``tag_many()`` call (callers pass a bounded chunk of texts)."""
-        keys = [
-            hashlib.sha256("\x00".join(("v2", title, lead, body)).encode()).hexdigest()
-            for title, lead, body in texts
-        ]
+        keys = [self.key(text) for text in texts]
         missing = {
             key: text for key, text in zip(keys, texts, strict=True) if key not in self.entries
         }

@@ -42,7 +42,7 @@ from newsarchive.tagger import Tagger, load_tagger
 
 from .model import PAGE_CLASSES, EntityPage, EventType, EventTypeMention, Mention, url_defaults
 from .pages import build_index, write_pages
-from .tagging import CHUNK, TagCache, article_text, merge_hand_set
+from .tagging import CHUNK, TagCache, TextKeys, article_text, merge_hand_set, raw_digest
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +133,11 @@ def tag_articles(generator: Any) -> None:
     known_entities = set(tagger.gazetteer.entities)
     known_types = set(type_pages)
     articles = list(_all_articles(generator))
+    keys = TextKeys(options.cache_dir)
+    keys.load()
     for start in range(0, len(articles), CHUNK):  # texts held for a chunk of articles at a time
         chunk = articles[start : start + CHUNK]
-        results = cache.tag_all(tagger, [article_text(article) for article in chunk])
+        results = _tag_chunk(tagger, cache, keys, chunk)
         for article, result in zip(chunk, results, strict=True):
             result = merge_hand_set(
                 result, article.metadata, known_entities, known_types, str(article.source_path)
@@ -143,6 +145,7 @@ def tag_articles(generator: Any) -> None:
             _annotate(article, result, pages, type_pages)
     count = len(articles)
     cache.save()
+    keys.save()
     generator.entities_index = None
     generator.entities_type_pages = type_pages
     log.info(
@@ -151,6 +154,26 @@ def tag_articles(generator: Any) -> None:
         time.perf_counter() - started,
         cache.hits,
     )
+
+
+def _tag_chunk(tagger: Tagger, cache: TagCache, keys: TextKeys, chunk: list[Any]) -> list:
+    """Cached tag results of a chunk of articles; the text of an article is made only when
+    the cache has no result under the key its raw text had last build."""
+    raws = [raw_digest(article) for article in chunk]
+    results: list[Any] = []
+    todo: list[int] = []
+    for number, raw in enumerate(raws):
+        key = keys.get(raw)
+        found = cache.entries.get(key) if key is not None else None
+        results.append(found)
+        if found is None:
+            todo.append(number)
+    cache.hits += len(chunk) - len(todo)
+    texts = [article_text(chunk[number]) for number in todo]
+    for number, text, result in zip(todo, texts, cache.tag_all(tagger, texts), strict=True):
+        keys.put(raws[number], TagCache.key(text))
+        results[number] = result
+    return results
 
 
 class _Pages(dict):

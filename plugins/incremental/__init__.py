@@ -11,7 +11,8 @@ indexing (``timings.py``).
 
 Plugins need nothing to be covered: a page's signature includes every variable its template
 reads. An object of a plugin's own can declare what it is rendered from with a method
-``__incremental_signature__()`` (see ``fingerprint.py``).
+``__incremental_signature__()`` (see ``fingerprint.py``); a template function or filter of a
+plugin, the attribute names it reads with ``incremental_reads`` (see ``signature.py``).
 
 The queued pages are rendered before the first ``finalized`` receiver of any plugin runs (the
 sitemap and Pagefind read the output then), whatever the order of PLUGINS.

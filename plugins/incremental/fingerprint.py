@@ -64,12 +64,16 @@ class Fingerprinter:
         self._own: dict[int, bytes] = {}
         self._parts: dict[int, list[tuple[str, bytes]]] = {}
         self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
+        self._declared: dict[int, bytes] = {}  # nested digests of declared signatures
+        self._declaring: set[int] = set()
         self._kinds: dict[type, tuple[str, tuple[str, ...]]] = {}
         self._objects: dict[tuple[int, bool, frozenset[str] | None], bytes] = {}
         self._alive: list[Any] = []  # cached ids stay valid while the objects live
         self._busy: set[int] = set()
         self._link_map = link_map
         self._link_regexes: dict[str, re.Pattern] = {}
+        self._names: set[str] = set()  # names of every content attachment seen
+        self._effective: dict[int, tuple[int, frozenset[str], frozenset[str]]] = {}
 
     # public ---------------------------------------------------------------------------
 
@@ -80,10 +84,24 @@ class Fingerprinter:
         self._feed(h, value, nested=False, shown=shown)
         return h.digest()
 
+    def effective(self, shown: frozenset[str] | None) -> frozenset[str] | None:
+        """What of ``shown`` a digest can depend on: the names of content attachments seen
+        so far (``shown`` only filters attachments). A digest is cached under this key as
+        it is once the digest is made (every attachment under it has been seen by then),
+        so templates that differ only in other names share digests: a later lookup matches
+        only where the two name sets agree on every attachment the value holds."""
+        if shown is None:
+            return None
+        found = self._effective.get(id(shown))
+        if found is None or found[0] != len(self._names) or found[1] is not shown:
+            key = frozenset(self._names.intersection(shown))
+            self._effective[id(shown)] = (len(self._names), shown, key)
+            return key
+        return found[2]
+
     def content(self, item: Content, shown: frozenset[str] | None = None) -> bytes:
         """Digest of a piece of content and everything attached to it (that is ``shown``)."""
-        key = (id(item), shown)
-        found = self._full.get(key)
+        found = self._full.get((id(item), self.effective(shown)))
         if found is None:
             h = hashlib.blake2b(digest_size=DIGEST_SIZE)
             h.update(b"content-full")
@@ -92,7 +110,7 @@ class Fingerprinter:
                 if shown is None or name in shown:
                     h.update(name.encode())
                     h.update(part)
-            found = self._full[key] = h.digest()
+            found = self._full[(id(item), self.effective(shown))] = h.digest()
         return found
 
     def _attached(self, item: Content) -> list[tuple[str, bytes]]:
@@ -105,6 +123,7 @@ class Fingerprinter:
                 if name in SKIPPED_ATTRIBUTES or name == "metadata" or _is_plain(value):
                     continue  # plain values are in own()
                 found.append((name, self.nested(value)))
+                self._names.add(name)
             self._parts[id(item)] = found
             self._alive.append(item)
         return found
@@ -142,6 +161,24 @@ class Fingerprinter:
         except (pickle.PicklingError, TypeError, AttributeError, ValueError) as err:
             raise Unfingerprintable(str(err)) from err  # ValueError: a cycle, without a memo
         return sink.hash.digest()
+
+    def declared(self, obj: Any, name: str, signature: Callable[[], Any]) -> bytes:
+        """Nested digest of an object's declared signature, made once a build: an object
+        many stories share (an incident and each of its reports) is not serialised again
+        for each of them."""
+        found = self._declared.get(id(obj))
+        if found is None:
+            if id(obj) in self._declaring:
+                raise Unfingerprintable(f"a cycle through a {type(obj).__qualname__}")
+            self._declaring.add(id(obj))
+            try:
+                sink = _HashSink()
+                _Serialiser(sink, self).dump((name, signature()))
+            finally:
+                self._declaring.discard(id(obj))
+            found = self._declared[id(obj)] = sink.hash.digest()
+            self._alive.append(obj)
+        return found
 
     # internals ------------------------------------------------------------------------
 
@@ -208,8 +245,8 @@ class Fingerprinter:
         return h.digest()
 
     def _object(self, value: Any, nested: bool, shown: frozenset[str] | None) -> bytes:
-        key = (id(value), nested, None if nested else shown)
-        found = self._objects.get(key)
+        shown = None if nested else shown
+        found = self._objects.get((id(value), nested, self.effective(shown)))
         if found is not None:
             return found
         if id(value) in self._busy:
@@ -233,7 +270,7 @@ class Fingerprinter:
                     self._feed(h, item, nested=nested, shown=shown)
         finally:
             self._busy.discard(id(value))
-        found = self._objects[key] = h.digest()
+        found = self._objects[(id(value), nested, self.effective(shown))] = h.digest()
         self._alive.append(value)
         return found
 
@@ -286,7 +323,7 @@ class _Serialiser(pickle.Pickler):
         name = f"{type(obj).__module__}.{type(obj).__qualname__}"
         declared = getattr(obj, "__incremental_signature__", None)
         if callable(declared):
-            return _token, ("D", name, declared())
+            return _token, ("D", self.owner.declared(obj, name, declared))
         names = _SLOTS_ONLY.get(type(obj))
         if names is None:
             fields = _attributes(obj)

@@ -11,6 +11,14 @@ A page's signature covers
   setting is covered by the settings' digest;
 - the page's file name (relative URLs and ``output_file`` follow from it).
 
+Of the stories a page shows, their own fields always count, and of what plugins attach to
+them (entities, related stories, incident ...) only the attachments whose names the closure
+may read: ``x.name``, ``x['name']``, and string literals given to a filter, test or call
+(``sort(attribute='date.year')``). A filter, test or global function from outside Jinja may
+declare the names it reads of its arguments with an ``incremental_reads`` attribute (see the
+world_map plugin); one that does not, or a computed attribute name (``x[name]``,
+``map(attribute=name)``), makes every attachment count.
+
 A template whose closure cannot be read in full (an include by a computed name) or an
 environment with a third-party ``pass_context`` function (which may read any variable)
 makes the signature cover every variable of the page and of the site.
@@ -108,27 +116,103 @@ def template_spec(env: jinja2.Environment, name: str) -> TemplateSpec:
 
 def _attribute_names(env: jinja2.Environment, ast: nodes.Template, found: set[str]) -> bool:
     """Add to ``found`` every attribute name the template may read: ``x.name``,
-    ``x['name']`` and every string constant (``sort(attribute='date.year')``). True when it
-    may read others: a subscript by a computed key, or a filter, test or function from
-    outside Jinja (Python code that may read anything of what it is given)."""
+    ``x['name']`` and every string constant given to a filter, test or call
+    (``sort(attribute='date.year')``, ``selectattr('incident')``, a macro's argument). True
+    when it may read others: a subscript by a computed key, a Jinja filter or test that reads
+    attributes given a computed name, or a filter, test or function from outside Jinja that
+    does not declare what it reads (``incremental_reads``, see :func:`declared_reads`)."""
     opaque = False
     for node in ast.find_all(nodes.Getattr):
         found.add(node.attr)
-    for node in ast.find_all(nodes.Const):
+    for node in ast.find_all(nodes.Getitem):
+        if isinstance(node.arg, nodes.Const):
+            _add_constants(node.arg, found)
+        elif not _is_constant_slice(node.arg):
+            opaque = True
+    for node in ast.find_all((nodes.Filter, nodes.Test, nodes.Call)):
+        arguments = [*node.args, *(k.value for k in node.kwargs)]
+        arguments += [a for a in (node.dyn_args, node.dyn_kwargs) if a is not None]
+        for argument in arguments:
+            _add_constants(argument, found)
+        if isinstance(node, nodes.Call):
+            called = node.node.name if isinstance(node.node, nodes.Name) else None
+            if called not in env.globals:
+                continue
+            value = env.globals[called]
+        else:
+            table = env.filters if isinstance(node, nodes.Filter) else env.tests
+            value = table.get(node.name)
+            if _from_jinja(value) and not _attribute_named(node):
+                opaque = True  # e.g. map(attribute=name): the name is not known here
+        if _from_jinja(value):
+            continue
+        declared = declared_reads(value)
+        if declared is None:
+            opaque = True
+        else:
+            found.update(declared)
+    return opaque
+
+
+#: Jinja's filters that read the attribute named by an argument: its position when given
+#: positionally (``attribute=`` by keyword)
+ATTRIBUTE_READERS = {
+    "attr": 0, "map": 0, "groupby": 0, "selectattr": 0, "rejectattr": 0, "sum": 0, "sort": 2,
+    "unique": 1, "min": 1, "max": 1,
+}
+
+
+def _attribute_named(node: nodes.Filter | nodes.Test) -> bool:
+    """Whether a Jinja filter reads no attribute, or one named by a literal."""
+    position = ATTRIBUTE_READERS.get(node.name) if isinstance(node, nodes.Filter) else None
+    if position is None:
+        return True
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        return False
+    named = [k.value for k in node.kwargs if k.key == "attribute"]
+    if len(node.args) > position:
+        named.append(node.args[position])
+    return all(_is_literal(argument) for argument in named)
+
+
+def declared_reads(value: object) -> frozenset[str] | None:
+    """The attribute names a filter, test or global function declares it may read of what it
+    is given (its ``incremental_reads`` attribute: an iterable of names); None when it
+    declares nothing (then it may read anything)."""
+    declared = getattr(value, "incremental_reads", None)
+    if declared is None or isinstance(declared, str):
+        return None
+    try:
+        names = frozenset(declared)
+    except TypeError:
+        return None
+    return names if all(isinstance(name, str) for name in names) else None
+
+
+def _add_constants(node: nodes.Node, found: set[str]) -> None:
+    """Every string constant in an expression, split at dots (``'date.year'``)."""
+    if isinstance(node, nodes.Const):
         if isinstance(node.value, str):
             found.update(node.value.split("."))
-    for node in ast.find_all(nodes.Getitem):
-        if not isinstance(node.arg, nodes.Const):
-            opaque = True
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        table = env.filters if isinstance(node, nodes.Filter) else env.tests
-        if not _from_jinja(table.get(node.name)):
-            opaque = True
-    for node in ast.find_all(nodes.Call):
-        called = node.node.name if isinstance(node.node, nodes.Name) else None
-        if called in env.globals and not _from_jinja(env.globals[called]):
-            opaque = True
-    return opaque
+        return
+    for const in node.find_all(nodes.Const):
+        if isinstance(const.value, str):
+            found.update(const.value.split("."))
+
+
+def _is_literal(node: nodes.Node) -> bool:
+    """An expression made only of literals (no variable, call or attribute in it)."""
+    return isinstance(node, nodes.Literal) and all(
+        isinstance(child, nodes.Literal) for child in node.find_all(nodes.Expr)
+    )
+
+
+def _is_constant_slice(node: nodes.Node) -> bool:
+    """``x[:8]``, ``x[1:]`` ...: a slice by literal bounds reads no attribute."""
+    return isinstance(node, nodes.Slice) and all(
+        part is None or isinstance(part, nodes.Const)
+        for part in (node.start, node.stop, node.step)
+    )
 
 
 #: modules whose filters, tests and functions read nothing of a value but what is named
@@ -224,10 +308,11 @@ class Signer:
             return digest(str(value).encode())
         if name in self.settings and self.settings[name] is value:
             return b"setting"
-        key = (name, id(value), shown)
-        found = self._values.get(key)
+        effective = self.fingerprints.effective
+        found = self._values.get((name, id(value), effective(shown)))
         if found is None:
-            found = self._values[key] = self.fingerprints.of(value, shown)
+            found = self.fingerprints.of(value, shown)
+            self._values[(name, id(value), effective(shown))] = found
         return found
 
     def _link_map(self) -> bytes:

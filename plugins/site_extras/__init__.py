@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from newsarchive.atom_ids import make_ids_absolute
+from newsarchive.file_memo import FileMemo
 from newsarchive.open_data import (
     Entry,
     Place,
@@ -147,10 +149,20 @@ def write_incident_data(generator: Any, folder: Path, absolute_siteurl: str) -> 
     log.info("site_extras: wrote %s/incidents.json and .csv (%d rows)", DATA_DIR, len(rows))
 
 
-def site_pages(output: Path) -> list[tuple[str, str | None]]:
+def _page_date(path: Path) -> str | None:
+    """A page's article:modified_time or article:published_time (the latest), if any."""
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    dates = _DATE_META.findall(head)
+    return max(dates).decode() if dates else None
+
+
+def site_pages(output: Path, memo: FileMemo | None = None) -> list[tuple[str, str | None]]:
     """Every page of the built site as (path from the root, date or None), for the sitemap:
     folders holding an index.html, minus drafts, assets, search bundles and pagination pages.
-    The date is read from the page's article:modified_time or article:published_time."""
+    The date is read from the page's article:modified_time or article:published_time (or
+    taken from ``memo`` while the file is unchanged)."""
+    memo = memo or FileMemo(None, "")
     pages = []
     for folder, dirs, files in os.walk(output):
         rel = Path(folder).relative_to(output).as_posix()
@@ -160,10 +172,8 @@ def site_pages(output: Path) -> list[tuple[str, str | None]]:
         dirs.sort()
         if "index.html" not in files or _PAGINATED.search(rel):
             continue
-        with open(Path(folder) / "index.html", "rb") as handle:
-            head = handle.read(8192)
-        dates = _DATE_META.findall(head)
-        pages.append((f"{rel}/" if rel else "", max(dates).decode() if dates else None))
+        path = Path(folder) / "index.html"
+        pages.append((f"{rel}/" if rel else "", memo.value(rel, path, partial(_page_date, path))))
     return pages
 
 
@@ -174,7 +184,10 @@ def write_sitemap(pelican: Any) -> None:
         return
     output = Path(opts["output"])
     base = f"{opts['absolute']}/" if opts["absolute"] else "/"
-    pages = [(base + path, lastmod) for path, lastmod in site_pages(output)]
+    cache = Path(pelican.settings.get("CACHE_PATH") or ".cache")
+    memo = FileMemo(cache / "site_extras" / "sitemap-dates.pickle", str(output.resolve()))
+    pages = [(base + path, lastmod) for path, lastmod in site_pages(output, memo)]
+    memo.save()
     _write(output / "sitemap.xml", sitemap_xml(pages))
     robots = output / "robots.txt"
     if opts["absolute"] and robots.is_file():

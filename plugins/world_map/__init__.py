@@ -76,6 +76,7 @@ def map_function(settings: Mapping[str, Any]):
         )
         return Markup(svg)  # escaped names and numbers only
 
+    world_map.incremental_reads = ("code", "count", "name", "url")  # type: ignore[attr-defined]
     return world_map
 
 
@@ -149,6 +150,14 @@ def country_counts(items: Iterable[Any]) -> list[CountryCount]:
     return sorted(rows, key=lambda row: (-row.count, row.name))
 
 
+# What these functions read of what they are given (plugins/incremental counts only those of a
+# story's plugin-attached fields in the signature of a page that calls them).
+country_counts.incremental_reads = (  # type: ignore[attr-defined]
+    "codes", "reports", "countries", "main_countries", "id", "url", "name",
+)
+INCIDENT_FIELDS = ("start", "sort_date", "end", "ongoing", "url", "title", "modified")
+
+
 def incident_span(incident: Any, siteurl: str) -> Span | None:
     """An incident (``IncidentView``) as a duration bar: from its start (else its first
     report) to its end; ongoing ones run on; one whose end no report gives is a mark."""
@@ -187,6 +196,7 @@ def durations_function():
             return Markup("")
         return Markup(duration_chart(spans, day, label))  # escaped labels and URLs only
 
+    incident_durations.incremental_reads = INCIDENT_FIELDS  # type: ignore[attr-defined]
     return incident_durations
 
 
