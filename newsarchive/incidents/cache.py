@@ -3,9 +3,11 @@ reading it, not re-reading the archive).
 
 A profile depends only on its article, the gazetteer's names and the engine's code, so it is
 stored under a fingerprint of the article and found again only while the names and the code
-are the same (a fingerprint of both heads the file; when it differs, nothing is reused).
-The file is one pickle, written atomically (mode 0644) with the profiles of the articles of
-the last build only: a deleted or edited article's old profile goes.
+are the same (a fingerprint of both heads each file; when it differs, nothing is reused).
+The profiles are kept in shards, one per group of place partitions the build reads together
+(``profiles-<n>.pickle``): each is written by the worker that read its articles (nothing is
+sent back to the parent to be saved), atomically, mode 0644, with the profiles of that
+build's articles only, so a deleted or edited article's old profile goes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from newsarchive.incidents.extract import Profile
 from newsarchive.incidents.model import ArticleInput
 from newsarchive.incidents.places import Names
 
-FILE = "incident-profiles.pickle"
+SHARD = "profiles-{}.pickle"
 _CODE = Path(__file__).resolve().parent
 
 
@@ -45,46 +47,60 @@ def engine_version(names: Names) -> str:
 
 
 class ProfileCache:
-    """Profiles by article fingerprint, loaded from ``folder`` (None: kept in memory only)."""
+    """Profiles by article fingerprint, loaded from the shards in ``folder`` (None: kept in
+    memory only)."""
 
     def __init__(self, folder: Path | None, names: Names) -> None:
-        self.path = folder / FILE if folder else None
+        self.folder = folder
         self.version = engine_version(names)
         self.profiles: dict[str, Profile] = {}
         self.hits = 0  # profiles the last build found here
-        if self.path and self.path.is_file():
-            with contextlib.suppress(Exception):  # unreadable or of another version: start anew
-                version, profiles = pickle.loads(self.path.read_bytes())
+        for path in sorted(folder.glob(SHARD.format("*"))) if folder and folder.is_dir() else ():
+            with contextlib.suppress(Exception):  # unreadable or of another version: skipped
+                version, profiles = pickle.loads(path.read_bytes())
                 if version == self.version:
-                    self.profiles = profiles
+                    self.profiles.update(profiles)
 
     def get(self, print_: str) -> Profile | None:
-        """The stored profile of an article's fingerprint, without its article."""
+        """The stored profile of an article's fingerprint."""
         return self.profiles.get(print_)
 
-    def save(self, read: Iterable[tuple[str, Profile]]) -> None:
-        """Keep exactly the profiles of ``read`` (fingerprint, profile) and write them."""
-        self.profiles = dict(read)
-        if self.path is None:
+    def write(self, shard: int, read: dict[str, Profile]) -> None:
+        """Write shard ``shard`` with exactly the profiles of ``read`` (fingerprint: profile),
+        stored without their articles (each build gives them again)."""
+        if self.folder is None:
+            self.profiles.update(read)
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        articles = [p.article for p in self.profiles.values()]
-        try:  # stored without their articles (each build gives them again)
-            for p in self.profiles.values():
+        self.folder.mkdir(parents=True, exist_ok=True)
+        articles = [p.article for p in read.values()]
+        try:
+            for p in read.values():
                 p.article = None  # type: ignore[assignment]
-            data = pickle.dumps((self.version, self.profiles), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((self.version, read), protocol=pickle.HIGHEST_PROTOCOL)
         finally:
-            for p, article in zip(self.profiles.values(), articles, strict=True):
+            for p, article in zip(read.values(), articles, strict=True):
                 p.article = article
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{FILE}.")
+        path = self.folder / SHARD.format(shard)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             mask = os.umask(0)
             os.umask(mask)
             os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+    def finish(self, shards: int, prints: Iterable[str]) -> None:
+        """After a build that wrote shards ``0..shards-1``: remove the others, and keep in
+        memory only the profiles of ``prints`` (the build's articles)."""
+        if self.folder is not None and self.folder.is_dir():
+            for path in self.folder.glob(SHARD.format("*")):
+                number = path.name.removeprefix("profiles-").removesuffix(".pickle")
+                if not number.isdigit() or int(number) >= shards:
+                    path.unlink(missing_ok=True)
+        wanted = set(prints)
+        self.profiles = {k: p for k, p in self.profiles.items() if k in wanted}

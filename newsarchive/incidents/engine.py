@@ -78,7 +78,7 @@ class _Part:
     incidents: list[Incident]
     decisions: dict[str, Decision]
     profiles: list[Profile]
-    fresh: dict[str, Profile]  # profiles read now (not found in the cache), by fingerprint
+    hits: int = 0  # profiles found in the cache
 
 
 def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
@@ -89,37 +89,40 @@ def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
 
 
 def _build_part(articles: Sequence[ArticleInput], names: Names,
-                prints: Sequence[str] | None = None, cache: ProfileCache | None = None
-                ) -> _Part:
-    """Profiles (from ``cache`` when it has them, by the articles' ``prints``), groups,
-    decisions and incidents of articles that share no place with any other article
-    (grouping only ever compares reports of a common place)."""
+                cache: ProfileCache | None = None, shard: int = 0) -> _Part:
+    """Profiles (from ``cache`` when it has them; the cache's shard ``shard`` is then
+    written with them), groups, decisions and incidents of articles that share no place
+    with any other article (grouping only ever compares reports of a common place)."""
     profiles = []
-    fresh: dict[str, Profile] = {}
-    for n, article in enumerate(articles):
-        stored = cache.get(prints[n]) if cache is not None and prints is not None else None
+    hits = 0
+    read: dict[str, Profile] = {}
+    for article in articles:
+        stored = None
+        if cache is not None:
+            print_ = fingerprint(article)
+            stored = cache.get(print_)
         if stored is not None:
             stored.article = reading_article(article)
-            profiles.append(stored)
-            continue
-        read = profile(article, names)
-        profiles.append(read)
-        if prints is not None:
-            fresh[prints[n]] = read
+            hits += 1
+        else:
+            stored = profile(article, names)
+        profiles.append(stored)
+        if cache is not None:
+            read[print_] = stored
+    if cache is not None:
+        cache.write(shard, read)
     groups, decisions = group(profiles, _names_of(profiles, names))
     incidents = [_incident(g, names) for g in groups if g.profiles]
-    return _Part(incidents, decisions, profiles, fresh)
+    return _Part(incidents, decisions, profiles, hits)
 
 
-def _worker_part(indexes: list[int]) -> _Part:
+def _worker_part(job: tuple[int, list[int]]) -> _Part:
     """A partition read by a forked worker. Sent back: its incidents and decisions, and
     with ``detail`` the candidates scored and the profiles without their articles (the
     parent has them); without, neither (most of what would be pickled)."""
-    articles, names, detail, prints, cache = _SHARED
-    part = _build_part([articles[i] for i in indexes], names,
-                       [prints[i] for i in indexes] if prints else None, cache)
-    for read in part.fresh.values():
-        read.article = None  # type: ignore[assignment]
+    shard, indexes = job
+    articles, names, detail, cache = _SHARED
+    part = _build_part([articles[i] for i in indexes], names, cache, shard)
     if not detail:
         part.profiles = []
         for decision in part.decisions.values():
@@ -164,17 +167,17 @@ def partitions(articles: Sequence[ArticleInput], names: Names) -> list[list[int]
 
 
 def _parallel(articles: list[ArticleInput], names: Names, detail: bool,
-              prints: list[str] | None, cache: ProfileCache | None) -> list[_Part] | None:
+              cache: ProfileCache | None) -> list[_Part] | None:
     """Every partition, read by one forked worker per core; None when that cannot be."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if len(articles) < PARALLEL_MIN or cores < 2 or "fork" not in mp.get_all_start_methods():
         return None
     workers = min(cores, 4)
     chunks = _chunks(partitions(articles, names), workers * 4)
-    _SHARED[:] = [articles, names, detail, prints, cache]
+    _SHARED[:] = [articles, names, detail, cache]
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_worker_part, chunks, chunksize=1)
+            parts = pool.map(_worker_part, list(enumerate(chunks)), chunksize=1)
     except OSError:  # no processes to be had
         return None
     finally:
@@ -212,18 +215,16 @@ def build(articles: Iterable[ArticleInput], names: Names | None = None,
     """
     names = names or load_names()
     unique = list({a.key: a for a in articles}.values())
-    prints = [fingerprint(a) for a in unique] if cache is not None else None
-    parts = _parallel(unique, names, detail, prints, cache)
+    parts = _parallel(unique, names, detail, cache)
     if parts is not None:
         ids = [i.id for part in parts for i in part.incidents]
         if len(ids) != len(set(ids)):
             parts = None
     if parts is None:
-        parts = [_build_part(unique, names, prints, cache)]
-    if cache is not None and prints is not None:
-        fresh = {k: p for part in parts for k, p in part.fresh.items()}
-        cache.hits = len(prints) - len(fresh)  # counted here: workers count in their copies
-        cache.save((k, fresh.get(k) or cache.profiles[k]) for k in prints)
+        parts = [_build_part(unique, names, cache)]
+    if cache is not None:
+        cache.hits = sum(part.hits for part in parts)  # workers count in their own copies
+        cache.finish(len(parts), map(fingerprint, unique) if cache.folder is None else ())
     by_key = {p.key: p for part in parts for p in part.profiles}
     profiles = {a.key: by_key[a.key] for a in unique if a.key in by_key}
     article_of = {a.key: a for a in unique}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.incidents import Incident, build_incidents, engine
-from newsarchive.incidents.cache import FILE, ProfileCache
+from newsarchive.incidents.cache import SHARD, ProfileCache
 from newsarchive.incidents.places import Names, load_names
 from tests.incidents.helpers import article
 
@@ -97,8 +97,8 @@ def test_the_cache_file_is_readable_by_others_and_a_broken_one_is_ignored(
         build_incidents(_archive(), names, ProfileCache(tmp_path, names))
     finally:
         os.umask(old)
-    assert stat.S_IMODE(os.stat(tmp_path / FILE).st_mode) == 0o644
-    (tmp_path / FILE).write_bytes(b"not a pickle")
+    assert stat.S_IMODE(os.stat(tmp_path / SHARD.format(0)).st_mode) == 0o644
+    (tmp_path / SHARD.format(0)).write_bytes(b"not a pickle")
     broken = ProfileCache(tmp_path, names)
     assert broken.profiles == {}
     assert _record(build_incidents(_archive(), names, broken)) == _record(
