@@ -174,13 +174,21 @@ BAD = ["drip.xml", "drip-headers.xml", "huge.xml", "bomb.xml", "loop.xml", "gone
 GOOD_FEEDS = ["good.xml", "cp1251.xml", "moved.xml", "truncated.xml"]
 
 
-# The ingest's own peak RSS (ru_maxrss of the process itself, in KB on Linux).
+# The ingest's own peak RSS in KB: VmHWM, the high-water mark of this process image. Linux
+# keeps ru_maxrss across exec, so ru_maxrss would count the pytest process this one was
+# forked from (hundreds of MB late in a full run), not the ingest.
 MEASURED = (
     "import os, resource, sys\n"
     "from newsarchive.cli import main\n"
     "code = main(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "try:\n"
+    "    with open('/proc/self/status', encoding='ascii') as status:\n"
+    "        peak = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
+    "except (OSError, StopIteration):\n"
+    "    pass\n"
     "with open(os.environ['RSS_FILE'], 'w') as out:\n"
-    "    out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "    out.write(str(peak))\n"
     "sys.exit(code)\n"
 )
 
