@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from newsarchive.fileperm import write_atomically
+
 log = logging.getLogger(__name__)
 FORMAT = 1
 
@@ -71,14 +73,7 @@ class FileMemo:
         if self.path is None:
             return
         data = {"format": (FORMAT, self.kind), "values": self.new}
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as err:
             log.warning("cannot save %s (%s)", self.path, err)
-        finally:
-            temporary.unlink(missing_ok=True)

@@ -7,8 +7,11 @@ they would be unreadable to a web server running as another user. ``ordinary_mod
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import threading
+from pathlib import Path
 
 _LOCK = threading.Lock()
 
@@ -36,3 +39,19 @@ def ordinary_mode() -> int:
 def set_ordinary_mode(handle: int) -> None:
     """Give the open file ``handle`` (from mkstemp) the ordinary mode."""
     os.fchmod(handle, ordinary_mode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in its folder and a rename (a
+    reader sees the old file or the new one, whole), with the ordinary mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        set_ordinary_mode(handle)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from newsarchive.fileperm import write_atomically
 from newsarchive.incidents.extract import Profile
 from newsarchive.incidents.model import ArticleInput
 from newsarchive.incidents.places import Names
@@ -71,7 +70,6 @@ class ProfileCache:
         if self.folder is None:
             self.profiles.update(read)
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         articles = [p.article for p in read.values()]
         try:
             for p in read.values():
@@ -80,19 +78,7 @@ class ProfileCache:
         finally:
             for p, article in zip(read.values(), articles, strict=True):
                 p.article = article
-        path = self.folder / SHARD.format(shard)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomically(self.folder / SHARD.format(shard), data)
 
     def finish(self, shards: int, prints: Iterable[str]) -> None:
         """After a build that wrote shards ``0..shards-1``: remove the others, and keep in

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
 import newsarchive
+from newsarchive.fileperm import write_atomically
 from newsarchive.tagger import TagCache, merge_hand_set, tagging_text
 
 __all__ = ["CHUNK", "TagCache", "TextKeys", "article_text", "merge_hand_set", "raw_digest"]
@@ -96,17 +96,11 @@ class TextKeys:
     def save(self) -> None:
         if self.path is None or self.new == self.old:
             return
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             for old in self.path.parent.glob("text-keys-*.pickle"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
-            with open(temporary, "wb") as handle:
-                pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as err:
             log.warning("entities: cannot write %s (%s)", self.path, err)
-        finally:
-            temporary.unlink(missing_ok=True)
