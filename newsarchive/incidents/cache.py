@@ -7,7 +7,9 @@ are the same (a fingerprint of both heads each file; when it differs, nothing is
 The profiles are kept in shards, one per group of place partitions the build reads together
 (``profiles-<n>.pickle``): each is written by the worker that read its articles (nothing is
 sent back to the parent to be saved), atomically, mode 0644, with the profiles of that
-build's articles only, so a deleted or edited article's old profile goes.
+build's articles only, so a deleted or edited article's old profile goes. A shard that would
+be written with exactly the profiles it already holds is left as it is (a rebuild with no
+change in that shard's places writes nothing).
 """
 
 from __future__ import annotations
@@ -54,11 +56,13 @@ class ProfileCache:
         self.version = engine_version(names)
         self.profiles: dict[str, Profile] = {}
         self.hits = 0  # profiles the last build found here
+        self._held: dict[str, frozenset[str]] = {}  # shard file name: the fingerprints it holds
         for path in sorted(folder.glob(SHARD.format("*"))) if folder and folder.is_dir() else ():
             with contextlib.suppress(Exception):  # unreadable or of another version: skipped
                 version, profiles = pickle.loads(path.read_bytes())
                 if version == self.version:
                     self.profiles.update(profiles)
+                    self._held[path.name] = frozenset(profiles)
 
     def get(self, print_: str) -> Profile | None:
         """The stored profile of an article's fingerprint."""
@@ -70,6 +74,9 @@ class ProfileCache:
         if self.folder is None:
             self.profiles.update(read)
             return
+        name = SHARD.format(shard)
+        if self._held.get(name) == read.keys() and (self.folder / name).is_file():
+            return  # the same profiles (a profile depends only on its fingerprint)
         articles = [p.article for p in read.values()]
         try:
             for p in read.values():
@@ -78,7 +85,7 @@ class ProfileCache:
         finally:
             for p, article in zip(read.values(), articles, strict=True):
                 p.article = article
-        write_atomically(self.folder / SHARD.format(shard), data)
+        write_atomically(self.folder / name, data)
 
     def finish(self, shards: int, prints: Iterable[str]) -> None:
         """After a build that wrote shards ``0..shards-1``: remove the others, and keep in

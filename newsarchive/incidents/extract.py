@@ -424,7 +424,7 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     for sentence in sents:
         text = sentence.text
         cut = _CUT.has(text) or _END.has(text)
-        instructed = _ORDERS_OF_IN.search(text) is not None and not _END.has(text)
+        instructed = _ORDERS_OF_IN.has(text) and not _END.has(text)
         if not cut and not instructed and sentence.zone != "title":
             continue
         order = _ORDER.has(text) or lex.ORDER.has(text)
@@ -474,8 +474,8 @@ _AGENT_BEFORE = re.compile(
 _ORDERS_OF = re.compile(
     r"\b(?:orders?|ordered|instructions?|instructed|directives?|directed|requests?|behest|"
     r"decisions?|demands?)\s+(?:of|from|by)\s+(?:the\s+)?$", re.IGNORECASE)
-_ORDERS_OF_IN = re.compile(
-    r"\b(?:orders?|instructions?|directives?|behest|request)\s+(?:of|from)\s", re.IGNORECASE)
+_ORDERS_OF_IN = lex.Cue(
+    r"\b(?:orders?|instructions?|directives?|behest|request)\s+(?:of|from)\s")
 _AGENT_AFTER = re.compile(r"\W*(?:\([^()]{1,40}\)\W*)?tarafından\b", re.IGNORECASE)
 _ORDER_AFTER = re.compile(
     r"\W*(?:\([^()]{1,40}\)\W*)?"  # "(BTK)" (match() anchors at the name's end)
@@ -507,19 +507,19 @@ def is_generic_actor(name: str) -> bool:
 
 
 # a sentence where critics, monitors or supporters speak: not the authorities' own reason
-_NOT_OFFICIAL = re.compile(
+_NOT_OFFICIAL = lex.Cue(
     r"\b(?:critics?|activists?|rights groups?|campaigners?|opposition\w*|supporters?|"
     r"lawyers?|petitioners?|analysts?|experts?|researchers?|netblocks|access now|ooni|"
     r"top10vpn|amnesty(?: international)?|human rights watch|reporters without borders|"
     r"committee to protect journalists|article 19)\s+(?:\w+\s+){0,3}?"
-    r"(?:said|say|says|argued|argue|warned|warn|called|call|noted|wrote|told|accused)\b", I)
+    r"(?:said|say|says|argued|argue|warned|warn|called|call|noted|wrote|told|accused)\b")
 def _justification(sents: list[Sentence], key: str) -> list[Found]:
     """The reason given for it: a category and its sentence (or quote); not from a sentence
     where critics, monitors or supporters speak."""
     found = []
     for sentence in sents:
         text = sentence.text
-        if not _JUSTIFY_CUE.has(text) or _NOT_OFFICIAL.search(text):
+        if not _JUSTIFY_CUE.has(text) or _NOT_OFFICIAL.has(text):
             continue
         for category, pattern in JUSTIFICATIONS:
             if pattern.has(text):

@@ -76,6 +76,32 @@ def test_an_edited_article_is_read_again_and_a_deleted_one_forgotten(tmp_path: P
     assert len(ProfileCache(tmp_path, names).profiles) == len(edited)
 
 
+def _inodes(folder: Path) -> dict[str, int]:
+    """Each shard's inode: an atomic write (a rename) gives the file a new one."""
+    return {p.name: p.stat().st_ino for p in folder.glob(SHARD.format("*"))}
+
+
+def test_a_rebuild_rewrites_only_the_shards_whose_articles_changed(tmp_path: Path,
+                                                                   mode: str) -> None:
+    articles = _archive()
+    names = load_names()
+    build_incidents(articles, names, ProfileCache(tmp_path, names))
+    first = _inodes(tmp_path)
+    build_incidents(articles, names, ProfileCache(tmp_path, names))
+    assert _inodes(tmp_path) == first  # an unchanged archive: nothing written
+    edited = [*articles[:2], replace(articles[2], text="Mobile internet came back on 20 "
+                                     "January after the shutdown."), *articles[3:]]
+    warm = ProfileCache(tmp_path, names)
+    assert _record(build_incidents(edited, names, warm)) == _record(
+        build_incidents(edited, names))
+    after = _inodes(tmp_path)
+    rewritten = [name for name in after if after[name] != first.get(name)]
+    assert len(rewritten) == 1
+    if mode == "forked workers":  # one shard per group of places: the others are kept
+        assert len(after) > 1
+    assert len(ProfileCache(tmp_path, names).profiles) == len(edited)
+
+
 def test_other_names_reuse_nothing(tmp_path: Path) -> None:
     articles = _archive()
     names = load_names()
