@@ -28,7 +28,9 @@ _META = set("\\()[]{}?*+.|^$")
 _CUES: list[Cue] = []
 _HITS: dict[str, tuple[dict[int, list], frozenset[int], dict[int, object]]] = {}
 _MISS = object()
-_MACHINE: list = []  # [automaton, pattern index -> cue ids, number of cues it covers]
+# [automaton, pattern index -> (cue id, word end, exact) of owners not bound to a word start,
+#  number of cues it covers, pattern index -> every owner]
+_MACHINE: list = []
 
 
 def _alternatives(source: str) -> list[str]:
@@ -277,7 +279,7 @@ def scan_all(texts: Iterable[tuple[str, str]]) -> None:
     leaves every cue to its regex."""
     if not _MACHINE or _MACHINE[2] != len(_CUES):
         _build()
-    automaton, owners = _MACHINE[0], _MACHINE[1]
+    automaton, anywhere, at_start = _MACHINE[0], _MACHINE[1], _MACHINE[3]
     batch: dict[str, str] = {}
     for text, lower in texts:
         if text in _HITS:
@@ -299,27 +301,36 @@ def scan_all(texts: Iterable[tuple[str, str]]) -> None:
     maybe: list[set[int]] = [set() for _ in originals]
     size = len(joined)
     which, base, following = 0, 0, offsets[1] if len(offsets) > 1 else size + 1
+    settled, possible = exact[0], maybe[0]
     for index, start, end in automaton.find_matches_as_indexes(joined, overlapping=True):
+        if start:  # the owners a match inside a word serves: those not bound to a word start
+            before = joined[start - 1]
+            owners = anywhere[index] if before.isalnum() or before == "_" else at_start[index]
+            if not owners:
+                continue
+        else:
+            owners = at_start[index]
         if not base <= start < following:  # the next text (matches come in order of end)
             which = bisect.bisect_right(offsets, start) - 1
             base = offsets[which]
             following = offsets[which + 1] if which + 1 < len(offsets) else size + 1
-        starts_word = start == 0 or not (joined[start - 1].isalnum() or joined[start - 1] == "_")
+            settled, possible = exact[which], maybe[which]
         ends_word = None
-        for cue_id, word_start, word_end, is_exact in owners[index]:
-            if word_start and not starts_word:
-                continue
+        for cue_id, word_end, is_exact in owners:
             if is_exact:
-                if word_end and ends_word is None:
-                    ends_word = end == size or not (joined[end].isalnum() or joined[end] == "_")
-                if not word_end or ends_word:
-                    found = exact[which].get(cue_id)
-                    if found is None:
-                        exact[which][cue_id] = [(start - base, end - base)]
-                    else:
-                        found.append((start - base, end - base))
+                if word_end:
+                    if ends_word is None:
+                        after = joined[end] if end < size else " "
+                        ends_word = not (after.isalnum() or after == "_")
+                    if not ends_word:
+                        continue
+                found = settled.get(cue_id)
+                if found is None:
+                    settled[cue_id] = [(start - base, end - base)]
+                else:
+                    found.append((start - base, end - base))
             else:
-                maybe[which].add(cue_id)
+                possible.add(cue_id)
     for n, text in enumerate(originals):
         _HITS[text] = (exact[n], frozenset(maybe[n]), {})
 
@@ -336,7 +347,10 @@ def _build() -> None:
             owners.setdefault(text, []).append((cue_.id, word_start, word_end, exact))
     patterns = sorted(owners)
     automaton = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-    _MACHINE[:] = [automaton, [tuple(owners[p]) for p in patterns], len(_CUES)]
+    # per pattern: the owners a match serves inside a word, and at a word start (all of them)
+    anywhere = [tuple((c, we, ex) for c, ws, we, ex in owners[p] if not ws) for p in patterns]
+    at_start = [tuple((c, we, ex) for c, _, we, ex in owners[p]) for p in patterns]
+    _MACHINE[:] = [automaton, anywhere, len(_CUES), at_start]
 
 
 def reset() -> None:
