@@ -371,17 +371,89 @@ def text_to_html(body: str) -> str:
     return "\n".join(parts)
 
 
+# "Key: value" lines a saved text may carry around its title (what copying an article with its
+# byline gives, or what an editor adds): the field each key fills
+_TEXT_KEYS = {
+    "title": "title", "headline": "title",
+    "url": "url", "link": "url", "source url": "url", "source-url": "url",
+    "original url": "url", "canonical": "url",
+    "source": "source", "outlet": "source", "publisher": "source", "publication": "source",
+    "date": "published", "published": "published", "published on": "published",
+    "pubdate": "published", "updated": "updated", "modified": "updated",
+    "by": "authors", "author": "authors", "authors": "authors", "byline": "authors",
+    "lang": "language", "language": "language",
+}
+_TEXT_HEADER = re.compile(r"\s*([A-Za-z][A-Za-z -]{0,15}?)\s*:\s*(\S.{0,300})\s*")
+
+
+def _text_header(line: str) -> tuple[str, str] | None:
+    """(field, value) of a "Key: value" line of a known key whose value fits the field."""
+    match = _TEXT_HEADER.fullmatch(line)
+    if not match:
+        return None
+    field = _TEXT_KEYS.get(match.group(1).lower())
+    value = match.group(2).strip()
+    if field == "source" and "://" in value:  # "Source: https://..." names the page
+        field = "url"
+    if field == "url" and not re.fullmatch(r"https?://\S+", value):
+        return None
+    if field in ("published", "updated") and parse_date(value) is None:
+        return None
+    if field in ("source", "authors", "title") and "://" in value:
+        return None
+    return (field, value) if field else None
+
+
+def text_headers(text: str) -> tuple[dict[str, str], str]:
+    """(fields, the rest) of a plain text: "Key: value" lines at its start, or right after a
+    first (title) line, blank lines between them allowed. Only known keys whose values fit
+    (a URL, a date...) count, so a body that opens with "Update: ..." stays body."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    at = 0
+    for start in (0, 1):
+        at = start
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        while at < len(lines):
+            found = _text_header(lines[at]) if lines[at].strip() else None
+            if found is None:
+                if not lines[at].strip() and fields:
+                    at += 1
+                    continue
+                break
+            fields.setdefault(*found)
+            at += 1
+        if fields:
+            if start == 1 and "title" not in fields:
+                fields["title"] = lines[0].strip()
+            return fields, "\n".join(lines[at:])
+    return {}, text
+
+
 def read_text(data: bytes, source: str, config: FeedConfig | None = None, *,
               location: str = "", mtime: datetime | None = None) -> SourceResult:
-    """A saved plain-text article: first non-empty line the title, the rest the body."""
+    """A saved plain-text article: first non-empty line the title, the rest the body;
+    "Source:", "URL:", "Date:", "By:" lines next to the title are its metadata."""
     config = config or FeedConfig()
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n").strip()
-    title, _, body = text.partition("\n")
+    fields, rest = text_headers(text)
+    if fields.get("title"):
+        title, body = fields["title"], rest
+    else:
+        title, _, body = (rest if fields else text).strip().partition("\n")
     if not body.strip():
         raise SourceError("text file has a title line but no body")
-    record = Record(title=clean_line(title), url=location if "://" in location else "",
-                    source=source, source_name=config.name, feed=config.name,
-                    language=config.language, tags=list(config.tags), kind="text",
+    split = re.compile(r"\s*(?:[;,]|\band\b)\s*")
+    record = Record(title=clean_line(title),
+                    url=fields.get("url") or (location if "://" in location else ""),
+                    source=source, source_name=config.name or fields.get("source", ""),
+                    feed=config.name,
+                    published=parse_date(fields.get("published")),
+                    updated=parse_date(fields.get("updated")),
+                    authors=[a for a in split.split(fields.get("authors", "")) if a],
+                    language=config.language or fields.get("language", ""),
+                    tags=list(config.tags), kind="text",
                     always_relevant=config.always_relevant)
     finish(record, raw_html=text_to_html(body), fallback_date=mtime, fallback_source="file")
     return SourceResult(source=source, kind="text", records=[record])

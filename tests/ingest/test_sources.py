@@ -108,6 +108,35 @@ def test_saved_text_with_subheadings_and_file_date(fixtures: Path) -> None:
     assert record.language == "en"
 
 
+def test_saved_text_metadata_lines_next_to_the_title_are_read_not_kept_as_body() -> None:
+    data = (b"Venezuela blocks X for ten days\n"
+            b"Source: Example Wire\n"
+            b"URL: https://news.example.org/2024/08/09/venezuela-x\n"
+            b"Date: 2024-08-09T10:00:00-04:00\n"
+            b"By: Ana Example and Luis Example\n\n"
+            b"Venezuela's regulator blocked X on Thursday for ten days.\n")
+    record = read_bytes(data, "inbox/venezuela.txt").records[0]
+    assert record.title == "Venezuela blocks X for ten days"
+    assert record.url == "https://news.example.org/2024/08/09/venezuela-x"
+    assert record.source_name == "Example Wire"
+    assert format_date(record.published) == "2024-08-09T10:00:00-04:00"
+    assert not record.date_estimated
+    assert record.authors == ["Ana Example", "Luis Example"]
+    assert record.text.startswith("Venezuela's regulator blocked X")
+    assert "URL:" not in record.text and "Source:" not in record.text
+
+
+@pytest.mark.parametrize("first", [
+    b"Update: the regulator said the block would stay.",  # not a metadata key
+    b"Source: the regulator said the block would stay, https://x.example/ a",  # not one value
+    b"Date: sometime soon, officials said.",  # no date
+])
+def test_saved_text_body_lines_like_metadata_stay_body(first: bytes) -> None:
+    record = read_bytes(b"A title\n" + first + b"\nMore text.\n", "inbox/x.txt").records[0]
+    assert record.title == "A title"
+    assert record.text.startswith(first.decode()[:20])
+
+
 def test_wrongly_encoded_text_is_decoded_or_refused(fixtures: Path) -> None:
     record = read_path(fixtures / "latin1-note.txt").records[0]
     assert "aprobó" in record.text and record.language == "es"
