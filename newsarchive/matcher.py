@@ -300,11 +300,9 @@ def _inherit_nested(claims: dict[str, dict[tuple, None]], home: dict[str, str]) 
         typed = {i[1] for i in items if i[0] == _CUE}  # (a neutral phrase keeps its type out)
         verbs_inside: list[tuple] = []
         own_object = False
-        # a verb, object or neutral phrase ("video platform", "website blocking") must not hide
-        # the relevance terms in it
-        pair_only = not any(
-            i[0] in (_ENTITY, _TERM) or (i[0] == _CUE and i[2] != 0) for i in items
-        )
+        # a verb, object, neutral or cue phrase ("video platform", "website blocking", "had
+        # blocked the platform") must not hide the relevance terms in it
+        pair_only = not any(i[0] in (_ENTITY, _TERM) for i in items)
         term_end = 0
         homes = {home[i[1]] for i in items if i[0] == _ENTITY and i[1] in home}
         inherited: list[tuple] = []

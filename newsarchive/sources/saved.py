@@ -374,16 +374,23 @@ def text_to_html(body: str) -> str:
 # "Key: value" lines a saved text may carry around its title (what copying an article with its
 # byline gives, or what an editor adds): the field each key fills
 _TEXT_KEYS = {
-    "title": "title", "headline": "title",
-    "url": "url", "link": "url", "source url": "url", "source-url": "url",
-    "original url": "url", "canonical": "url",
-    "source": "source", "outlet": "source", "publisher": "source", "publication": "source",
-    "date": "published", "published": "published", "published on": "published",
-    "pubdate": "published", "updated": "updated", "modified": "updated",
-    "by": "authors", "author": "authors", "authors": "authors", "byline": "authors",
-    "lang": "language", "language": "language",
+    key: field
+    for field, keys in {
+        "title": "title|headline|título|titre|titolo|заголовок|başlık|العنوان|عنوان",
+        "url": "url|link|source url|source-url|original url|canonical|enlace|lien|ссылка|"
+               "bağlantı|الرابط|پیوند",
+        "source": "source|outlet|publisher|publication|fuente|fonte|quelle|источник|kaynak|"
+                  "المصدر|منبع",
+        "published": "date|published|published on|pubdate|fecha|data|datum|дата|tarih|"
+                     "التاريخ|تاریخ",
+        "updated": "updated|modified|actualizado|mis à jour|обновлено",
+        "authors": "by|author|authors|byline|autor|autores|auteur|auteurs|par|por|von|автор|"
+                   "yazar|الكاتب|نویسنده",
+        "language": "lang|language|idioma|langue|язык|dil|اللغة|زبان",
+    }.items()
+    for key in keys.split("|")
 }
-_TEXT_HEADER = re.compile(r"\s*([A-Za-z][A-Za-z -]{0,15}?)\s*:\s*(\S.{0,300})\s*")
+_TEXT_HEADER = re.compile(r"\s*([^\W\d_][^\W\d_ -]*(?:[ -][^\W\d_]+){0,2})\s*:\s*(\S.{0,300})\s*")
 
 
 def _text_header(line: str) -> tuple[str, str] | None:
@@ -399,8 +406,9 @@ def _text_header(line: str) -> tuple[str, str] | None:
         return None
     if field in ("published", "updated") and parse_date(value) is None:
         return None
-    if field in ("source", "authors", "title") and "://" in value:
-        return None
+    if field in ("source", "authors", "title") and (
+            "://" in value or (field != "title" and (len(value) > 80 or value.endswith(".")))):
+        return None  # a sentence, not a name
     return (field, value) if field else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from newsarchive.event_types import RELEVANCE_THRESHOLD
 from newsarchive.tagger import Tagger
 from newsarchive.text_forms import alias_key, is_acronym, normalise
 
@@ -144,6 +145,16 @@ def test_relevance_separates_the_beat_from_other_news(tagger: Tagger) -> None:
     )
     assert on_topic.relevance >= 0.5 > off_topic.relevance
     assert 0.0 <= off_topic.relevance <= on_topic.relevance <= 1.0
+
+
+def test_topic_words_inside_an_act_phrase_count_for_relevance(tagger: Tagger) -> None:
+    """A short restoration story whose topic words sit inside act phrases ("had blocked the
+    platform") is on the beat: the act must not hide them."""
+    lead = ("TikTok became accessible again in New Caledonia on Wednesday after France lifted "
+            "the state of emergency it had declared on 15 May during riots in the territory.")
+    result = tagger.tag("TikTok back in New Caledonia as state of emergency ends", lead,
+                        lead + " The French government had blocked the platform for two weeks.")
+    assert result.relevance >= RELEVANCE_THRESHOLD
 
 
 def test_explain_lists_the_cues_behind_a_type(tagger: Tagger) -> None:

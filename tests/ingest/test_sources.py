@@ -126,9 +126,20 @@ def test_saved_text_metadata_lines_next_to_the_title_are_read_not_kept_as_body()
     assert "URL:" not in record.text and "Source:" not in record.text
 
 
+def test_saved_text_metadata_in_other_languages_before_the_body() -> None:
+    data = ("Venezuela bloquea la red social X\nFuente: Agencia Ejemplo\n"
+            "Fecha: 2024-08-09T14:20:00-04:00\n\nCARACAS, 9 ago - La red social X quedó "
+            "inaccesible en Venezuela.\n").encode()
+    record = read_bytes(data, "inbox/ve.txt").records[0]
+    assert record.source_name == "Agencia Ejemplo"
+    assert format_date(record.published) == "2024-08-09T14:20:00-04:00"
+    assert record.text.startswith("CARACAS")
+
+
 @pytest.mark.parametrize("first", [
     b"Update: the regulator said the block would stay.",  # not a metadata key
-    b"Source: the regulator said the block would stay, https://x.example/ a",  # not one value
+    b"Source: the regulator said the block would stay.",  # a sentence, not an outlet
+    b"Source: https://x.example/ said the block would stay",  # not one value
     b"Date: sometime soon, officials said.",  # no date
 ])
 def test_saved_text_body_lines_like_metadata_stay_body(first: bytes) -> None:
