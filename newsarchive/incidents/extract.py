@@ -42,7 +42,8 @@ _ACTOR_BEFORE = re.compile(
     r"(?P<who>(?:(?:the|a|an|its|[A-Z][\w'’.-]*)\s+)*?"
     r"(?:[A-Z][\w'’.&-]*(?:\s+(?:of|for|and|on|the|de|[A-Z][\w'’.&-]*))*|"
     r"(?:government|regulator|authorities|court|judge|ministry|minister|police|military|army|"
-    r"junta|council|prosecutor|commission|agency|watchdog|service)))"
+    r"junta|council|prosecutor|commission|agency|watchdog|service)"
+    r"(?:\s+(?:in|of)\s+[A-Z][\w'’.-]*)?))"  # "a court in Ankara ordered"
     r"\s+(?:had\s+|has\s+|have\s+|then\s+|also\s+|later\s+)?"
     r"(?:ordered|directed|instructed|told|mandated|demanded|required)\b")
 _ACTOR_NOUN = re.compile(
@@ -386,8 +387,17 @@ _GENERIC_ACTOR = re.compile(
     r"police|military|army|judge|operators?|providers?)$", re.IGNORECASE)
 
 
+# words after which an actor's name has ended ("ordered by President X was due to end")
+_ACTOR_END = word_set(
+    "was were is are has had have would will could should to that which who whose after since "
+    "until because when while said says due as last this"
+)
+
+
 def _clean_actor(raw: str) -> str | None:
     words = raw.strip().split()
+    end = next((i for i, w in enumerate(words) if i and w.lower() in _ACTOR_END), len(words))
+    words = words[:end]
     while words and words[-1].lower() in ("to", "that", "the", "and", "on", "in", "after",
                                           "for", "which", "who", "had", "has", "was", "it"):
         words.pop()

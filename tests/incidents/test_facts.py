@@ -183,6 +183,18 @@ def test_the_orderer_is_the_body_that_acts_not_one_named_nearby() -> None:
                     title="Türkiye Instagram'a erişimi engelledi") == "BTK"
 
 
+def test_a_named_orderer_ends_where_its_name_does() -> None:
+    """"ordered by President X was due to end" names President X; "a court in Ankara
+    ordered it" names the court, not the city."""
+    due = ("X remained inaccessible in Venezuela on Monday, a day after the ten-day suspension "
+           "ordered by President Nicolás Maduro was due to end.")
+    assert _orderer(due, (), country="ve", title="X still blocked in Venezuela"
+                    ) == "President Nicolás Maduro"
+    court = ("Turkey blocked access to Discord on Wednesday after a court in Ankara ordered "
+             "it, the regulator said.")
+    assert _orderer(court, (), country="tr", title="Turkey blocks Discord") == "Court in Ankara"
+
+
 def test_the_justification_is_the_authorities_reason_not_a_critics() -> None:
     from tests.incidents.helpers import article
 
