@@ -56,7 +56,7 @@ JUSTIFICATIONS: tuple[tuple[str, lex.Cue], ...] = (
                          r"school-leaving|leak(?:s|ed)? of (?:exam|questions))", I)),
     ("elections", lex.Cue(r"\b(?:elections?|electoral|polls?|voting|votes?|ballots?|"
                              r"referendum)\b", I)),
-    ("misinformation", lex.Cue(r"\b(?:misinformation|disinformation|fake news|rumou?rs?|"
+    ("misinformation", lex.Cue(r"\b(?:misinformation|disinformation|fake news|rumou?rs?|hateful|"
                                   r"false (?:information|news)|propaganda|hate speech|"
                                   r"inflammatory)", I)),
     ("protests", lex.Cue(r"\b(?:protests?|protesters?|demonstrations?|demonstrators?|"
@@ -68,14 +68,26 @@ JUSTIFICATIONS: tuple[tuple[str, lex.Cue], ...] = (
                             I)),
     ("legal-compliance", lex.Cue(r"\b(?:compl(?:y|ied|iance)|violat\w+|breach\w*|"
                                     r"laws?|legislation|regulations?|register|registration|"
-                                    r"court|illegal|unlawful|licen[cs]e|fraud\w*|extremis\w*|"
+                                    r"illegal|unlawful|licen[cs]e|fraud\w*|extremis\w*|"
                                     r"localis\w+|localiz\w+|requirements?)\b", I)),
 )
-_JUSTIFY_CUE = lex.Cue(
-    r"\b(?:said|says|saying|citing|cited|justif\w+|to prevent|to stop|to curb|to counter|"
-    r"to maintain|to ensure|to protect|in order to|for reasons of|because|due to|over|"
-    r"aimed at|as a (?:precaution|measure)|necessary|blamed|accus\w+|explained|claimed|"
-    r"argued|stated|according to|reason)\b", I)
+# a reason stated as such ("citing", "to prevent") or words an official speaks ("said")
+_REASON_CUE = lex.Cue(
+    r"\b(?:citing|cited|cites|justif\w+|to prevent|to stop|to curb|to counter|to maintain|"
+    r"to ensure|to protect|to fight|to combat|in order to|for reasons of|on (?:the )?grounds? "
+    r"of|aimed at|as a (?:precaution|measure|precautionary)|blamed|accus\w+)\b", I)
+_SPEECH_CUE = lex.Cue(
+    r"\b(?:said|says|saying|stated|explained|claimed|argued|described|calling it|called it|"
+    r"according to|announced|told)\b", I)
+# who may give an official reason
+_OFFICIAL = lex.Cue(
+    r"\b(?:government|regulators?|authorit(?:y|ies)|ministry|ministries|minister|officials?|"
+    r"spokes(?:man|woman|person)|president|presidency|prime minister|police|military|army|"
+    r"junta|governor|court|judge|prosecutors?|commission|agency|watchdog|kremlin|"
+    r"roskomnadzor|state media|state television|state news agency|cabinet|lawmakers)\b", I)
+_NO_REASON = re.compile(
+    r"\b(?:no (?:official )?(?:reason|explanation|justification)|without (?:giving |offering "
+    r"|an? )?(?:reason|explanation)|without citing|did not (?:say|explain|give)|gave no)\b", I)
 _QUOTE = re.compile(r"[\"“]([^\"”]{12,300})[\"”]")
 
 _AREA = re.compile(
@@ -523,22 +535,46 @@ _NOT_OFFICIAL = lex.Cue(
     r"top10vpn|amnesty(?: international)?|human rights watch|reporters without borders|"
     r"committee to protect journalists|article 19)\s+(?:\w+\s+){0,3}?"
     r"(?:said|say|says|argued|argue|warned|warn|called|call|noted|wrote|told|accused)\b")
-def _justification(sents: list[Sentence], key: str) -> list[Found]:
-    """The reason given for it: a category and its sentence (or quote); not from a sentence
-    where critics, monitors or supporters speak."""
+def _justification(sents: list[Sentence], article: ArticleInput, names: Names) -> list[Found]:
+    """The reason given for it: a category and its sentence (or the official's quoted words
+    that give it).
+
+    Only a reason the authorities give for the restriction: stated as a reason ("citing
+    national security", "to prevent cheating"), or spoken by an official in a sentence about
+    the restriction ("the ministry said social media was suspended because of rumours");
+    never where critics, monitors or supporters speak, where the sentence says no reason was
+    given, or where it tells of the end. Of several categories, the one named nearest after
+    the cue word."""
     found = []
     for sentence in sents:
         text = sentence.text
-        if not _JUSTIFY_CUE.has(text) or _NOT_OFFICIAL.has(text):
-            continue
+        cue_match = _REASON_CUE.search(text)
+        if cue_match is None:
+            cue_match = _SPEECH_CUE.search(text)
+            if cue_match is None or not _OFFICIAL.has(text) or (not _about(
+                    text, article, names, sentence.lower) and not _CUT.has(text)):
+                continue
+            if any(names.mentioned(p, text[:cue_match.start()][:40]) for p in
+                   article.platforms[:4]):
+                continue  # "WhatsApp ... said": the company speaks, not the authorities
+        if _NOT_OFFICIAL.has(text) or _NO_REASON.search(text) or (
+                _END.has(text) and not _FUTURE.has(text) and " if " not in text):
+            continue  # (a return that is only promised or conditional is no end)
+        cue_at = cue_match.start()
+        best: tuple[int, str] | None = None
         for category, pattern in JUSTIFICATIONS:
-            if pattern.has(text):
-                quote = _QUOTE.search(text)
-                weight = 1.0 + (0.5 if quote else 0.0) + (0.5 if sentence.zone != "body" else 0)
-                found.append(Found(
-                    {"category": category, "quote": quote.group(1) if quote else text},
-                    text, key, weight))
-                break
+            for match in pattern.finditer(text):
+                if match.start() >= cue_at and (best is None or match.start() < best[0]):
+                    best = (match.start(), category)  # the reason follows its cue
+        if best is None:
+            continue
+        category = best[1]
+        quoted = _QUOTE.search(text)
+        quote = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 6 and dict(
+            JUSTIFICATIONS)[category].has(quoted.group(1)) else None
+        weight = 1.0 + (0.5 if quote else 0.0) + (0.5 if sentence.zone != "body" else 0)
+        found.append(Found({"category": category, "quote": quote or text}, text,
+                           article.key, weight))
     return found
 
 
@@ -774,7 +810,7 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.has(s.text)
                             and not _END.has(s.text)), "")
     result.ordered_by = _ordered_by(sents, article, names)
-    result.justification = _justification(sents, article.key)
+    result.justification = _justification(sents, article, names)
     years = _dates(sents, article, result, names)
     result.still = any(f.weight >= 2.0 for f in result.ongoing)
     result.analysis = _is_analysis(article, names, years, result.recent)

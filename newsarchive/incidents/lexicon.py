@@ -392,7 +392,8 @@ CUT = cue(
 # something came back
 END = cue(
     r"restor|lift|came back|come back|comes back|return|resum|unblock|back online|reconnect|"
-    r"reinstat|rescind|restart|ended|available again|accessible again|"
+    r"reinstat|rescind|restart|ended|available again|accessible again|rolled back|rolls back|"
+    r"dropped (?:its|the) (?:demand|ban|block|order|restrictions?)|"
     r"withdr(?:ew|awn|aws|aw) (?:the |its |a )?(?:[\w-]+ ){0,3}"
     r"(?:ban|block|order|restrictions?|suspension|letter|directive|notification)|"
     r"working again|back up\b|reopen|"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from newsarchive.incidents import FIELDS, build_incidents
 from tests.incidents.helpers import article
 
@@ -208,3 +210,35 @@ def test_the_justification_is_the_authorities_reason_not_a_critics() -> None:
     reason = incident.value("official_justification")
     assert reason and reason["category"] != "exams"  # "example" is no exam
     assert "critics" not in reason["quote"] and "Supporters" not in reason["quote"]
+
+
+def _reason(text: str, platforms: tuple[str, ...] = ()) -> object:
+    from tests.incidents.helpers import article
+
+    report = article("ir-cut", "Iran cuts the internet", "2026-01-09", text,
+                     countries=("ir",), platforms=platforms)
+    [incident] = build_incidents([report])
+    return incident.value("official_justification")
+
+
+@pytest.mark.parametrize(("text", "platforms", "category"), [
+    # the reason named right after its cue, not the first category word of the sentence
+    ("Authorities cut the internet nationwide, citing national security and the use of "
+     "messaging apps during protests.", (), "security"),
+    # a rights group speaks: no official reason
+    ("The internet was cut nationwide. The group Iran Human Rights said at least 45 "
+     "protesters had been killed since the demonstrations began.", (), None),
+    # said to have been given none
+    ("Authorities cut the internet nationwide. No reason was given for the cut, which came "
+     "as protests spread.", (), None),
+    # the company speaks, not the authorities
+    ("Instagram was blocked nationwide. Instagram said the government had ordered the block "
+     "because it refused to remove posts about the protests.", ("instagram",), None),
+    # a minister's reason for the cut
+    ("Mobile internet was cut nationwide. The communications minister said it had been "
+     "suspended to stop the spread of rumours.", (), "misinformation"),
+])
+def test_the_justification_is_an_official_reason_for_the_restriction(
+        text: str, platforms: tuple[str, ...], category: str | None) -> None:
+    reason = _reason(text, platforms)
+    assert (reason["category"] if reason else None) == category
