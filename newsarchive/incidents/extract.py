@@ -669,8 +669,9 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         future = _FUTURE.has(text)
         about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
         partial = lex.PARTIAL.has(text)
-        if (_ONGOING.has(text) and (cut or negated)) or (future and end and partial) or (
-                negated and not future):  # "has not been restored": not back yet
+        if (_ONGOING.has(text) and (cut or negated)) or (future and end and (
+                partial or lex.FUTURE_NOW.has(text))) or (
+                negated and not future):  # "has not been restored", "will be restored": not yet
             profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
             continue
@@ -681,7 +682,8 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
             count = int(n) if n.isdigit() else _NUMBERS[n]
             unit = match.group("unit").lower().rstrip("s")
             profile.duration.append(Found(count * _UNIT_HOURS[unit], text, key))
-        if end and not future and (sentence.zone != "body" or index < 12):
+        if end and not future and (sentence.zone != "body" or index < 12) and not (
+                _other_years(text, ref)):  # "a similar shutdown ended in 2023"
             profile.ended.append(Found(True, text, key, weight, about, partial))
         for mention in find_dates(text, ref):
             if _DATELINE.match(text[:mention.start]) and text[mention.end:].lstrip()[:1] in (
@@ -711,6 +713,16 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         profile.ends.append(Found(ref, title, key, 0.0, _about(title, article, names),
                                   lex.PARTIAL.has(title)))
     return years
+
+
+def _other_years(text: str, ref: date) -> bool:
+    """Whether a sentence names years, none of them the report's (nor, in January, the one
+    before): it tells of another time."""
+    if "19" not in text and "20" not in text:
+        return False
+    named = {int(y) for y in _YEAR.findall(text)}
+    near = {ref.year, ref.year - 1} if ref.month == 1 else {ref.year}
+    return bool(named) and not named & near
 
 
 def _distance(text: str, mention: DateMention, pattern: re.Pattern[str],
@@ -744,6 +756,9 @@ def _role(text: str, mention: DateMention, cut: bool,
         return "start", 1.0
     if lex.UNTIL_BEFORE.search(before):
         return ("end", 1.0) if end or cut else (None, 0.0)
+    governing = _left_cue(text, mention, cut, end)
+    if governing is not None and not _dates_event(text, mention):
+        return governing, 0.0
     near_end = _distance(text, mention, _END) if end else 10**6
     near_cut = _distance(text, mention, _CUT, lex.CUT_NOUN if end else None) if cut else 10**6
     near_other = _distance(text, mention, lex.OTHER_EVENT)
@@ -752,6 +767,46 @@ def _role(text: str, mention: DateMention, cut: bool,
     if min(near_cut, near_end) >= 10**6:
         return None, 0.0
     return ("end", 0.0) if near_end < near_cut else ("start", 0.0)
+
+
+_CLAUSE_END = re.compile(r"[;:.!?]\s|\s[-–—]\s")
+
+
+_LINKS = word_set("as amid after before during while when with following ahead and in at on of")
+
+
+def _dates_event(text: str, mention: DateMention) -> bool:
+    """Whether the date qualifies the event named right after it ("the 8 February general
+    election"), not a clause after it ("on 26 August as polls closed")."""
+    for m in lex.OTHER_EVENT.finditer(text):
+        if m.start() < mention.end:
+            continue
+        between = text[mention.end:m.start()].split()
+        return len(between) <= 1 and not (between and between[0].lower() in _LINKS)
+    return False
+
+
+def _left_cue(text: str, mention: DateMention, cut: bool, end: bool) -> str | None:
+    """The role the nearest cue before a date gives it, when that cue is a cut or an end in
+    the date's clause ("cut the internet on 26 August as polls closed": the cut's date, though
+    the election is named nearer): the verb a date follows is what it dates. None when that
+    nearest cue is another event, or there is none."""
+    lo = max(0, mention.start - 90)
+    lo = max((stop.end() for stop in _CLAUSE_END.finditer(text, lo, mention.start)), default=lo)
+    best: tuple[int, str | None] | None = None
+    for role, pattern, present, skip in (("end", _END, end, None),
+                                         ("start", _CUT, cut, lex.CUT_NOUN if end else None),
+                                         (None, lex.OTHER_EVENT, True, None)):
+        if not present:
+            continue
+        for m in pattern.finditer(text):
+            if m.end() > mention.start:
+                break
+            if m.start() < lo or (skip is not None and skip.match(text, m.start())):
+                continue
+            if best is None or m.end() > best[0]:
+                best = (m.end(), role)
+    return best[1] if best else None
 
 
 # --- the profile ------------------------------------------------------------------------------

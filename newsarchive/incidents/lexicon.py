@@ -457,6 +457,12 @@ FUTURE = cue(
     r"будет|будут|olacak|edilecek",
     r"سوف|سي|خواهد",
 )
+# the future as of the report ("will be restored"), not the future of a past ("would")
+FUTURE_NOW = cue(
+    r"will|plans? to|is to|are to|set to|expected to|va a|se prevé|sera|seront|"
+    r"будет|будут|olacak|edilecek",
+    r"سوف|خواهد",
+)
 OTHER_EVENT = cue(
     r"protest|demonstrat|rall(?:y|ies)|elect|vote|voting|polls?\b|referendum|coup|war\b|"
     r"ceasefire|clash|killed|arrest|detain|riot|earthquake|strike|announce|meeting|"

@@ -242,3 +242,38 @@ def test_the_justification_is_an_official_reason_for_the_restriction(
         text: str, platforms: tuple[str, ...], category: str | None) -> None:
     reason = _reason(text, platforms)
     assert (reason["category"] if reason else None) == category
+
+
+def _one(*reports: tuple[str, str, str], country: str = "ga") -> object:
+    from tests.incidents.helpers import article
+
+    [incident] = build_incidents([article(f"r{n}", title, when, text, countries=(country,))
+                                  for n, (title, when, text) in enumerate(reports)])
+    return incident
+
+
+def test_a_date_belongs_to_the_cut_it_follows_not_to_the_event_named_after_it() -> None:
+    cut = _one(("Gabon cuts internet on election night", "2023-08-28",
+                "Authorities cut internet access nationwide on 26 August as polls closed."))
+    assert str(cut.value("start_date")) == "2023-08-26"
+    election = _one(("Pakistan restricts X", "2024-02-20",
+                     "From 17 February 2024 X was restricted as claims of fraud in the 8 "
+                     "February general election spread."), country="pk")
+    assert str(election.value("start_date")) == "2024-02-17"
+
+
+def test_status_a_promised_return_is_not_a_return_and_a_past_years_end_is_not_this_ones(
+        ) -> None:
+    promised = _one(("Gabon cuts internet", "2023-08-27", "Internet was cut on 26 August."),
+                    ("Gabon says internet will return on Wednesday", "2023-08-29",
+                     "The communications minister said the internet will be restored on "
+                     "Wednesday."))
+    assert promised.value("status") == "ongoing" and promised.value("end_date") is None
+    past = _one(("Iraq cuts internet for exams", "2024-05-20",
+                 "Iraq cut the internet nationwide on 20 May for school exams. A similar "
+                 "shutdown ended in 2023 after protests."), country="iq")
+    assert past.value("status") != "ended"
+    told = _one(("Internet back after 11 days", "2024-07-29",
+                 "On 28 July the minister announced that mobile data would resume at 3 pm. "
+                 "Mobile data came back on 28 July."), country="bd")
+    assert told.value("status") == "ended"  # "would" there is the past's future
