@@ -71,6 +71,7 @@ JUSTIFICATIONS: tuple[tuple[str, lex.Cue], ...] = (
                                     r"illegal|unlawful|licen[cs]e|fraud\w*|extremis\w*|"
                                     r"localis\w+|localiz\w+|requirements?)\b", I)),
 )
+_ANY_REASON = lex.Cue("|".join(pattern.regex.pattern for _, pattern in JUSTIFICATIONS))
 # a reason stated as such ("citing", "to prevent") or words an official speaks ("said")
 _REASON_CUE = lex.Cue(
     r"\b(?:citing|cited|cites|justif\w+|to prevent|to stop|to curb|to counter|to maintain|"
@@ -548,11 +549,15 @@ def _justification(sents: list[Sentence], article: ArticleInput, names: Names) -
     found = []
     for sentence in sents:
         text = sentence.text
-        cue_match = _REASON_CUE.search(text)
+        if not _ANY_REASON.has(text):
+            continue  # no reason named
+        cue_match = _REASON_CUE.search(text) if _REASON_CUE.has(text) else None
         if cue_match is None:
+            if not (_SPEECH_CUE.has(text) and _OFFICIAL.has(text)) or (
+                    not _CUT.has(text) and not _about(text, article, names, sentence.lower)):
+                continue
             cue_match = _SPEECH_CUE.search(text)
-            if cue_match is None or not _OFFICIAL.has(text) or (not _about(
-                    text, article, names, sentence.lower) and not _CUT.has(text)):
+            if cue_match is None:
                 continue
             if any(names.mentioned(p, text[:cue_match.start()][:40]) for p in
                    article.platforms[:4]):
@@ -725,15 +730,17 @@ def _other_years(text: str, ref: date) -> bool:
     return bool(named) and not named & near
 
 
-def _distance(text: str, mention: DateMention, pattern: re.Pattern[str],
-              skip: re.Pattern[str] | None = None) -> int:
-    """Characters between a date and the nearest match of ``pattern`` (matches that are
-    also ``skip`` matches at the same place left out)."""
+def _spans(text: str, pattern: lex.Cue, skip: lex.Cue | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every match of ``pattern`` (those where ``skip`` matches left out)."""
+    return [(m.start(), m.end()) for m in pattern.finditer(text)
+            if skip is None or not skip.match(text, m.start())]
+
+
+def _distance(mention: DateMention, spans: list[tuple[int, int]]) -> int:
+    """Characters between a date and the nearest of ``spans``."""
     best = 10**6
-    for m in pattern.finditer(text):
-        if skip is not None and skip.match(text, m.start()):
-            continue
-        gap = m.start() - mention.end if m.start() >= mention.end else mention.start - m.end()
+    for start, end in spans:
+        gap = start - mention.end if start >= mention.end else mention.start - end
         best = min(best, max(gap, 0))
     return best
 
@@ -742,10 +749,11 @@ def _role(text: str, mention: DateMention, cut: bool,
           end: bool) -> tuple[str | None, float]:
     """Whether a date in a sentence is a start or an end, and how sure ("since" is surest).
 
-    "since/from <date>" is a start, "until <date>" an end; else the nearest cue word decides
-    (a cut noun such as "ban" is what an end verb ends, so it does not count when the
-    sentence has one), and a date nearer to another event (protests, an election...) than
-    to any cue is neither.
+    "since/from <date>" is a start, "until <date>" an end; else the cut or return the date
+    follows in its clause (unless the date qualifies the event after it: "the 8 February
+    election"), else the nearest cue word decides (a cut noun such as "ban" is what an end
+    verb ends, so it does not count when the sentence has one), and a date nearer to another
+    event (protests, an election...) than to any cue is neither.
     """
     before = text[max(0, mention.start - 30):mention.start]
     after = text[mention.end:mention.end + 16]
@@ -756,12 +764,15 @@ def _role(text: str, mention: DateMention, cut: bool,
         return "start", 1.0
     if lex.UNTIL_BEFORE.search(before):
         return ("end", 1.0) if end or cut else (None, 0.0)
-    governing = _left_cue(text, mention, cut, end)
-    if governing is not None and not _dates_event(text, mention):
+    ends = _spans(text, _END) if end else []
+    cuts = _spans(text, _CUT, lex.CUT_NOUN if end else None) if cut else []
+    others = _spans(text, lex.OTHER_EVENT)
+    governing = _left_cue(text, mention, (("end", ends), ("start", cuts), (None, others)))
+    if governing is not None and not _dates_event(text, mention, others):
         return governing, 0.0
-    near_end = _distance(text, mention, _END) if end else 10**6
-    near_cut = _distance(text, mention, _CUT, lex.CUT_NOUN if end else None) if cut else 10**6
-    near_other = _distance(text, mention, lex.OTHER_EVENT)
+    near_end = _distance(mention, ends) if end else 10**6
+    near_cut = _distance(mention, cuts) if cut else 10**6
+    near_other = _distance(mention, others)
     if near_other < min(near_cut, near_end):
         return None, 0.0
     if min(near_cut, near_end) >= 10**6:
@@ -770,23 +781,22 @@ def _role(text: str, mention: DateMention, cut: bool,
 
 
 _CLAUSE_END = re.compile(r"[;:.!?]\s|\s[-–—]\s")
-
-
 _LINKS = word_set("as amid after before during while when with following ahead and in at on of")
 
 
-def _dates_event(text: str, mention: DateMention) -> bool:
+def _dates_event(text: str, mention: DateMention, others: list[tuple[int, int]]) -> bool:
     """Whether the date qualifies the event named right after it ("the 8 February general
     election"), not a clause after it ("on 26 August as polls closed")."""
-    for m in lex.OTHER_EVENT.finditer(text):
-        if m.start() < mention.end:
+    for start, _ in others:
+        if start < mention.end:
             continue
-        between = text[mention.end:m.start()].split()
+        between = text[mention.end:start].split()
         return len(between) <= 1 and not (between and between[0].lower() in _LINKS)
     return False
 
 
-def _left_cue(text: str, mention: DateMention, cut: bool, end: bool) -> str | None:
+def _left_cue(text: str, mention: DateMention,
+              cues: tuple[tuple[str | None, list[tuple[int, int]]], ...]) -> str | None:
     """The role the nearest cue before a date gives it, when that cue is a cut or an end in
     the date's clause ("cut the internet on 26 August as polls closed": the cut's date, though
     the election is named nearer): the verb a date follows is what it dates. None when that
@@ -794,18 +804,10 @@ def _left_cue(text: str, mention: DateMention, cut: bool, end: bool) -> str | No
     lo = max(0, mention.start - 90)
     lo = max((stop.end() for stop in _CLAUSE_END.finditer(text, lo, mention.start)), default=lo)
     best: tuple[int, str | None] | None = None
-    for role, pattern, present, skip in (("end", _END, end, None),
-                                         ("start", _CUT, cut, lex.CUT_NOUN if end else None),
-                                         (None, lex.OTHER_EVENT, True, None)):
-        if not present:
-            continue
-        for m in pattern.finditer(text):
-            if m.end() > mention.start:
-                break
-            if m.start() < lo or (skip is not None and skip.match(text, m.start())):
-                continue
-            if best is None or m.end() > best[0]:
-                best = (m.end(), role)
+    for role, spans in cues:
+        for start, end in spans:
+            if start >= lo and end <= mention.start and (best is None or end > best[0]):
+                best = (end, role)
     return best[1] if best else None
 
 
