@@ -10,7 +10,9 @@ archive). The best-scoring candidate above ``THRESHOLD`` wins; else the article 
 group. A group's id comes from its first (earliest) report and never changes when later
 reports join.
 
-Score (see :func:`score`): same place (required; another area costs 0.5), kind (the same
+Score (see :func:`score`): same place (required; another area costs 0.5, and a nationwide
+cut never joins an incident of one region: the Taliban's Balkh fibre cut and their
+nationwide shutdown two weeks later are two incidents), kind (the same
 1, compatible less, different -0.5 unless a platform is in common), services in common
 (platforms named in both titles or leads that differ refuse), a start date in common 0.5,
 time (required: the report falls in the group's span -- first report to end, or to newest
@@ -54,6 +56,7 @@ class Group:
     regions: set[str] = field(default_factory=set)
     areas: set[str] = field(default_factory=set)
     area_words: set[str] = field(default_factory=set)
+    national: bool = False  # a report says it applies nationwide
     kinds: set[str] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
     head_services: set[str] = field(default_factory=set)
@@ -74,6 +77,7 @@ class Group:
         if p.area:
             self.areas.add(str(p.area.value))
             self.area_words |= _area_words(str(p.area.value))
+        self.national |= _national(p)
         if p.kind not in ("other", ""):
             self.kinds.add(p.kind)
         self.services |= p.services
@@ -136,12 +140,18 @@ def _kind_score(g: Group, p: Profile) -> float | None:
     return best if best >= 0 else None
 
 
+def _national(p: Profile) -> bool:
+    return p.scope is not None and p.scope.value == "national"
+
+
 def _area_conflict(g: Group, p: Profile) -> str | None:
     """Why a report is about another area than the group, if it is."""
     if p.regions and g.regions and not set(p.regions) & g.regions and p.area and g.areas:
         return "different regions"
     if p.area and g.areas and not _area_words(str(p.area.value)) & g.area_words:
         return f"different areas ({p.area.value} vs {', '.join(sorted(g.areas))})"
+    if p.area and g.national and not g.areas:
+        return f"{p.area.value}, in a nationwide incident"
     return None
 
 
@@ -204,6 +214,8 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
                       "restoration" if p.restoration else "follow-up"))
     else:
         return None, Why([("too far in time ({} vs {}..{})", p.day, g.first_day, g.span_end)])
+    if _national(p) and g.areas and not g.national and not p.restoration:
+        return None, Why([("a nationwide cut; the incident is in {}", g.areas)])
     conflict = _area_conflict(g, p)
     if conflict:
         total -= 0.5

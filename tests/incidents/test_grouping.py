@@ -105,6 +105,22 @@ def test_two_regional_shutdowns_in_one_country_stay_apart() -> None:
     assert len(groups([one, two])) == 2
 
 
+def test_a_nationwide_cut_after_a_regional_one_is_another_incident() -> None:
+    regional = article(
+        "af-balkh", "Taliban cut fibre-optic internet in Balkh province", "2025-09-16",
+        "The Taliban cut fibre-optic internet in the Balkh province on 15 September.",
+        countries=("af",))
+    national = article(
+        "af-national", "Taliban impose a nationwide internet shutdown", "2025-09-30",
+        "The Taliban cut internet and phone services nationwide on 29 September.",
+        countries=("af",))
+    restored = article(
+        "af-back", "Internet returns in Afghanistan after the nationwide shutdown", "2025-10-01",
+        "Internet services began returning across Afghanistan on 1 October.",
+        countries=("af",), types=("restoration-remedy", "shutdown"))
+    assert sorted(map(len, groups([regional, national, restored]))) == [1, 2]
+
+
 def test_ids_are_stable_and_come_from_the_earliest_report() -> None:
     first = build_incidents([CUT])[0]
     later = build_incidents([CUT, CUT_2, RESTORED])[0]
