@@ -10,9 +10,10 @@ archive). The best-scoring candidate above ``THRESHOLD`` wins; else the article 
 group. A group's id comes from its first (earliest) report and never changes when later
 reports join.
 
-Score (see :func:`score`): same place (required; another area costs 0.5, and a nationwide
-cut never joins an incident of one region: the Taliban's Balkh fibre cut and their
-nationwide shutdown two weeks later are two incidents), kind (the same
+Score (see :func:`score`): same place (required; the same area adds 0.5, another costs
+0.5; a nationwide cut never joins an incident of one region, nor a cut in one region a
+nationwide incident, unless it reports the return or that it goes on: the Taliban's Balkh
+fibre cut and their nationwide shutdown two weeks later are two incidents), kind (the same
 1, compatible less, different -0.5 unless a platform is in common), services in common
 (platforms named in both titles or leads that differ refuse), a start date in common 0.5,
 time (required: the report falls in the group's span -- first report to end, or to newest
@@ -216,10 +217,16 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
         return None, Why([("too far in time ({} vs {}..{})", p.day, g.first_day, g.span_end)])
     if _national(p) and g.areas and not g.national and not p.restoration:
         return None, Why([("a nationwide cut; the incident is in {}", g.areas)])
+    if (p.area and p.scope is not None and not _national(p) and g.national and not g.areas
+            and not (p.restoration or p.still)):
+        return None, Why([("a cut in {}; the incident is nationwide", p.area.value)])
     conflict = _area_conflict(g, p)
     if conflict:
         total -= 0.5
         parts.append(("{}: -0.5", conflict))
+    elif p.area and g.areas and _area_words(str(p.area.value)) & g.area_words:
+        total += 0.5
+        parts.append(("same area {}: +0.5", p.area.value))
     kind = _kind_score(g, p)
     if kind is None:
         kind = 0.0 if common else -0.5

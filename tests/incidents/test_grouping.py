@@ -121,6 +121,25 @@ def test_a_nationwide_cut_after_a_regional_one_is_another_incident() -> None:
     assert sorted(map(len, groups([regional, national, restored]))) == [1, 2]
 
 
+def test_a_regions_exam_shutdowns_stay_apart_from_the_countrys() -> None:
+    """Iraq's federal exam shutdowns and the Kurdistan Region's, the same weeks: two
+    incidents; the region's end joins the region's."""
+    federal = [article(f"iq-fed-{day}", "Iraq cuts internet nationwide for exams", f"2025-06-{day}",
+                       f"Iraq cut the internet nationwide on {int(day)} June for exams.",
+                       countries=("iq",)) for day in ("01", "10")]
+    region = article(
+        "iq-krg", "Kurdistan Region cuts internet for exams", "2025-06-03",
+        "Authorities in the Kurdistan Region cut internet access across the region on 3 June "
+        "for exams.", countries=("iq",), regions=("kurdistan-region",))
+    region_end = article(
+        "iq-krg-end", "Kurdistan exam shutdowns end", "2025-06-25",
+        "Internet exam shutdowns in the Kurdistan Region ended on 24 June.", countries=("iq",),
+        regions=("kurdistan-region",), types=("restoration-remedy", "shutdown"))
+    found = sorted(sorted(a.rsplit("/", 2)[-2] for a in i.articles)
+                   for i in build_incidents([*federal, region, region_end]))
+    assert found == [["iq-fed-01", "iq-fed-10"], ["iq-krg", "iq-krg-end"]]
+
+
 def test_ids_are_stable_and_come_from_the_earliest_report() -> None:
     first = build_incidents([CUT])[0]
     later = build_incidents([CUT, CUT_2, RESTORED])[0]
