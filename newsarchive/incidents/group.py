@@ -234,8 +234,9 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
     total += kind
     parts.append(("kind {:.1f}", kind))
     if p.services and g.services:
-        if not common and p.head_services and g.head_services and not (
-                p.head_services & g.head_services):
+        if not common and ((p.head_services and g.head_services and not (
+                p.head_services & g.head_services)) or (p.kind == "service" and (
+                g.kinds <= {"service", "throttling"}) and not p.restoration)):
             return None, Why([("no platform in common",)])
         jaccard = len(common) / len(p.services | g.services)
         total += jaccard

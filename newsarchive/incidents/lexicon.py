@@ -369,7 +369,7 @@ def cue(word_start: str, anywhere: str = "") -> Cue:
 # something was cut, blocked, restricted, slowed
 CUT = cue(
     r"cut\b|cuts\b|cutting|cut off|shut|shutdown|blackout|black-out|block|ban\b|bans\b|banned|"
-    r"banning|restrict|suspen|disrupt|throttl|slowed|slowdown|slowing|switch(?:ed|es)? off|"
+    r"banning|restrict|suspen|disrupt|throttl|slowed|slowdown|slowing|slows\b|switch(?:ed|es)? off|"
     r"turn(?:ed|s)? off|went dark|go dark|offline|outage|disconnect|limited|limiting|curb|"
     r"inaccessible|unavailable|pulled the plug|went down|taken down|impos|introduc|"
     r"введ[её]н|ввели|getirilen|uygulan|"

@@ -140,6 +140,19 @@ def test_a_regions_exam_shutdowns_stay_apart_from_the_countrys() -> None:
     assert found == [["iq-fed-01", "iq-fed-10"], ["iq-krg", "iq-krg-end"]]
 
 
+def test_blocks_of_different_platforms_a_day_apart_stay_apart_even_if_named_low() -> None:
+    """Russia's YouTube slowdown (named only in the body) and its Signal block a day later
+    are two incidents."""
+    youtube = article("ru-yt", "Russia slows YouTube further", "2024-08-08",
+                      "YouTube speeds in Russia fell sharply on 8 August as the throttling of "
+                      "the service deepened.", countries=("ru",), platforms=("youtube",),
+                      types=("throttling",))
+    signal = article("ru-signal", "Russia blocks Signal", "2024-08-09",
+                     "Roskomnadzor blocked the Signal messenger on 9 August.", countries=("ru",),
+                     platforms=("signal",), types=("platform-block",))
+    assert len(groups([youtube, signal])) == 2
+
+
 def test_ids_are_stable_and_come_from_the_earliest_report() -> None:
     first = build_incidents([CUT])[0]
     later = build_incidents([CUT, CUT_2, RESTORED])[0]
