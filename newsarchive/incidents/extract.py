@@ -43,7 +43,7 @@ _ACTOR_BEFORE = re.compile(
     r"(?:[A-Z][\w'’.&-]*(?:\s+(?:of|for|and|on|the|de|[A-Z][\w'’.&-]*))*|"
     r"(?:government|regulator|authorities|court|judge|ministry|minister|police|military|army|"
     r"junta|council|prosecutor|commission|agency|watchdog|service)"
-    r"(?:\s+(?:in|of)\s+[A-Z][\w'’.-]*)?))"  # "a court in Ankara ordered"
+    r"(?:\s+(?:in|of)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?))"  # "a court in Ankara ordered"
     r"\s+(?:had\s+|has\s+|have\s+|then\s+|also\s+|later\s+)?"
     r"(?:ordered|directed|instructed|told|mandated|demanded|required)\b")
 _ACTOR_NOUN = re.compile(
@@ -89,6 +89,13 @@ _OFFICIAL = lex.Cue(
 _NO_REASON = re.compile(
     r"\b(?:no (?:official )?(?:reason|explanation|justification)|without (?:giving |offering "
     r"|an? )?(?:reason|explanation)|without citing|did not (?:say|explain|give)|gave no)\b", I)
+# someone asks the authorities for something: a demand, not their reason
+_ASKING = re.compile(
+    r"\b(?:open letter|urg(?:e|ed|es|ing)|(?:call(?:ed|s|ing)?|appeal(?:ed|s|ing)?) on (?:the )?"
+    r"(?:government|authorities|president|minister|state|regulator|officials)|request(?:ed|ing)"
+    r" that|petitioned)\b", I)
+# where a reason cue is the authorities' own: the restriction, an official, or their act
+_OFFICIAL_ACT = re.compile(r"\b(?:decision|ruling|order|decree|statement|letter|notice)\b", I)
 _QUOTE = re.compile(r"[\"“]([^\"”]{12,300})[\"”]")
 
 _AREA = re.compile(
@@ -444,10 +451,13 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     # verb-final (Turkish, Persian) and verb-first (Arabic) sentences: a body named at the
     # head of a sentence that imposes something is its subject
     head_acts = article.lang.lower().split("-")[0] in ("tr", "fa", "ar")
+    day = article.date.date()
     for sentence in sents:
         text = sentence.text
         cut = _CUT.has(text) or _END.has(text)
         instructed = _ORDERS_OF_IN.has(text) and not _END.has(text)
+        if (cut or instructed) and _other_years(text, day):
+            continue  # "in December 2015 a judge ordered ...": another time's order
         if not cut and not instructed and sentence.zone != "title":
             continue
         order = _ORDER.has(text) or lex.ORDER.has(text)
@@ -552,6 +562,9 @@ def _justification(sents: list[Sentence], article: ArticleInput, names: Names) -
         if not _ANY_REASON.has(text):
             continue  # no reason named
         cue_match = _REASON_CUE.search(text) if _REASON_CUE.has(text) else None
+        if cue_match is not None and not (_CUT.has(text) or _OFFICIAL.has(text)
+                                          or _OFFICIAL_ACT.search(text)):
+            continue  # "WhatsApp added encryption to protect its users": nobody's reason for it
         if cue_match is None:
             if not (_SPEECH_CUE.has(text) and _OFFICIAL.has(text)) or (
                     not _CUT.has(text) and not _about(text, article, names, sentence.lower)):
@@ -562,7 +575,7 @@ def _justification(sents: list[Sentence], article: ArticleInput, names: Names) -
             if any(names.mentioned(p, text[:cue_match.start()][:40]) for p in
                    article.platforms[:4]):
                 continue  # "WhatsApp ... said": the company speaks, not the authorities
-        if _NOT_OFFICIAL.has(text) or _NO_REASON.search(text) or (
+        if _NOT_OFFICIAL.has(text) or _NO_REASON.search(text) or _ASKING.search(text) or (
                 _END.has(text) and not _FUTURE.has(text) and " if " not in text):
             continue  # (a return that is only promised or conditional is no end)
         cue_at = cue_match.start()
@@ -674,7 +687,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         future = _FUTURE.has(text)
         about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
         partial = lex.PARTIAL.has(text)
-        if (_ONGOING.has(text) and (cut or negated)) or (future and end and (
+        if (_ONGOING.has(text) and (cut or negated) and _goes_on(text)) or (future and end and (
                 partial or lex.FUTURE_NOW.has(text))) or (
                 negated and not future):  # "has not been restored", "will be restored": not yet
             profile.ongoing.append(Found(True, text, key, weight, about))
@@ -718,6 +731,20 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         profile.ends.append(Found(ref, title, key, 0.0, _about(title, article, names),
                                   lex.PARTIAL.has(title)))
     return years
+
+
+# what "ongoing" or "continuing" may qualify without saying the restriction goes on
+_OTHER_ONGOING = re.compile(
+    r"\b(?:ongoing|continuing)\s+(?:\w+\s+){0,2}(?:investigations?|inquir(?:y|ies)|probes?|"
+    r"cases?|trials?|proceedings|disputes?|talks|negotiations|war|conflict|fighting|"
+    r"protests?|crisis|unrest|campaign|operations?|violence|clashes|efforts?|debates?)\b", I)
+
+
+def _goes_on(text: str) -> bool:
+    """Whether a sentence's "still", "ongoing"... can be said of the restriction: not only an
+    "ongoing drug trafficking investigation" or "continuing protests"."""
+    matches = list(_ONGOING.finditer(text))
+    return any(not _OTHER_ONGOING.match(text, m.start()) for m in matches) or not matches
 
 
 def _other_years(text: str, ref: date) -> bool:

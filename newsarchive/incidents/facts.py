@@ -257,8 +257,11 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
         Fact([], None) if network else _services(profiles))
     facts["ordered_by"] = editor.get("ordered_by") or _ordered_by(
         profiles, facts["country"].value, facts["shutdown_type"].value is not None)
+    # the reason given for imposing it: a report of its end tells why it was lifted
+    imposing = [f for p in profiles if not p.restoration for f in p.justification]
     facts["official_justification"] = editor.get("official_justification") or _vote(
-        [f for p in profiles for f in p.justification], norm=lambda v: v["category"])
+        imposing or [f for p in profiles for f in p.justification],
+        norm=lambda v: v["category"])
     for name in ("area_name", "geo_scope"):
         if name in editor:
             facts[name] = editor[name]

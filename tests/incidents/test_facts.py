@@ -277,3 +277,24 @@ def test_status_a_promised_return_is_not_a_return_and_a_past_years_end_is_not_th
                  "On 28 July the minister announced that mobile data would resume at 3 pm. "
                  "Mobile data came back on 28 July."), country="bd")
     assert told.value("status") == "ended"  # "would" there is the past's future
+
+
+def test_an_ongoing_investigation_is_not_an_ongoing_block_nor_a_past_order_this_ones(
+        ) -> None:
+    from tests.incidents.helpers import article
+
+    first = article("br-block", "Brazil judge orders WhatsApp blocked for 72 hours", "2016-05-02",
+                    "Operators blocked WhatsApp nationwide on 2 May on a judge's order.",
+                    countries=("br",), platforms=("whatsapp",), types=("platform-block",))
+    back = article("br-back", "WhatsApp restored in Brazil", "2016-05-03",
+                   "WhatsApp was restored on 3 May after an appeals court lifted the block.",
+                   countries=("br",), platforms=("whatsapp",),
+                   types=("restoration-remedy", "platform-block"))
+    later = article(
+        "br-report", "How WhatsApp was blocked in Brazil", "2016-05-06",
+        "A judge ordered the blocking of WhatsApp for 72 hours as part of an ongoing drug "
+        "trafficking investigation. In December 2015 a judge in São Paulo ordered a 48-hour "
+        "block.", countries=("br",), platforms=("whatsapp",), types=("platform-block",))
+    [incident] = build_incidents([first, back, later])
+    assert incident.value("status") == "ended"
+    assert "Paulo" not in str(incident.value("ordered_by"))
