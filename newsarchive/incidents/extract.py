@@ -740,11 +740,19 @@ _OTHER_ONGOING = re.compile(
     r"protests?|crisis|unrest|campaign|operations?|violence|clashes|efforts?|debates?)\b", I)
 
 
+_OTHER_GOES_ON = re.compile(  # "the protests, which began on 15 November and are ongoing"
+    r"\b(?:protests?|demonstrations|war|conflict|fighting|unrest|investigations?|trials?|"
+    r"talks|crisis)\b[^.;()]{0,60}\b(?:are|is|remain|remains)\s+(?:still\s+)?$", I)
+
+
 def _goes_on(text: str) -> bool:
     """Whether a sentence's "still", "ongoing"... can be said of the restriction: not only an
-    "ongoing drug trafficking investigation" or "continuing protests"."""
+    "ongoing drug trafficking investigation" or protests "which are ongoing"."""
     matches = list(_ONGOING.finditer(text))
-    return any(not _OTHER_ONGOING.match(text, m.start()) for m in matches) or not matches
+    return not matches or any(
+        not _OTHER_ONGOING.match(text, m.start())
+        and not _OTHER_GOES_ON.search(text[max(0, m.start() - 90):m.start()])
+        for m in matches)
 
 
 def _other_years(text: str, ref: date) -> bool:

@@ -298,3 +298,16 @@ def test_an_ongoing_investigation_is_not_an_ongoing_block_nor_a_past_order_this_
     [incident] = build_incidents([first, back, later])
     assert incident.value("status") == "ended"
     assert "Paulo" not in str(incident.value("ordered_by"))
+
+
+def test_protests_that_are_ongoing_do_not_keep_a_cut_ongoing() -> None:
+    cut = _one(("Iran cuts the internet", "2019-11-17",
+                "Amid the protests, which began on 15 November and are ongoing, access to the "
+                "internet was shut down nationwide on 16 November."),
+               ("Internet returns in Iran", "2019-11-23",
+                "Internet access was restored across Iran on 21 November."), country="ir")
+    assert cut.value("status") == "ended"
+    still = _one(("Iran cuts the internet", "2019-11-17",
+                  "The internet was shut down nationwide on 16 November and the shutdown is "
+                  "ongoing."), country="ir")
+    assert still.value("status") == "ongoing"
