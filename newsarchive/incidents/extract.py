@@ -792,6 +792,8 @@ def _role(text: str, mention: DateMention, cut: bool,
     """
     before = text[max(0, mention.start - 30):mention.start]
     after = text[mention.end:mention.end + 16]
+    if _CUT_BEGAN.search(text[max(0, mention.start - 70):mention.start]):
+        return "start", 1.0  # "after a shutdown that began on 16 November"
     if lex.SINCE_BEFORE.search(before) or lex.SINCE_AFTER.search(after):
         verbs = [m for m in _CUT.finditer(text) if not lex.CUT_NOUN.match(text, m.start())]
         if end and not verbs:
@@ -815,6 +817,10 @@ def _role(text: str, mention: DateMention, cut: bool,
     return ("end", 0.0) if near_end < near_cut else ("start", 0.0)
 
 
+_CUT_BEGAN = re.compile(
+    r"\b(?:shutdowns?|blackouts?|block|ban|outage|restrictions?|suspension|cut|disruption|"
+    r"throttling|slowdown)\s*,?\s*(?:(?:that|which)\s+)?(?:(?:has|had)\s+)?(?:began|begun|"
+    r"started|came into force|took effect)\s+(?:on\s+|in\s+)?(?:the\s+)?$", I)
 _CLAUSE_END = re.compile(r"[;:.!?]\s|\s[-–—]\s")
 _LINKS = word_set("as amid after before during while when with following ahead and in at on of")
 
