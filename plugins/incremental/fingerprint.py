@@ -65,6 +65,8 @@ class Fingerprinter:
         self._parts: dict[int, list[tuple[str, bytes]]] = {}
         self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
         self._declared: dict[int, bytes] = {}  # nested digests of declared signatures
+        # the content each declared signature holds, in the order its serialisation met it
+        self._declared_contents: dict[int, list[Content]] = {}
         self._declaring: set[int] = set()
         self._kinds: dict[type, tuple[str, tuple[str, ...]]] = {}
         self._objects: dict[tuple[int, bool, frozenset[str] | None], bytes] = {}
@@ -173,12 +175,36 @@ class Fingerprinter:
             self._declaring.add(id(obj))
             try:
                 sink = _HashSink()
-                _Serialiser(sink, self).dump((name, signature()))
+                serialiser = _Serialiser(sink, self)
+                serialiser.dump((name, signature()))
             finally:
                 self._declaring.discard(id(obj))
+            self._declared_contents[id(obj)] = serialiser.contents
             found = self._declared[id(obj)] = sink.hash.digest()
             self._alive.append(obj)
         return found
+
+    def _declared_with_content(self, obj: Any, name: str, signature: Callable[[], Any],
+                               shown: frozenset[str] | None) -> bytes:
+        """Digest of a declared object at the top level of a page's variable (the incidents
+        a list shows): its nested digest (made once a build, content in it by its own
+        fields) and, for each content in it, its digest with what is attached to it that is
+        ``shown``. As much as feeding the declared value itself tells, without walking it
+        again for each template's ``shown``."""
+        try:
+            found = self.declared(obj, name, signature)
+        except RecursionError as err:
+            raise Unfingerprintable("a cycle outside content") from err
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError) as err:
+            if isinstance(err, Unfingerprintable):
+                raise
+            raise Unfingerprintable(str(err)) from err
+        h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        h.update(found)
+        content = self.content
+        for item in self._declared_contents[id(obj)]:
+            h.update(content(item, shown))
+        return h.digest()
 
     # internals ------------------------------------------------------------------------
 
@@ -254,9 +280,13 @@ class Fingerprinter:
         self._busy.add(id(value))
         try:
             h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-            h.update(f"{type(value).__module__}.{type(value).__qualname__}".encode())
+            h_name = f"{type(value).__module__}.{type(value).__qualname__}"
+            h.update(h_name.encode())
             declared = getattr(value, "__incremental_signature__", None)
-            if callable(declared):
+            if callable(declared) and not nested:
+                h.update(b"declared+content")
+                h.update(self._declared_with_content(value, h_name, declared, shown))
+            elif callable(declared):
                 h.update(b"declared")
                 self._feed(h, declared(), nested=nested, shown=shown)
             elif isinstance(value, URLWrapper):
@@ -297,6 +327,7 @@ class _Serialiser(pickle.Pickler):
     def __init__(self, sink: _HashSink, owner: Fingerprinter) -> None:
         super().__init__(sink, protocol=5)
         self.owner = owner
+        self.contents: list[Content] = []  # every content met, in order
         # No memo: with one, a value's bytes would depend on which equal strings happen to
         # be one object (a sentence read now, or the same sentence loaded from a cache).
         self.fast = True
@@ -305,6 +336,7 @@ class _Serialiser(pickle.Pickler):
         if obj is _token or isinstance(obj, _NATIVE):
             return NotImplemented
         if isinstance(obj, Content):
+            self.contents.append(obj)
             return _token, ("C", self.owner.own(obj))
         shared = self.owner._shared.get(id(obj))
         if shared is not None:
@@ -323,7 +355,9 @@ class _Serialiser(pickle.Pickler):
         name = f"{type(obj).__module__}.{type(obj).__qualname__}"
         declared = getattr(obj, "__incremental_signature__", None)
         if callable(declared):
-            return _token, ("D", self.owner.declared(obj, name, declared))
+            found = self.owner.declared(obj, name, declared)
+            self.contents.extend(self.owner._declared_contents[id(obj)])
+            return _token, ("D", found)
         names = _SLOTS_ONLY.get(type(obj))
         if names is None:
             fields = _attributes(obj)
