@@ -16,6 +16,7 @@ from tests.sitebuild import REPO
 
 sys.path.insert(0, str(REPO / "plugins"))
 from incremental.fingerprint import Fingerprinter
+from incremental.fragments import Fragments
 from incremental.signature import template_spec
 
 
@@ -197,3 +198,32 @@ def test_a_declared_value_counts_its_stories_shown_attachments() -> None:
     changed = Holder("i", [_story("Four", incident=["D"])])
     assert (Fingerprinter().of([Holder("o", [story], inner)], shown)
             != Fingerprinter().of([Holder("o", [story], changed)], shown))
+
+
+def test_a_fragment_is_rendered_once_per_macro_arguments_and_key() -> None:
+    """fragment(macro, *args, key=...) renders once for the same macro, arguments (objects
+    by identity, plain values by value) and key; any difference renders again."""
+    env = jinja2.Environment()
+    env.globals["fragment"] = Fragments()
+    calls: list[str] = []
+    env.globals["seen"] = lambda name: calls.append(name) or ""
+    source = (
+        "{% macro row(item, tag) %}{{ seen(item.name) }}<{{ tag }}>{{ item.name }}</{{ tag }}>"
+        "{{ SITEURL }}{% endmacro %}"
+        "{% macro other(item, tag) %}{{ seen('other') }}[{{ item.name }}]{% endmacro %}"
+        "{% for item, tag in rows %}{{ fragment(row, item, tag, key=SITEURL) }};{% endfor %}"
+        "{{ fragment(other, rows[0][0], 'p', key=SITEURL) }}"
+    )
+    template = env.from_string(source)
+
+    class Item:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    a, b, same_name = Item("a"), Item("b"), Item("a")
+    rows = [(a, "p"), (a, "p"), (b, "p"), (a, "li"), (same_name, "p"), (a, "p")]
+    first = template.render(rows=rows, SITEURL="..")
+    assert first == "<p>a</p>..;<p>a</p>..;<p>b</p>..;<li>a</li>..;<p>a</p>..;<p>a</p>..;[a]"
+    assert calls == ["a", "b", "a", "a", "other"]
+    assert template.render(rows=rows, SITEURL="../..").count("../..") == 6
+    assert calls[5:] == ["a", "b", "a", "a", "other"]
