@@ -13,6 +13,9 @@ text ...), which is what a template shows of it and keeps cycles out.
 
 A plugin declares what an object of its own is rendered from by giving it a method
 ``__incremental_signature__()`` returning any fingerprintable value (a string, a tuple ...).
+Its declared value is serialised once a build; where a page shows the object itself (a list
+of incidents), the stories in that value also count with their attachments the template
+reads, each by its digest.
 
 A value with no stable fingerprint (a generator, an open file, a cycle outside content)
 raises :class:`Unfingerprintable`; the page that shows it is then always rendered.
