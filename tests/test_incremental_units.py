@@ -16,6 +16,7 @@ from tests.sitebuild import REPO
 
 sys.path.insert(0, str(REPO / "plugins"))
 from incremental.fingerprint import Fingerprinter
+from incremental.fragments import Fragments
 from incremental.signature import template_spec
 
 
@@ -149,3 +150,80 @@ def test_digests_cached_by_the_shown_attachments_equal_fresh_ones() -> None:
             assert shared.of(value, shown) == Fingerprinter().of(value, shown)
     assert shared.of(stories, kinds[0]) != shared.of(stories, kinds[2])
     assert shared.of(stories, kinds[2]) != shared.of(stories, kinds[3])
+
+
+class Box:
+    """A plain object holding a story (as an incident's fact holds its source article)."""
+
+    def __init__(self, story: object) -> None:
+        self.story = story
+
+
+class Holder:
+    """A declared object holding stories, directly and inside a plain object and another
+    declared one (as an incident holds its reports and the articles behind its facts)."""
+
+    def __init__(self, label: str, stories: list, inner: object = None) -> None:
+        self.label, self.stories, self.inner = label, stories, inner
+
+    def __incremental_signature__(self) -> tuple:
+        return (self.label, self.stories, [Box(self.stories[-1])], self.inner)
+
+
+def test_a_declared_value_counts_its_stories_shown_attachments() -> None:
+    """A declared object a page shows directly (a list of incidents) counts the stories in
+    it with their attachments the template reads, wherever they sit in its signature, and
+    not the others; cached digests equal fresh ones."""
+    shown = frozenset({"title", "incident"})
+
+    def digest_of(first: dict, second: dict, label: str = "x") -> bytes:
+        stories = [_story("One", **first), _story("Two", **second)]
+        inner = Holder("inner", [_story("Three", incident=["c"])])
+        return Fingerprinter().of([Holder(label, stories, inner)], shown)
+
+    base = digest_of({"incident": ["a"]}, {"incident": ["b"]})
+    assert base == digest_of({"incident": ["a"]}, {"incident": ["b"]})
+    assert base != digest_of({"incident": ["A"]}, {"incident": ["b"]})
+    assert base != digest_of({"incident": ["a"]}, {"incident": ["B"]})  # also inside a Box
+    assert base != digest_of({"incident": ["a"]}, {"incident": ["b"]}, label="y")
+    assert base == digest_of({"incident": ["a"], "more_on": ["m"]}, {"incident": ["b"]})
+    story = _story("Two", incident=["b"])
+    holders = [Holder("h", [_story("One", incident=["a"]), story]),
+               Holder("g", [story], Holder("i", [story]))]
+    shared = Fingerprinter()
+    for names in (shown, frozenset({"title"}), None, shown):
+        assert shared.of(holders, names) == Fingerprinter().of(holders, names)
+        assert shared.nested(holders) == Fingerprinter().nested(holders)
+    inner = Holder("i", [_story("Four", incident=["d"])])
+    changed = Holder("i", [_story("Four", incident=["D"])])
+    assert (Fingerprinter().of([Holder("o", [story], inner)], shown)
+            != Fingerprinter().of([Holder("o", [story], changed)], shown))
+
+
+def test_a_fragment_is_rendered_once_per_macro_arguments_and_key() -> None:
+    """fragment(macro, *args, key=...) renders once for the same macro, arguments (objects
+    by identity, plain values by value) and key; any difference renders again."""
+    env = jinja2.Environment()
+    env.globals["fragment"] = Fragments()
+    calls: list[str] = []
+    env.globals["seen"] = lambda name: calls.append(name) or ""
+    source = (
+        "{% macro row(item, tag) %}{{ seen(item.name) }}<{{ tag }}>{{ item.name }}</{{ tag }}>"
+        "{{ SITEURL }}{% endmacro %}"
+        "{% macro other(item, tag) %}{{ seen('other') }}[{{ item.name }}]{% endmacro %}"
+        "{% for item, tag in rows %}{{ fragment(row, item, tag, key=SITEURL) }};{% endfor %}"
+        "{{ fragment(other, rows[0][0], 'p', key=SITEURL) }}"
+    )
+    template = env.from_string(source)
+
+    class Item:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    a, b, same_name = Item("a"), Item("b"), Item("a")
+    rows = [(a, "p"), (a, "p"), (b, "p"), (a, "li"), (same_name, "p"), (a, "p")]
+    first = template.render(rows=rows, SITEURL="..")
+    assert first == "<p>a</p>..;<p>a</p>..;<p>b</p>..;<li>a</li>..;<p>a</p>..;<p>a</p>..;[a]"
+    assert calls == ["a", "b", "a", "a", "other"]
+    assert template.render(rows=rows, SITEURL="../..").count("../..") == 6
+    assert calls[5:] == ["a", "b", "a", "a", "other"]

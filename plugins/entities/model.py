@@ -51,7 +51,10 @@ class EntityPage(URLWrapper):
         return self.url + "feed.atom.xml"
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.slug))
+        found = self.__dict__.get("_hash_key")
+        if found is None or found[0] != self.slug:  # made once (pages key many dicts)
+            found = self.__dict__["_hash_key"] = (self.slug, hash((self.kind, self.slug)))
+        return found[1]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EntityPage):

@@ -11,6 +11,7 @@ HTML; the theme's ``partials/incident_box.html`` and ``partials/incident_macros.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -54,6 +55,7 @@ def fragment_encode(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def text_fragment(sentence: str) -> str:
     """``#:~:text=...`` that makes a browser scroll to and highlight ``sentence``; "" if none.
 

@@ -4,10 +4,11 @@ Every page written through Pelican's writer (``write_file``: articles, lists, en
 any plugin's pages) and every feed (``write_feed``) gets a signature of all it is rendered
 from (``signature.py``); a page whose signature is the one it was last rendered with is
 kept, not rendered (``state.py``). Pages to render are rendered at ``finalized`` by forked
-workers when there are many (``writer.py``). With ``INCREMENTAL_TIMINGS`` (or the
-environment variable ``NEWSARCHIVE_TIMINGS=1``; ``make html TIMINGS=1``) the build ends with
-a table of the time spent reading, tagging, on incidents, related stories, rendering and
-indexing (``timings.py``).
+workers when there are many (``writer.py``); templates' ``fragment(macro, ..., key=...)``
+renders a macro once a build for the same arguments (``fragments.py``). With
+``INCREMENTAL_TIMINGS`` (or the environment variable ``NEWSARCHIVE_TIMINGS=1``; ``make html
+TIMINGS=1``) the build ends with a table of the time spent reading, tagging, on incidents,
+related stories, rendering and indexing (``timings.py``).
 
 Plugins need nothing to be covered: a page's signature includes every variable its template
 reads. An object of a plugin's own can declare what it is rendered from with a method
@@ -38,6 +39,7 @@ from pelican.utils import clean_output_dir
 import newsarchive
 
 from . import writer as writer_module
+from .fragments import add_fragments
 from .signature import Signer, code_signature
 from .state import Outputs, state_path
 from .timings import Timings, time_receivers
@@ -262,3 +264,4 @@ def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(render_queued)
     signals.static_generator_finalized.connect(record_static)
+    signals.generator_init.connect(add_fragments)

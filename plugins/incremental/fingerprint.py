@@ -13,6 +13,9 @@ text ...), which is what a template shows of it and keeps cycles out.
 
 A plugin declares what an object of its own is rendered from by giving it a method
 ``__incremental_signature__()`` returning any fingerprintable value (a string, a tuple ...).
+Its declared value is serialised once a build; where a page shows the object itself (a list
+of incidents), the stories in that value also count with their attachments the template
+reads, each by its digest.
 
 A value with no stable fingerprint (a generator, an open file, a cycle outside content)
 raises :class:`Unfingerprintable`; the page that shows it is then always rendered.
@@ -65,6 +68,8 @@ class Fingerprinter:
         self._parts: dict[int, list[tuple[str, bytes]]] = {}
         self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
         self._declared: dict[int, bytes] = {}  # nested digests of declared signatures
+        # the content each declared signature holds, in the order its serialisation met it
+        self._declared_contents: dict[int, list[Content]] = {}
         self._declaring: set[int] = set()
         self._kinds: dict[type, tuple[str, tuple[str, ...]]] = {}
         self._objects: dict[tuple[int, bool, frozenset[str] | None], bytes] = {}
@@ -119,10 +124,14 @@ class Fingerprinter:
         found = self._parts.get(id(item))
         if found is None:
             found = []
+            made: dict[int, bytes] = {}  # one value under two names (countries, main_countries)
             for name, value in sorted(vars(item).items()):
                 if name in SKIPPED_ATTRIBUTES or name == "metadata" or _is_plain(value):
                     continue  # plain values are in own()
-                found.append((name, self.nested(value)))
+                part = made.get(id(value))
+                if part is None:
+                    part = made[id(value)] = self.nested(value)
+                found.append((name, part))
                 self._names.add(name)
             self._parts[id(item)] = found
             self._alive.append(item)
@@ -173,12 +182,36 @@ class Fingerprinter:
             self._declaring.add(id(obj))
             try:
                 sink = _HashSink()
-                _Serialiser(sink, self).dump((name, signature()))
+                serialiser = _Serialiser(sink, self)
+                serialiser.dump((name, signature()))
             finally:
                 self._declaring.discard(id(obj))
+            self._declared_contents[id(obj)] = serialiser.contents
             found = self._declared[id(obj)] = sink.hash.digest()
             self._alive.append(obj)
         return found
+
+    def _declared_with_content(self, obj: Any, name: str, signature: Callable[[], Any],
+                               shown: frozenset[str] | None) -> bytes:
+        """Digest of a declared object at the top level of a page's variable (the incidents
+        a list shows): its nested digest (made once a build, content in it by its own
+        fields) and, for each content in it, its digest with what is attached to it that is
+        ``shown``. As much as feeding the declared value itself tells, without walking it
+        again for each template's ``shown``."""
+        try:
+            found = self.declared(obj, name, signature)
+        except RecursionError as err:
+            raise Unfingerprintable("a cycle outside content") from err
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError) as err:
+            if isinstance(err, Unfingerprintable):
+                raise
+            raise Unfingerprintable(str(err)) from err
+        h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        h.update(found)
+        content = self.content
+        for item in self._declared_contents[id(obj)]:
+            h.update(content(item, shown))
+        return h.digest()
 
     # internals ------------------------------------------------------------------------
 
@@ -254,9 +287,13 @@ class Fingerprinter:
         self._busy.add(id(value))
         try:
             h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-            h.update(f"{type(value).__module__}.{type(value).__qualname__}".encode())
+            h_name = f"{type(value).__module__}.{type(value).__qualname__}"
+            h.update(h_name.encode())
             declared = getattr(value, "__incremental_signature__", None)
-            if callable(declared):
+            if callable(declared) and not nested:
+                h.update(b"declared+content")
+                h.update(self._declared_with_content(value, h_name, declared, shown))
+            elif callable(declared):
                 h.update(b"declared")
                 self._feed(h, declared(), nested=nested, shown=shown)
             elif isinstance(value, URLWrapper):
@@ -297,41 +334,84 @@ class _Serialiser(pickle.Pickler):
     def __init__(self, sink: _HashSink, owner: Fingerprinter) -> None:
         super().__init__(sink, protocol=5)
         self.owner = owner
+        self.contents: list[Content] = []  # every content met, in order
         # No memo: with one, a value's bytes would depend on which equal strings happen to
         # be one object (a sentence read now, or the same sentence loaded from a cache).
         self.fast = True
 
     def reducer_override(self, obj: Any) -> Any:
-        if obj is _token or isinstance(obj, _NATIVE):
+        if obj is _token:
             return NotImplemented
-        if isinstance(obj, Content):
+        kind = _KINDS.get(type(obj))
+        if kind is None:
+            kind = _KINDS[type(obj)] = _kind(type(obj))
+        if kind is _NATIVE_KIND:
+            return NotImplemented
+        if kind is _OBJECT_KIND:
+            name, declares = _object_type(type(obj))
+            if declares:
+                found = self.owner.declared(obj, name, obj.__incremental_signature__)
+                self.contents.extend(self.owner._declared_contents[id(obj)])
+                return _token, ("D", found)
+            names = _SLOTS_ONLY.get(type(obj))
+            if names is None:
+                fields = _attributes(obj)
+                if not hasattr(obj, "__dict__") and not dataclasses.is_dataclass(obj):
+                    _SLOTS_ONLY[type(obj)] = tuple(k for k, _ in fields)
+            else:  # same fields, same order as _attributes gives
+                fields = [(n, getattr(obj, n)) for n in names if hasattr(obj, n)]
+            return _token, ("O", name, tuple(fields))
+        if kind is _CONTENT_KIND:
+            self.contents.append(obj)
             return _token, ("C", self.owner.own(obj))
-        shared = self.owner._shared.get(id(obj))
-        if shared is not None:
+        if kind is _SHARED_KIND:
+            shared = self.owner._shared.get(id(obj))
+            if shared is None:
+                self.owner._alive.append(obj)
+                shared = self.owner._shared[id(obj)] = self.owner.of_key(obj)
             return _token, ("F", shared)
-        if isinstance(obj, _SHARED):
-            self.owner._alive.append(obj)
-            shared = self.owner._shared[id(obj)] = self.owner.of_key(obj)
-            return _token, ("F", shared)
-        if isinstance(obj, str):  # Markup and other str subclasses
+        if kind is _STR_KIND:  # Markup and other str subclasses
             return _token, ("M", type(obj).__qualname__, str(obj))
-        if isinstance(obj, set | frozenset):
+        if kind is _SET_KIND:
             return _token, ("S", tuple(sorted(self.owner.of_key(item) for item in obj)))
-        if isinstance(obj, list | tuple | dict):  # subclasses: their items
-            items = list(obj.items()) if isinstance(obj, dict) else list(obj)
-            return _token, ("L", type(obj).__qualname__, items)
-        name = f"{type(obj).__module__}.{type(obj).__qualname__}"
-        declared = getattr(obj, "__incremental_signature__", None)
-        if callable(declared):
-            return _token, ("D", self.owner.declared(obj, name, declared))
-        names = _SLOTS_ONLY.get(type(obj))
-        if names is None:
-            fields = _attributes(obj)
-            if not hasattr(obj, "__dict__") and not dataclasses.is_dataclass(obj):
-                _SLOTS_ONLY[type(obj)] = tuple(k for k, _ in fields)
-        else:  # same fields, same order as _attributes gives
-            fields = [(n, getattr(obj, n)) for n in names if hasattr(obj, n)]
-        return _token, ("O", name, tuple(fields))
+        # subclasses of list, tuple, dict: their items
+        items = list(obj.items()) if isinstance(obj, dict) else list(obj)
+        return _token, ("L", type(obj).__qualname__, items)
+
+
+# How _Serialiser treats a type (found once per type, in the order of its checks).
+_NATIVE_KIND, _CONTENT_KIND, _SHARED_KIND, _STR_KIND, _SET_KIND, _SEQ_KIND, _OBJECT_KIND = (
+    "native", "content", "shared", "str", "set", "sequence", "object"
+)
+_KINDS: dict[type, str] = {}
+
+
+def _kind(kind: type) -> str:
+    if issubclass(kind, _NATIVE):
+        return _NATIVE_KIND
+    if issubclass(kind, Content):
+        return _CONTENT_KIND
+    if issubclass(kind, _SHARED):
+        return _SHARED_KIND
+    if issubclass(kind, str):
+        return _STR_KIND
+    if issubclass(kind, set | frozenset):
+        return _SET_KIND
+    if issubclass(kind, list | tuple | dict):
+        return _SEQ_KIND
+    return _OBJECT_KIND
+
+
+def _object_type(kind: type) -> tuple[str, bool]:
+    """A plain object type's name and whether it declares its signature."""
+    found = _OBJECTS.get(kind)
+    if found is None:
+        declares = callable(getattr(kind, "__incremental_signature__", None))
+        found = _OBJECTS[kind] = (f"{kind.__module__}.{kind.__qualname__}", declares)
+    return found
+
+
+_OBJECTS: dict[type, tuple[str, bool]] = {}
 
 
 _SHARED = (URLWrapper, jinja2.Template, jinja2.Environment, re.Pattern, type,
