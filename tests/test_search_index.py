@@ -149,3 +149,23 @@ def test_changes_pagefind_does_not_read_rebuild_nothing(tmp_path: Path) -> None:
     page.write_text(page.read_text().replace(
         "<aside>", '<aside><span data-pagefind-filter="country">Iran</span>'))
     assert index_site_incremental(site, 100, cache, bundle_pages=3, split_min=1).reused == 1
+
+
+@pytest.mark.parametrize(("pages", "reused", "warned"),
+                         [(0, 0, True), (0, 3, False), (5, 0, False)])
+def test_no_searchable_page_is_warned_of_only_when_no_bundle_was_kept(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path,
+        pages: int, reused: int, warned: bool) -> None:
+    """A rebuild that kept every bundle indexed no page, and that is no fault of the site."""
+    from types import SimpleNamespace
+
+    import plugins.pagefind_search as plugin
+    from newsarchive.search_index import IndexStats
+
+    monkeypatch.setattr(plugin, "index_site_incremental",
+                        lambda *a, **k: IndexStats(pages, 10 * pages, 1, 0.1, reused))
+    monkeypatch.setattr(plugin, "index_incidents_apart", lambda output: None)
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(tmp_path), "CACHE_PATH": str(tmp_path)})
+    with caplog.at_level("WARNING"):
+        plugin.index_output(pelican)
+    assert ("no page has data-pagefind-body" in caplog.text) is warned

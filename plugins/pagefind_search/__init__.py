@@ -99,7 +99,7 @@ def index_output(pelican: Any) -> None:
         f"{stats.languages} languages) in {stats.seconds:.2f} s; "
         f"{stats.reused} unchanged bundles kept"
     )
-    if stats.pages == 0:
+    if stats.pages == 0 and not stats.reused:  # (a rebuild that kept every bundle indexes none)
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
 
 
