@@ -71,6 +71,7 @@ JUSTIFICATIONS: tuple[tuple[str, lex.Cue], ...] = (
                                     r"illegal|unlawful|licen[cs]e|fraud\w*|extremis\w*|"
                                     r"localis\w+|localiz\w+|requirements?)\b", I)),
 )
+_CATEGORY = dict(JUSTIFICATIONS)
 _ANY_REASON = lex.Cue("|".join(pattern.regex.pattern for _, pattern in JUSTIFICATIONS))
 # a reason stated as such ("citing", "to prevent") or words an official speaks ("said")
 _REASON_CUE = lex.Cue(
@@ -588,8 +589,8 @@ def _justification(sents: list[Sentence], article: ArticleInput, names: Names) -
             continue
         category = best[1]
         quoted = _QUOTE.search(text)
-        quote = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 6 and dict(
-            JUSTIFICATIONS)[category].has(quoted.group(1)) else None
+        quote = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 6 and (
+            _CATEGORY[category].has(quoted.group(1))) else None
         weight = 1.0 + (0.5 if quote else 0.0) + (0.5 if sentence.zone != "body" else 0)
         found.append(Found({"category": category, "quote": quote or text}, text,
                            article.key, weight))

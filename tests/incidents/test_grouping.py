@@ -224,23 +224,29 @@ def test_incidents_for_files_reads_the_archive(tmp_path) -> None:
     assert joined.keep == {}  # a later report: the id is the first report's already
 
 
+def _report_file(folder, slug: str, title: str, date: str, body: str):
+    """A content file of one report (Pelican header, then its body) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    path.write_text(f"Title: {title}\nDate: {date}\nSource: Wire\n"
+                    f"Source-URL: https://example.org/{slug}\nSlug: {slug}\n\n{body}\n")
+    return path
+
+
 def test_an_earlier_report_arriving_late_keeps_the_incident_id(tmp_path) -> None:
     """Issue 13: an incident keeps its id and URL when new articles join, even one dated
     before its first report (ingest writes ``Incident:`` into it)."""
     from newsarchive.incidents.inputs import incidents_for_files, read_content
 
     folder = tmp_path / "content" / "articles" / "2019"
-    folder.mkdir(parents=True)
-    head = "Date: {date}\nSource: Wire\nSource-URL: https://example.org/{slug}\nSlug: {slug}\n"
-    (folder / "second-day.md").write_text(
-        "Title: Iran's nationwide internet shutdown enters its second day\n" + head.format(
-            date="2019-11-17T18:00:00+03:30", slug="second-day") +
-        "\nIran shut down the internet across the country on 16 November.\n")
+    _report_file(folder, "second-day", "Iran's nationwide internet shutdown enters its second day",
+                 "2019-11-17T18:00:00+03:30",
+                 "Iran shut down the internet across the country on 16 November.")
     [before] = build_incidents(read_content(tmp_path / "content"))
-    early = folder / "first-hours.md"
-    early.write_text("Title: Iran cuts the internet nationwide as protests spread\n" + head.format(
-        date="2019-11-16T21:00:00+03:30", slug="first-hours") +
-        "\nIranian authorities shut down the internet across the country on 16 November.\n")
+    early = _report_file(
+        folder, "first-hours", "Iran cuts the internet nationwide as protests spread",
+        "2019-11-16T21:00:00+03:30",
+        "Iranian authorities shut down the internet across the country on 16 November.")
     [unkept] = build_incidents(read_content(tmp_path / "content"))
     assert unkept.id != before.id  # what would happen without the kept id
     joined = incidents_for_files([early], tmp_path / "content")
@@ -262,17 +268,13 @@ def test_ingest_writes_the_kept_id_and_the_next_build_uses_it(tmp_path, capsys) 
     from newsarchive.incidents.inputs import read_content
 
     folder = tmp_path / "content" / "articles" / "2020"
-    folder.mkdir(parents=True)
-    head = "Date: {date}\nSource: Wire\nSource-URL: https://example.org/{slug}\nSlug: {slug}\n"
-    (folder / "later.md").write_text(
-        "Title: Ethiopia's internet blackout continues for a third day\n" + head.format(
-            date="2020-07-02T18:00:00+03:00", slug="later") +
-        "\nEthiopia shut down the internet nationwide on 30 June after protests.\n")
+    _report_file(folder, "later", "Ethiopia's internet blackout continues for a third day",
+                 "2020-07-02T18:00:00+03:00",
+                 "Ethiopia shut down the internet nationwide on 30 June after protests.")
     [before] = build_incidents(read_content(tmp_path / "content"))
-    (folder / "earlier.md").write_text(
-        "Title: Ethiopia shuts down the internet nationwide after protests\n" + head.format(
-            date="2020-06-30T21:00:00+03:00", slug="earlier") +
-        "\nAuthorities in Ethiopia shut down the internet nationwide on 30 June.\n")
+    _report_file(folder, "earlier", "Ethiopia shuts down the internet nationwide after protests",
+                 "2020-06-30T21:00:00+03:00",
+                 "Authorities in Ethiopia shut down the internet nationwide on 30 June.")
     key = "articles/2020/earlier.md"
     report_incidents([key], tmp_path / "content", created=[key])
     assert f"Incident: {before.id}" in (folder / "earlier.md").read_text()
