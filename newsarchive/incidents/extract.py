@@ -679,7 +679,9 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
         text = sentence.text
         cut = _CUT.has(text)
         end = _END.has(text)
-        if (cut or end) and ("19" in text or "20" in text):
+        if not (cut or end):
+            continue  # nothing cut or back: no date, no ongoing statement (most sentences)
+        if "19" in text or "20" in text:
             years.update(_YEAR.findall(text))
         negated = end and lex.negated_end(text)
         if negated:
@@ -693,7 +695,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
                 negated and not future):  # "has not been restored", "will be restored": not yet
             profile.ongoing.append(Found(True, text, key, weight, about))
         if not (cut or end):
-            continue
+            continue  # "has not been restored": said to go on, dated neither way
         lower = sentence.lower
         units = ("hour" in lower or "day" in lower or "week" in lower or "month" in lower)
         for match in _DURATION.finditer(text) if units else ():

@@ -264,14 +264,22 @@ def safe_id(raw: str) -> str:
     return "-".join(words)[:100].strip("-") or "incident"
 
 
-def make_id(p: Profile, names_of: dict[str, set[str]], taken: Collection[str]) -> str:
-    """``<year>-<country>-<slug words>`` of a first report, unique among ``taken``."""
+def make_id(p: Profile, names_of: dict[str, set[str]], taken: Collection[str],
+            tried: dict[str, int] | None = None) -> str:
+    """``<year>-<country>-<slug words>`` of a first report, unique among ``taken``.
+
+    ``tried`` (base id: the last number tried) lets a caller that only ever adds ids skip
+    the numbers it has already seen taken: without it, the reports of one country and year
+    with the same slug words would each try every number before theirs."""
     place = p.main[0] if p.main else (p.regions[0] if p.regions else "xx")
     base = f"{p.day.year}-{place}-{'-'.join(_slug_words(p, names_of.get(place, set())))}"
-    candidate, n = base, 2
+    n = tried.get(base, 1) if tried is not None else 1
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate in taken:
-        candidate = f"{base}-{n}"
         n += 1
+        candidate = f"{base}-{n}"
+    if tried is not None:
+        tried[base] = n
     return candidate
 
 
@@ -286,6 +294,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
     open_by_place: dict[str, OrderedDict[str, None]] = {}
     decisions: dict[str, Decision] = {}
     overrides: list[Profile] = []
+    tried: dict[str, int] = {}  # make_id's numbers, per base id
 
     def register(g: Group, lo: date, hi: date) -> None:
         for place in sorted(g.main | g.regions):
@@ -337,7 +346,7 @@ def group(profiles: Iterable[Profile], names_of: dict[str, set[str]] | None = No
             register(g, old_last, g.last_day)
             decision.group, decision.reason = g.id, f"joined (score {best[0]:.2f})"
         else:
-            g = Group(make_id(p, names_of, groups.keys()))
+            g = Group(make_id(p, names_of, groups.keys(), tried))
             g.add(p)
             groups[g.id] = g
             register(g, g.first_day if not g.start else min(g.start, g.first_day), g.last_day)

@@ -181,8 +181,14 @@ def _prefixes(source: str, start: bool = False) -> list[Prefix] | None:
             if inner is None:
                 return None
             tail = alt[end:]
-            out += [(text, ws, we or tail == _WORD_END, exact and tail in ("", _WORD_END))
-                    for text, ws, we, exact in inner]
+            follow, rest = _literal(tail) if tail != _WORD_END else ("", tail)
+            for text, ws, we, exact in inner:
+                if exact and follow:  # "(?:on|under) (?:the )?orders?": "on ", "under "
+                    out.append((text + follow.lower(), ws, rest == _WORD_END,
+                                rest in ("", _WORD_END)))
+                else:
+                    out.append((text, ws, we or tail == _WORD_END,
+                                exact and tail in ("", _WORD_END)))
             continue
         literal, rest = _literal(alt)
         literal = literal.lower()

@@ -129,3 +129,14 @@ def test_the_cache_file_is_readable_by_others_and_a_broken_one_is_ignored(
     assert broken.profiles == {}
     assert _record(build_incidents(_archive(), names, broken)) == _record(
         build_incidents(_archive(), names))
+
+
+def test_incidents_and_inputs_survive_pickling_as_workers_send_them() -> None:
+    import pickle
+
+    articles = _archive()
+    incidents = build_incidents(articles)
+    again = pickle.loads(pickle.dumps(incidents, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == incidents
+    assert any(f.source for i in again for f in i.facts.values())  # with their sentences
+    assert pickle.loads(pickle.dumps(articles)) == articles

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 from newsarchive.incidents import build, build_incidents, incident_for
 from tests.incidents.helpers import article
@@ -281,3 +282,17 @@ def test_ingest_writes_the_kept_id_and_the_next_build_uses_it(tmp_path, capsys) 
     assert f"joins {before.id}" in capsys.readouterr().out
     [after] = build_incidents(read_content(tmp_path / "content"))
     assert after.id == before.id and len(after.articles) == 2
+
+
+def test_incidents_with_the_same_slug_words_are_numbered_in_order() -> None:
+    # one outlet's slugs differ only by a number: every incident gets the next free number
+    days = [date(2019, 1, 1) + timedelta(days=33 * n) for n in range(11)]  # apart: 11 cuts
+    cuts = [article(f"blackout-{n:03d}", "Internet cut in Iran", days[n].isoformat(),
+                    "Authorities shut down mobile internet across Iran.", countries=("ir",))
+            for n in range(11)]
+    editor = article("blackout-x", "Internet cut in Iran", "2019-01-02",
+                     "Authorities shut down mobile internet across Iran.", countries=("ir",),
+                     meta={"incident": "2019-ir-blackout-3"})
+    ids = [i.id for i in build_incidents([*cuts, editor])]
+    base = "2019-ir-blackout"
+    assert sorted(ids) == sorted([base, *(f"{base}-{n}" for n in range(2, 12))])
