@@ -171,8 +171,12 @@ def plan_bundles(
     site: Path, max_pages: int, bundle_pages: int, section: str = "events"
 ) -> list[Shard]:
     """Bundles for an archive re-indexed bundle by bundle: the newest year alone (where new
-    stories land; written to ``pagefind/``), then older years, newest first, in bundles of at
-    most ``bundle_pages`` (and ``max_pages``) pages; a larger year is a bundle of its own."""
+    stories land; written to ``pagefind/``), then older years in bundles of at most
+    ``bundle_pages`` (and ``max_pages``) pages, a larger year a bundle of its own.
+
+    Older years are packed from the oldest up, so that when a new year begins, the year before
+    joins the newest of those bundles (or starts one) and every other bundle stays as it was:
+    packed from the newest down, every boundary would move and every bundle be rebuilt."""
     root = Path(site) / section
     years = sorted(
         (d.name for d in root.iterdir() if d.is_dir() and d.name.isdigit()), reverse=True
@@ -181,12 +185,13 @@ def plan_bundles(
         return []
     counts = {year: sum(1 for _ in _html_files(root / year)) for year in years}
     limit = max(1, min(bundle_pages, max_pages))
-    groups: list[list[str]] = [[years[0]]]
-    for year in years[1:]:
-        if len(groups) > 1 and sum(counts[y] for y in groups[-1]) + counts[year] <= limit:
-            groups[-1].append(year)
+    older: list[list[str]] = []  # oldest first
+    for year in reversed(years[1:]):
+        if older and sum(counts[y] for y in older[-1]) + counts[year] <= limit:
+            older[-1].append(year)
         else:
-            groups.append([year])
+            older.append([year])
+    groups = [[years[0]], *(group[::-1] for group in reversed(older))]  # newest first
     return _shards(groups, counts, section)
 
 

@@ -108,6 +108,17 @@ def test_plan_bundles_keeps_the_newest_year_alone(tmp_path: Path) -> None:
     ]
 
 
+def test_a_new_year_changes_one_older_bundle_only(tmp_path: Path) -> None:
+    years = {"2019": 2, "2020": 2, "2021": 2, "2022": 1}
+    write_article_pages(tmp_path, years)
+    before = {(b.glob, b.pages) for b in plan_bundles(tmp_path, max_pages=100, bundle_pages=4)}
+    write_article_pages(tmp_path, {"2023": 1})
+    after = {(b.glob, b.pages) for b in plan_bundles(tmp_path, max_pages=100, bundle_pages=4)}
+    # 2022 leaves the newest bundle and joins 2021's; 2019-2020's bundle is kept as it was
+    assert ("events/{2020,2019}/**/*.html", 4) in before & after
+    assert len(after - before) == 2  # the newest year's bundle and the one 2022 joined
+
+
 def _bundle_files(site: Path) -> dict[str, bytes]:
     """Every stable file of the site's bundles (Pagefind #638: filter and meta files vary)."""
     return {
