@@ -67,6 +67,10 @@ class Group:
     start: date | None = None
     end: date | None = None
     keys: set[tuple[str, int]] = field(default_factory=set)
+    # kept by add() (read for every candidate scored): the first day a report may fall on
+    # and join, and the last (the end + 3 days once ended, else the newest report + WINDOW)
+    span_start: date = date.min
+    span_end: date = date.min
 
     def add(self, p: Profile) -> None:
         """Add a report and widen what the group compares."""
@@ -93,13 +97,11 @@ class Group:
         if end and (self.end is None or end > self.end) and (
                 end >= (self.start or self.first_day) - timedelta(days=1)):
             self.end = end
-
-    @property
-    def span_end(self) -> date:
-        """Last day a report may fall on and join without other evidence."""
+        self.span_start = self.first_day - _THREE_DAYS
         if self.end and self.end >= self.last_day - _TWO_DAYS:
-            return self.end + _THREE_DAYS
-        return self.last_day + WINDOW
+            self.span_end = self.end + _THREE_DAYS
+        else:
+            self.span_end = self.last_day + WINDOW
 
 
 @dataclass(slots=True)
@@ -196,7 +198,7 @@ def score(g: Group, p: Profile) -> tuple[float | None, Why]:
             return None, Why([("starts {}, long after the newest report {}", p.start, g.last_day)])
     common = p.services & g.services
     parts: list[tuple] = [("place {}", shared)]
-    if g.first_day - _THREE_DAYS <= p.day <= g.span_end:
+    if g.span_start <= p.day <= g.span_end:
         total = 1.0
         parts.append(("time: within the span",))
     elif p.start and g.start and abs(p.start - g.start) <= SAME_START:
