@@ -205,12 +205,15 @@ def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
             if name.endswith(".html") and not Path(folder).relative_to(site).as_posix()
             .split("/", 1)[0].startswith("pagefind")
         )
-    inner = shard.glob.split("/", 1)[1].split("/**", 1)[0].strip("{}")
-    section = shard.glob.split("/", 1)[0]
+    section, rest = shard.glob.split("/", 1)
+    if rest.startswith("**/"):  # a whole section ("incidents/**/*.html")
+        folders = [site / section]
+    else:  # some of its years ("events/{2020,2019}/**/*.html")
+        folders = [site / section / year for year in rest.split("/**", 1)[0].strip("{}").split(",")]
     return sorted(
         Path(folder) / name
-        for year in inner.split(",")
-        for folder, _, names in os.walk(site / section / year)
+        for top in folders
+        for folder, _, names in os.walk(top)
         for name in names
         if name.endswith(".html")
     )
@@ -322,10 +325,12 @@ def index_site_incremental(
     *,
     bundle_pages: int = 5_000,
     split_min: int = 1_000,
+    apart: tuple[str, ...] = (),
 ) -> IndexStats:
     """Index ``site`` in bundles (:func:`plan_bundles`; one bundle below ``split_min``
     pages), rebuilding only the bundles whose pages changed since the last build: the others
-    are restored from ``cache`` (hard links), where every bundle built is kept.
+    are restored from ``cache`` (hard links), where every bundle built is kept. In a split
+    index, each section of ``apart`` (e.g. ``incidents``) is a bundle of its own, last.
 
     Writes ``pagefind/shards.json`` as :func:`index_site_sharded` does."""
     site = Path(site)
@@ -336,6 +341,13 @@ def index_site_incremental(
             shards = list(planned)
     if len(shards) <= 1:
         shards = [None]
+    else:
+        shards += [
+            Shard(f"{section}/**/*.html", f"pagefind-{section}",
+                  sum(1 for _ in _html_files(site / section)))
+            for section in apart
+            if (site / section).is_dir()
+        ]
     store = Path(cache) if cache else None
     known = _read_cache_index(store)
     memo = FileMemo(store / _PAGES_MEMO if store else None, "pagefind-pages")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -150,6 +151,25 @@ def test_incremental_index_rebuilds_only_changed_bundles(tmp_path: Path) -> None
     assert manifest == {"bundles": ["pagefind-2021", "pagefind-2020"]}
 
 
+def test_a_section_apart_is_a_bundle_rebuilt_only_when_it_changes(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_article_pages(site, {"2021": 2, "2022": 2})
+    incident = site / "incidents" / "2022" / "blackout" / "index.html"
+    incident.parent.mkdir(parents=True)
+    incident.write_text('<html lang="en"><body><main data-pagefind-body><h1>Blackout</h1>'
+                        "<p>Mobile internet cut for three days.</p></main></body></html>")
+    index = functools.partial(index_site_incremental, site, 100, cache, bundle_pages=3,
+                              split_min=1, apart=("incidents",))
+    assert (index().pages, index().reused) == (5, 3)  # built, then every bundle kept
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest == {"bundles": ["pagefind-2021", "pagefind-incidents"]}
+    incident.write_text(incident.read_text().replace("three", "four"))
+    assert (index().pages, index().reused) == (1, 3)  # only the incidents' bundle rebuilt
+    events = site / "events" / "2021" / "story-0" / "index.html"
+    events.write_text(events.read_text().replace("Internet shutdown", "VPN ban"))
+    assert index().reused == 2  # 2021's bundle only
+
+
 def test_changes_pagefind_does_not_read_rebuild_nothing(tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     write_article_pages(site, {"2021": 2, "2022": 2})
@@ -175,7 +195,6 @@ def test_no_searchable_page_is_warned_of_only_when_no_bundle_was_kept(
 
     monkeypatch.setattr(plugin, "index_site_incremental",
                         lambda *a, **k: IndexStats(pages, 10 * pages, 1, 0.1, reused))
-    monkeypatch.setattr(plugin, "index_incidents_apart", lambda output: None)
     pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(tmp_path), "CACHE_PATH": str(tmp_path)})
     with caplog.at_level("WARNING"):
         plugin.index_output(pelican)

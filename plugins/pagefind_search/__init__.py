@@ -7,7 +7,8 @@ bundles (``newsarchive.search_index.index_site_incremental``): from 1,000 pages 
 (``PAGEFIND_SPLIT_MIN_PAGES``), the newest
 year (where new stories land) is a bundle of its own and older years are grouped in bundles
 of at most ``PAGEFIND_BUNDLE_PAGES`` (5,000; never above ``PAGEFIND_MAX_SHARD_PAGES``, as
-Pagefind holds a whole index in memory, about 250 KB a page). A bundle whose pages are
+Pagefind holds a whole index in memory, about 250 KB a page), and ``incidents/`` is a bundle of
+its own. A bundle whose pages are
 byte-identical to last build's is restored from ``<CACHE_PATH>/pagefind`` instead of being
 rebuilt (``PAGEFIND_REUSE``, default True). The search page merges the bundles
 (``pagefind/shards.json`` lists them).
@@ -20,7 +21,6 @@ build time so the browser never fetches Pagefind's filter files to show them.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from pathlib import Path
@@ -31,8 +31,6 @@ from pelican.log import console
 
 from newsarchive.search_facets import search_facets
 from newsarchive.search_index import (
-    MANIFEST,
-    IndexStats,
     SearchIndexError,
     index_site,
     index_site_incremental,
@@ -86,12 +84,12 @@ def index_output(pelican: Any) -> None:
         if opts["glob"]:
             stats = index_site(opts["output"], glob=opts["glob"])
         else:
+            # the year bundles hold events/ only: incidents get a bundle of their own
             stats = index_site_incremental(
                 opts["output"], opts["max_pages"], opts["cache"],
                 bundle_pages=opts["bundle_pages"], split_min=opts["split_min"],
+                apart=("incidents",),
             )
-            # the year bundles hold events/ only: incidents get a bundle of their own
-            stats = _add(stats, index_incidents_apart(Path(opts["output"])))
     except SearchIndexError as err:
         raise RuntimeError(f"pagefind_search: indexing {opts['output']} failed: {err}") from err
     console.print(
@@ -101,41 +99,6 @@ def index_output(pelican: Any) -> None:
     )
     if stats.pages == 0 and not stats.reused:  # (a rebuild that kept every bundle indexes none)
         log.warning("pagefind_search: no page has data-pagefind-body; the search finds nothing")
-
-
-INCIDENTS_BUNDLE = "pagefind-incidents"
-
-
-def index_incidents_apart(output: Path) -> IndexStats | None:
-    """In a sharded build, index ``incidents/`` as a bundle of its own and list it in the
-    manifest; None when the build is not sharded (one call indexed every page) or has no
-    incidents."""
-    manifest = output / "pagefind" / MANIFEST
-    try:
-        bundles = json.loads(manifest.read_text(encoding="utf-8")).get("bundles") or []
-    except (OSError, ValueError, AttributeError):
-        return None
-    if not bundles or not (output / "incidents").is_dir():
-        return None
-    stats = index_site(output, glob="incidents/**/*.html", output_subdir=INCIDENTS_BUNDLE)
-    if INCIDENTS_BUNDLE not in bundles:
-        bundles.append(INCIDENTS_BUNDLE)
-    temp = manifest.with_name(manifest.name + ".tmp")
-    temp.write_text(json.dumps({"bundles": bundles}) + "\n", encoding="utf-8")
-    temp.replace(manifest)
-    return stats
-
-
-def _add(total: IndexStats, more: IndexStats | None) -> IndexStats:
-    if more is None:
-        return total
-    return IndexStats(
-        total.pages + more.pages,
-        total.words + more.words,
-        max(total.languages, more.languages),
-        total.seconds + more.seconds,
-        total.reused,
-    )
 
 
 def remove_bundles(output: str | Path) -> None:
