@@ -98,11 +98,11 @@ PLUGINS = [
     "content_guard",  # size cap, unreadable files named, clashing slugs left out, STRICT/CI
     "incremental",
     "entities",
+    "frozen_urls",  # before related_stories and incidents: they read every article's URL
     "related_stories",
     "incidents",
     "site_extras",
     "pagefind_search",
-    "frozen_urls",
     "linear_grouping",
     "world_map",
 ]

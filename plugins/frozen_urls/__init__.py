@@ -4,9 +4,11 @@ Pelican recomputes ``url`` and ``save_as`` from the URL settings on every access
 metadata dict, two ``strftime`` calls and a relative-path computation: about 0.1 ms). A page
 of the archive reads the URLs of many others (lists, entity pages, related stories, feeds),
 so at 10,000 articles the same few thousand URLs are rebuilt hundreds of thousands of times.
-At ``all_generators_finalized`` every slug, date and language is final, so each URL is
-stored in Pelican's own ``override_url``/``override_save_as`` attributes, which
-``Content.get_url_setting`` returns as they are.
+Once a generator has read its content, every slug, date and language of it is final, so
+each URL is stored in Pelican's own ``override_url``/``override_save_as`` attributes, which
+``Content.get_url_setting`` returns as they are: the articles' at
+``article_generator_finalized`` (before related stories and incidents read them: this plugin
+is listed before those in ``PLUGINS``), everything else at ``all_generators_finalized``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ def freeze_urls(generators: list[Any]) -> None:
             content.override_save_as = content.save_as
 
 
+def freeze_article_urls(generator: Any) -> None:
+    """Freeze the URLs of the articles ``generator`` has read (``article_generator_finalized``)."""
+    freeze_urls([generator])
+
+
 def register() -> None:
-    """Connect to ``all_generators_finalized`` (after reading, before any page is written)."""
+    """Connect to ``article_generator_finalized`` and ``all_generators_finalized`` (after
+    reading, before any page is written)."""
+    signals.article_generator_finalized.connect(freeze_article_urls)
     signals.all_generators_finalized.connect(freeze_urls)
