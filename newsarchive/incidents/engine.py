@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from newsarchive.incidents.cache import ProfileCache, fingerprint
@@ -88,8 +90,29 @@ def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
             for p in profiles for cid in (*p.main, *p.regions)}
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading and grouping make no reference cycles, so Python's cycle collector, left on,
+    would only walk the heap again and again (in the site build, Pelican's whole heap, which
+    a forked worker then copies page by page as the walk touches it); refcounting frees
+    everything they drop."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _build_part(articles: Sequence[ArticleInput], names: Names,
                 cache: ProfileCache | None = None, shard: int = 0) -> _Part:
+    with _no_cycle_collection():
+        return _read_and_group(articles, names, cache, shard)
+
+
+def _read_and_group(articles: Sequence[ArticleInput], names: Names,
+                    cache: ProfileCache | None, shard: int) -> _Part:
     """Profiles (from ``cache`` when it has them; the cache's shard ``shard`` is then
     written with them), groups, decisions and incidents of articles that share no place
     with any other article (grouping only ever compares reports of a common place)."""

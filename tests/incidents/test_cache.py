@@ -140,3 +140,21 @@ def test_incidents_and_inputs_survive_pickling_as_workers_send_them() -> None:
     assert again == incidents
     assert any(f.source for i in again for f in i.facts.values())  # with their sentences
     assert pickle.loads(pickle.dumps(articles)) == articles
+
+
+def test_reading_makes_no_reference_cycles_so_the_collector_can_stay_off() -> None:
+    import gc
+
+    articles = _archive()
+    engine.build(articles[:1])  # imports and compiled patterns made before counting
+    gc.collect()
+    gc.disable()
+    try:
+        part = engine._read_and_group(articles, load_names(), None, 0)
+        assert part.incidents
+        del part
+        assert gc.collect() == 0  # everything read was freed by refcounting alone
+    finally:
+        gc.enable()
+    engine.build(articles)
+    assert gc.isenabled()  # the engine turns the collector back on
