@@ -227,3 +227,22 @@ def test_a_fragment_is_rendered_once_per_macro_arguments_and_key() -> None:
     assert calls == ["a", "b", "a", "a", "other"]
     assert template.render(rows=rows, SITEURL="../..").count("../..") == 6
     assert calls[5:] == ["a", "b", "a", "a", "other"]
+
+
+def test_what_was_read_is_frozen_out_of_the_collector_only_until_the_build_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import incremental
+
+    gc.unfreeze()
+    monkeypatch.setattr(incremental, "CURRENT", None)
+    incremental.freeze_what_was_read()
+    assert gc.get_freeze_count() == 0  # not this plugin's build: nothing frozen
+    build = SimpleNamespace(timings=SimpleNamespace(finish=lambda: None),
+                            options=SimpleNamespace(timings=False), outputs=None)
+    monkeypatch.setattr(incremental, "CURRENT", build)
+    incremental.freeze_what_was_read()
+    assert gc.get_freeze_count() > 0
+    incremental.finish(None)
+    assert gc.get_freeze_count() == 0  # collectable again (autoreload runs build after build)

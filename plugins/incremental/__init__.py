@@ -25,6 +25,7 @@ INCREMENTAL_TIMINGS (False).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -133,6 +134,7 @@ def begin(generator: Any) -> None:
     context = generator.context
     if CURRENT is not None and CURRENT.context_id == id(context):
         return
+    gc.unfreeze()  # an earlier run in this process (autoreload) that ended early froze its heap
     settings = generator.settings
     options = plugin_settings(settings)
     build = Build(id(context), options, Timings())
@@ -179,10 +181,25 @@ def record_static(generator: Any) -> None:
         }
 
 
+def freeze_what_was_read(*_: Any) -> None:
+    """Move every object made so far out of the cycle collector's reach (``gc.freeze``) when
+    this plugin is on: the articles read, their tags, incidents and related lists live until
+    the build ends, and each full pass of the collector would walk them all again (at 10,000
+    articles, 14 full passes cost 3 s while content was read). ``finish`` unfreezes them."""
+    if CURRENT is not None:
+        gc.freeze()
+
+
 def get_writer(pelican: Any) -> type[IncrementalWriter]:
-    """Give Pelican this plugin's writer (made now: every generator has read its content)."""
+    """Give Pelican this plugin's writer (made now: every generator has read its content).
+
+    What has been read lives until the build ends, so it is frozen out of the cycle
+    collector's reach (``gc.freeze``): its full passes no longer walk the whole archive while
+    pages are rendered, nor make forked rendering workers copy it page by page. ``finish``
+    unfreezes it."""
     build = CURRENT
     if build is not None:
+        freeze_what_was_read()
         build.timings.writing_at = time.perf_counter()
         if build.outputs is not None:
             settings = pelican.settings
@@ -227,6 +244,7 @@ def finish(pelican: Any) -> None:
         return
     CURRENT = None
     writer_module.CURRENT = None
+    gc.unfreeze()  # frozen by get_writer: collectable again once the build is done
     build.timings.finish()
     if build.options.timings:
         console.print("Build stages:\n" + build.timings.table())
@@ -262,6 +280,8 @@ def register() -> None:
     signals.initialized.connect(initialise)
     signals.generator_init.connect(begin)
     signals.get_writer.connect(get_writer)
+    signals.article_generator_pretaxonomy.connect(freeze_what_was_read)  # before tagging
+    signals.article_generator_finalized.connect(freeze_what_was_read)  # before related, incidents
     signals.finalized.connect(render_queued)
     signals.static_generator_finalized.connect(record_static)
     signals.generator_init.connect(add_fragments)
