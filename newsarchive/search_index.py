@@ -195,6 +195,22 @@ def plan_bundles(
     return _shards(groups, counts, section)
 
 
+def _section_bundles(site: Path, section: str, max_pages: int, bundle_pages: int,
+                     split_min: int) -> list[Shard]:
+    """The bundles of a section indexed apart (``incidents``): split by year as ``events`` is
+    (its newest year alone in ``pagefind-<section>``, where a new story's incident and its
+    neighbours change) from ``split_min`` pages up, else one bundle of the whole section."""
+    if not (site / section).is_dir():
+        return []
+    planned = plan_bundles(site, max_pages, bundle_pages, section=section)
+    if len(planned) > 1 and sum(s.pages for s in planned) >= split_min:
+        own = f"pagefind-{section}"
+        return [Shard(s.glob, s.output_subdir.replace("pagefind", own, 1), s.pages)
+                for s in planned]
+    pages = sum(1 for _ in _html_files(site / section))
+    return [Shard(f"{section}/**/*.html", f"pagefind-{section}", pages)] if pages else []
+
+
 def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
     """The HTML files a bundle indexes: its years' pages, or (one bundle) every page."""
     if shard is None:
@@ -342,12 +358,8 @@ def index_site_incremental(
     if len(shards) <= 1:
         shards = [None]
     else:
-        shards += [
-            Shard(f"{section}/**/*.html", f"pagefind-{section}",
-                  sum(1 for _ in _html_files(site / section)))
-            for section in apart
-            if (site / section).is_dir()
-        ]
+        shards += [shard for section in apart for shard in _section_bundles(
+            site, section, max_pages, bundle_pages, split_min)]
     store = Path(cache) if cache else None
     known = _read_cache_index(store)
     memo = FileMemo(store / _PAGES_MEMO if store else None, "pagefind-pages")

@@ -170,6 +170,26 @@ def test_a_section_apart_is_a_bundle_rebuilt_only_when_it_changes(tmp_path: Path
     assert index().reused == 2  # 2021's bundle only
 
 
+def test_a_large_section_apart_is_split_by_year_like_events(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_article_pages(site, {"2021": 2, "2022": 2})
+    for year in ("2021", "2022"):
+        page = site / "incidents" / year / f"cut-{year}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html lang="en"><body><main data-pagefind-body><h1>Cut {year}</h1>'
+                        "<p>Mobile internet cut.</p></main></body></html>")
+    index = functools.partial(index_site_incremental, site, 100, cache, bundle_pages=3,
+                              split_min=1, apart=("incidents",))
+    assert index().pages == 6
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest == {"bundles": ["pagefind-2021", "pagefind-incidents",
+                                    "pagefind-incidents-2021"]}
+    newest = site / "incidents" / "2022" / "cut-2022" / "index.html"
+    newest.write_text(newest.read_text().replace("Mobile", "Fixed-line"))
+    again = index()
+    assert (again.pages, again.reused) == (1, 3)  # the newest year's incidents only
+
+
 def test_changes_pagefind_does_not_read_rebuild_nothing(tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     write_article_pages(site, {"2021": 2, "2022": 2})
