@@ -709,8 +709,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if text != current:
         write_atomic(args.target, text)
-    count = text.count("[[entity]]")
-    linked = text.count('\nwikidata = "Q')
+    lines = text.splitlines()
+    count = lines.count("[[entity]]")
+    linked = sum(line.startswith('wikidata = "Q') for line in lines)
     print(f"{args.target.name}: {count} platform entries, {linked} with a Wikidata id "
           f"({len(errors)} errors)")
     return 0
