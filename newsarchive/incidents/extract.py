@@ -171,6 +171,7 @@ class Profile:
     recent: bool = False  # the title or lead dates a cut or a return within weeks of the report
     cut_head: str = ""  # the title or lead sentence that says something was cut
     still: bool = False  # the title or lead says it goes on (or no return is in sight)
+    denied: bool = False  # the authorities are said to deny ordering or making the cut
     head_services: frozenset[str] = frozenset()  # platforms named in the title or lead
     area: Found | None = None
     scope: Found | None = None
@@ -439,6 +440,13 @@ MONTH_WORDS = word_set(
 )
 
 
+# "the regulator denied ordering any shutdown", "officials denied that they had cut access"
+_DENIED_WORD = lex.Cue(r"\b(?:deni(?:ed|es)|deny|denying)\b")
+_DENIED = re.compile(
+    r"\b(?:deni(?:ed|es)|deny|denying)\b[^.;:]{0,60}?\b(?:order|shut|cut|block|disrupt|"
+    r"throttl|slow|restrict|interfer)", I)
+
+
 def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> list[Found]:
     """Who ordered it, by how sure the sentence is: a gazetteer body that acts in a sentence
     that imposes something (its subject, "blocked by X", "on the orders of X"; see
@@ -455,14 +463,14 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     day = article.date.date()
     for sentence in sents:
         text = sentence.text
-        cut = _CUT.has(text) or _END.has(text)
+        cut = (_CUT.has(text) and not lex.negated_cut(text)) or _END.has(text)
         instructed = _ORDERS_OF_IN.has(text) and not _END.has(text)
         if (cut or instructed) and _other_years(text, day):
             continue  # "in December 2015 a judge ordered ...": another time's order
         if not cut and not instructed and sentence.zone != "title":
             continue
         order = _ORDER.has(text) or lex.ORDER.has(text)
-        imposing = _CUT.has(text) and not _END.has(text)
+        imposing = _CUT.has(text) and not _END.has(text) and not lex.negated_cut(text)
         for body in bodies:
             if (imposing or instructed) and names.mentioned(body, text, sentence.lower):
                 pattern = names.pattern(body)
@@ -677,7 +685,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
     years: set[str] = set()
     for index, sentence in enumerate(sents):
         text = sentence.text
-        cut = _CUT.has(text)
+        cut = _CUT.has(text) and not lex.negated_cut(text)
         end = _END.has(text)
         if not (cut or end):
             continue  # nothing cut or back: no date, no ongoing statement (most sentences)
@@ -911,6 +919,7 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.has(s.text)
                             and not _END.has(s.text)), "")
     result.ordered_by = _ordered_by(sents, article, names)
+    result.denied = any(_DENIED.search(s.text) for s in sents if _DENIED_WORD.has(s.text))
     result.justification = _justification(sents, article, names)
     years = _dates(sents, article, result, names)
     result.still = any(f.weight >= 2.0 for f in result.ongoing)

@@ -285,7 +285,8 @@ def _shutdown_type(profiles: list[Profile]) -> Fact:
 
 
 def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> Fact:
-    """A named orderer (most weight); else, for a restriction, the country's government."""
+    """A named orderer (most weight); else, for a restriction, the country's government,
+    unless a report says the authorities deny ordering it (then nobody is named)."""
     found = [f for p in profiles for f in p.ordered_by]
     country_words = {w.lower() for w in str(country or "").split(", ")}
     named = [f for f in found if not is_generic_actor(str(f.value))
@@ -293,7 +294,7 @@ def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> 
              and f.weight >= 1]  # a body only named where something is cut is no orderer
     if named:
         return _vote(named, norm=lambda v: str(v).lower())
-    if (found or restriction) and country:
+    if (found or restriction) and country and not any(p.denied for p in profiles):
         source = _prov(found[0]) if found else None
         return Fact(f"Government of {country}", source)
     return Fact(None, None)

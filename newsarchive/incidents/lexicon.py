@@ -559,6 +559,23 @@ def negated_end(text: str) -> bool:
     return bool(cues) and all(
         _NEGATION.search(text[max(0, m.start() - 30):m.start()]) for m in cues)
 
+# a negation or a denial right before a cut word ("not to disrupt", "denied ordering any
+# shutdown", "не блокировал", "n'a pas coupé"): at most two words between, no punctuation
+_CUT_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|nor|deni(?:ed|es)|deny(?:ing)?|pas|ni|nunca|не|нет|değil|hiç)"
+    r"|لم|لن|لا|نه)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def negated_cut(text: str) -> bool:
+    """Whether every "cut" cue of a sentence is negated or denied ("promised not to disrupt
+    the internet", "denied ordering any shutdown"): the sentence reports no cut."""
+    cues = list(CUT.finditer(text))
+    return bool(cues) and all(
+        _CUT_NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in cues)
+
+
 # the internet itself or a network layer (what a network cut is about)
 NETWORK = cue(
     r"internet|connectivity|mobile data|mobile internet|mobile networks?|broadband|"

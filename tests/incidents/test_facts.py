@@ -312,3 +312,27 @@ def test_protests_that_are_ongoing_do_not_keep_a_cut_ongoing() -> None:
                   "The internet was shut down nationwide on 16 November and the shutdown is "
                   "ongoing."), country="ir")
     assert still.value("status") == "ongoing"
+
+
+KENYA = article(
+    "kenya-disruption", "Internet disrupted in Kenya as protesters storm parliament",
+    "2024-06-26",
+    "Internet connectivity in Kenya was severely disrupted on Tuesday 25 June as protesters "
+    "stormed parliament, NetBlocks said. Many feared the authorities had broken the promise "
+    "they made on Monday 24 June not to disrupt the internet. The Communications Authority "
+    "of Kenya denied ordering any shutdown, and Safaricom blamed two undersea cables.",
+    countries=("ke",),
+)
+
+
+def test_a_promise_not_to_cut_dates_no_start_and_a_denial_names_no_orderer() -> None:
+    incident = one(KENYA)
+    assert incident.value("start_date") == date(2024, 6, 25)  # not the promise's 24 June
+    assert incident.value("ordered_by") is None  # not "Government of Kenya": it denied it
+
+
+def test_a_cut_that_is_not_denied_still_names_the_government() -> None:
+    plain = article("kenya-cut", "Kenya cuts mobile internet during protests", "2024-06-26",
+                    "Mobile internet was cut across Kenya on Tuesday 25 June.",
+                    countries=("ke",))
+    assert one(plain).value("ordered_by") == "Government of Kenya"
