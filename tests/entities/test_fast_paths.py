@@ -62,7 +62,8 @@ ZONES = [
 
 @pytest.mark.parametrize("zones", ZONES)
 def test_zone_forms_hold_each_zones_words_and_align_with_the_cased_form(zones: list[str]) -> None:
-    lowered, cased, words = zone_forms(zones)
+    lowered, cased, words, spaces = zone_forms(zones)
+    assert spaces.tolist() == [i for i, b in enumerate(lowered) if b == 32]
     assert words.tolist() == [z.count(" ") + z.count("\x01") + bool(z) for z in zones]
     parts = lowered.split(b"\xff")
     assert parts[-1] == b"" and len(parts) == len(zones) + 1
