@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 from newsarchive.tag_batch import scan
@@ -62,3 +64,22 @@ def test_a_few_two_byte_capitals_are_lowered_as_letter_by_letter() -> None:
             expected = expected.replace(char.encode(), _lower_folded(char).encode())
         assert _lower_cased(cased, capitals) == expected
     assert expected == " елка жук ".encode() + b"\xff"
+
+
+def test_results_go_to_the_oldest_generation_unwalked(tagger: Tagger) -> None:
+    assert gc.isenabled()
+    results = tagger.tag_many([("Roskomnadzor blocked Telegram", "", "VK and Max")] * 20)
+    assert gc.isenabled()
+    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    assert not any(id(result) in young for result in results)
+    assert results[0].rows and id(results[0].rows) not in young
+
+
+def test_a_process_that_froze_objects_keeps_them_frozen(tagger: Tagger) -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        tagger.tag_many([("Roskomnadzor blocked Telegram", "", "")] * 5)
+        assert gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()
