@@ -205,10 +205,9 @@ def _squeezed(text: bytes) -> bytes:
 
 
 # lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30;
-# in the UTF-8 bytes, it beats decoding and encoding the batch for a few; two-byte capitals
-# (Latin with marks, Cyrillic, Greek) are all lower-cased by one table look-up instead, even
-# one of them (a bytes.replace pass per letter slows down where the letter's lead byte is
-# common, as it is in Turkish, Portuguese or Russian text)
+# in the UTF-8 bytes (found in numpy: see _replaced), it beats decoding and encoding the batch
+# for a few; more two-byte capitals (Latin with marks, Cyrillic, Greek) are all lower-cased by
+# one table look-up
 _FEW_CAPITALS = 24
 _FEW_BYTE_CAPITALS = 4
 
@@ -357,12 +356,10 @@ def _lower_cased(cased: bytes, capitals: list[str]) -> bytes:
     translate()); folding after lower-casing keeps every letter's length."""
     if not capitals:
         return cased
+    if len(capitals) <= _FEW_BYTE_CAPITALS:
+        return _replaced(cased, [(char, _lower_folded(char)) for char in capitals])
     if "Σ" not in capitals and all("\u0080" <= char <= "\u07ff" for char in capitals):
         return _lower_two_byte_letters(cased)
-    if len(capitals) <= _FEW_BYTE_CAPITALS:
-        for char in capitals:
-            cased = cased.replace(char.encode(), _lower_folded(char).encode())
-        return cased
     # the marks as ZONE_MARK again, so the bytes decode
     text = cased.replace(b"\xff", ZONE_MARK.encode()).decode("utf-8")
     if len(capitals) > _FEW_CAPITALS or "Σ" in capitals:  # (a final sigma depends on context)
