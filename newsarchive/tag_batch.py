@@ -30,7 +30,7 @@ from newsarchive import event_types as et
 from newsarchive.entities import TYPES, Entity
 from newsarchive.event_types import TaggedEventType
 from newsarchive.matcher import Matcher
-from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
+from newsarchive.tag_claims import ClaimTables, Found, csr, expand, expand_some, settle
 from newsarchive.tag_result import EntityRow, TagResult
 from newsarchive.text_forms import zone_forms
 
@@ -87,6 +87,9 @@ class Tables:
     """A tagger's per-pattern effects as arrays (CSR lists where a pattern has several)."""
 
     cue_start: np.ndarray  # pattern -> its slice of cue_type/cue_weight
+    has_cue: np.ndarray  # pattern -> it has cues (and so on: rows without are skipped first)
+    has_add: np.ndarray
+    has_context: np.ndarray
     cue_type: np.ndarray
     cue_weight: np.ndarray
     term_weight: np.ndarray  # pattern -> relevance-term weight
@@ -137,6 +140,9 @@ class Tables:
         types = [entities[i].type for i in ids]
         return cls(
             cue_start=cue_start,
+            has_cue=np.diff(cue_start) > 0,
+            has_add=np.diff(add_start) > 0,
+            has_context=np.diff(context_start) > 0,
             cue_type=np.array([c[0] for c in cue_entries], dtype=np.int64),
             cue_weight=np.array([c[1] for c in cue_entries], dtype=np.float64),
             term_weight=term,
@@ -288,9 +294,10 @@ _WORD_BITS = 32  # a word number's bits in the keys of verbs and objects
 
 def _near(sorted_keys: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Per key of ``at`` (sorted, for fast look-ups): whether a key of ``sorted_keys`` lies
-    within PAIR_WINDOW of it (words of the same zone and event type)."""
-    low = np.searchsorted(sorted_keys, at - et.PAIR_WINDOW, side="left")
-    return np.searchsorted(sorted_keys, at + et.PAIR_WINDOW, side="right") > low
+    within PAIR_WINDOW of it (words of the same zone and event type): whether the first key
+    from PAIR_WINDOW before it is at most PAIR_WINDOW after it."""
+    ends = np.append(sorted_keys, np.iinfo(np.int64).max)  # (none from there: the last)
+    return ends[np.searchsorted(sorted_keys, at - et.PAIR_WINDOW)] <= at + et.PAIR_WINDOW
 
 
 def _guard_met(
@@ -489,7 +496,7 @@ def _cue_sums(
     """Zone-weighted cue sums per (text, event type), the title's part of them, the
     zone-weighted count of acts (strong cues: the evidence rule), and the title's part of
     those."""
-    row, entry = expand(tables.cue_start, hits.pid)
+    row, entry = expand_some(tables.cue_start, tables.has_cue, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
     weight = tables.cue_weight[entry] * hits.count[row]
@@ -523,7 +530,7 @@ def _entity_rows(
     Patterns that name entities for sure are expanded here; the others are settled by
     :func:`newsarchive.tag_claims.settle`, knowing which entities each text names for sure.
     """
-    row, entry = expand(tables.add_start, hits.pid)
+    row, entry = expand_some(tables.add_start, tables.has_add, hits.pid)
     doc = hits.doc[row]
     entity = tables.add_entity[entry]
     zone = hits.zone[row] % 3
@@ -531,7 +538,7 @@ def _entity_rows(
     named = tables.add_named[entry]
     if not tables.claims.is_claim[hits.pid].any():
         return doc, entity, zone, count, named
-    context_rows, context_entry = expand(tables.context_start, hits.pid)
+    context_rows, context_entry = expand_some(tables.context_start, tables.has_context, hits.pid)
     more = settle(
         tables.claims,
         hits,

@@ -144,6 +144,16 @@ def csr(n: int, lists: Mapping[int, Sequence[T]]) -> tuple[np.ndarray, list[T]]:
     return np.cumsum(sizes), entries
 
 
+def expand_some(
+    start: np.ndarray, has: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`expand` over the rows whose key has entries (``has``: per key), the others left
+    out first (most patterns have no cue, names no entity for sure...)."""
+    rows = np.flatnonzero(has[keys])
+    row, entry = expand(start, keys[rows])
+    return rows[row], entry
+
+
 def expand(start: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows with CSR keys: (row of each entry, entry index), rows in order."""
     low = start[keys]

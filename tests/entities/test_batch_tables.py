@@ -6,7 +6,8 @@ import gc
 
 import numpy as np
 
-from newsarchive.tag_batch import scan
+from newsarchive.event_types import PAIR_WINDOW
+from newsarchive.tag_batch import _near, scan
 from newsarchive.tagger import Tagger
 from newsarchive.text_forms import _lower_cased, _lower_folded, zone_form
 
@@ -83,3 +84,11 @@ def test_a_process_that_froze_objects_keeps_them_frozen(tagger: Tagger) -> None:
         assert gc.get_freeze_count() == frozen > 0
     finally:
         gc.unfreeze()
+
+
+def test_near_looks_within_the_window_on_either_side() -> None:
+    keys = np.array([10, 20, 40], dtype=np.int64)
+    at = np.arange(0, 60, dtype=np.int64)
+    expected = [any(abs(k - a) <= PAIR_WINDOW for k in keys.tolist()) for a in at.tolist()]
+    assert _near(keys, at).tolist() == expected
+    assert _near(keys[:0], at).tolist() == [False] * len(at)
