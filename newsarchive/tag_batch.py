@@ -87,9 +87,6 @@ class Tables:
     """A tagger's per-pattern effects as arrays (CSR lists where a pattern has several)."""
 
     cue_start: np.ndarray  # pattern -> its slice of cue_type/cue_weight
-    has_cue: np.ndarray  # pattern -> it has cues (and so on: rows without are skipped first)
-    has_add: np.ndarray
-    has_context: np.ndarray
     cue_type: np.ndarray
     cue_weight: np.ndarray
     term_weight: np.ndarray  # pattern -> relevance-term weight
@@ -117,6 +114,9 @@ class Tables:
     guarded: np.ndarray  # pattern -> it has guard entities
     pairs: np.ndarray  # pattern -> it is a verb or an object (its hits need word numbers)
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
+    has_cue: np.ndarray  # pattern -> it has cues (and so on: rows without are left out before
+    has_add: np.ndarray  # their expansion)
+    has_context: np.ndarray
 
     @classmethod
     def of(cls, tagger: Matcher) -> Tables:
@@ -140,9 +140,6 @@ class Tables:
         types = [entities[i].type for i in ids]
         return cls(
             cue_start=cue_start,
-            has_cue=np.diff(cue_start) > 0,
-            has_add=np.diff(add_start) > 0,
-            has_context=np.diff(context_start) > 0,
             cue_type=np.array([c[0] for c in cue_entries], dtype=np.int64),
             cue_weight=np.array([c[1] for c in cue_entries], dtype=np.float64),
             term_weight=term,
@@ -178,6 +175,9 @@ class Tables:
             choice=Choice.of(plan.scorer),
             **_pair_tables(tagger, n, index),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
+            has_cue=np.diff(cue_start) > 0,
+            has_add=np.diff(add_start) > 0,
+            has_context=np.diff(context_start) > 0,
         )
 
 

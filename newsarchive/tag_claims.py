@@ -49,8 +49,8 @@ class ClaimTables:
     rule_key: np.ndarray
     rule_entity_start: np.ndarray  # entity -> its slice of rule_context: its context entities
     rule_context: np.ndarray  # (numbered among the context entities: see context_number)
-    context_number: np.ndarray  # entity -> its number among the entities some other entity's
-    n_context: int  # rule lists as a context entity, or -1
+    context_number: np.ndarray  # entity -> its number among the context entities (those some
+    n_context: int  # other entity's rule lists), or -1; and how many they are
 
     @classmethod
     def of(
