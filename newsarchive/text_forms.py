@@ -292,35 +292,46 @@ def _changed(joined: str, data: bytes, odd: set[str], changes: list[tuple[str, s
     """The batch's UTF-8 bytes (``data``, of ``joined``) with each character of ``changes``
     replaced, and Latin words glued to Chinese, Japanese or Thai text set apart (see
     :func:`_unglued`; ``odd``: the non-ASCII characters). The replacements commute (none
-    makes a character that another replaces), so they are made in any order."""
+    makes a character that another replaces), so they are made in any order; in the bytes, a
+    non-word character becomes as many spaces as it has bytes (runs of spaces are squeezed
+    next), so that it keeps its length."""
     glued = any(_UNSPACED.match(char) for char in odd)
     if not glued and len(changes) <= _FEW_BYTE_CHANGES:
-        return _replaced(data, changes)
+        return _replaced(
+            data, [(c, " " * len(c.encode()) if new == " " else new) for c, new in changes]
+        )
     for char, new in changes:
         joined = joined.replace(char, new)
     return _unglued(joined, odd).encode("utf-8", "replace")
 
 
 def _replaced(data: bytes, changes: list[tuple[str, str]]) -> bytes:
-    """UTF-8 bytes with every character of ``changes`` replaced, its occurrences found in
+    """UTF-8 bytes with every character of ``changes`` replaced. Its occurrences are found in
     numpy (bytes.replace is slow for a two- or three-byte needle whose first byte is common,
-    as the lead byte of Latin letters with marks is; UTF-8 sequences never overlap)."""
-    chars = np.frombuffer(data, dtype=np.uint8)
-    found = []
+    as the lead byte of Latin letters with marks is; UTF-8 sequences never overlap) and, where
+    the new one has as many bytes, written over in place; the few characters whose lower case
+    has another length ("İ") are cut in."""
+    chars = np.frombuffer(data, dtype=np.uint8).copy()
+    cut = []
     for char, new in changes:
-        old = char.encode()
+        old, replacement = char.encode(), new.encode()
         n = len(chars) - len(old) + 1
         hit = chars[:n] == old[0]
         for k in range(1, len(old)):
             hit &= chars[k : n + k] == old[k]
-        size, replacement = len(old), new.encode()
-        found += [(at, size, replacement) for at in np.flatnonzero(hit).tolist()]
-    if not found:
+        at = np.flatnonzero(hit)
+        if len(replacement) == len(old):
+            for k, byte in enumerate(replacement):
+                chars[at + k] = byte
+        else:
+            cut += [(i, len(old), replacement) for i in at.tolist()]
+    data = chars.tobytes()
+    if not cut:
         return data
-    found.sort()
+    cut.sort()
     pieces = []
     done = 0
-    for at, size, replacement in found:
+    for at, size, replacement in cut:
         pieces += (data[done:at], replacement)
         done = at + size
     pieces.append(data[done:])

@@ -114,3 +114,6 @@ def test_replaced_in_numpy_is_bytes_replace() -> None:
         expected = expected.replace(char.encode(), new.encode())
     assert text_forms._replaced(data, changes) == expected
     assert text_forms._replaced(b"plain", [("İ", "i̇")]) == b"plain"
+    # a non-word character written over with as many spaces as it has bytes (kept in place)
+    padded = [(char, " " * len(char.encode()) if new == " " else new) for char, new in changes]
+    assert text_forms._replaced(data, padded) == "i̇    i̇    ği̇        x    ı".encode() + b"\xff"
