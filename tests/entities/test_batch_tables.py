@@ -8,7 +8,7 @@ import numpy as np
 
 from newsarchive.event_types import PAIR_WINDOW
 from newsarchive.tag_batch import _near, scan
-from newsarchive.tagger import Tagger
+from newsarchive.tagger import BATCH_SIZE, Tagger
 from newsarchive.text_forms import _lower_cased, _lower_folded, zone_form
 
 ZONES = [
@@ -67,13 +67,15 @@ def test_a_few_two_byte_capitals_are_lowered_as_letter_by_letter() -> None:
     assert expected == " елка жук ".encode() + b"\xff"
 
 
-def test_results_go_to_the_oldest_generation_unwalked(tagger: Tagger) -> None:
+def test_a_batch_s_results_go_to_the_oldest_generation_unwalked(tagger: Tagger) -> None:
     assert gc.isenabled()
-    results = tagger.tag_many([("Roskomnadzor blocked Telegram", "", "VK and Max")] * 20)
+    results = tagger.tag_many([("Roskomnadzor blocked Telegram", "", "VK and Max")] * BATCH_SIZE)
     assert gc.isenabled()
     young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
     assert not any(id(result) in young for result in results)
     assert results[0].rows and id(results[0].rows) not in young
+    lone = tagger.tag("Roskomnadzor blocked Telegram")  # a text alone: left where it is
+    assert id(lone) in {id(o) for generation in (0, 1) for o in gc.get_objects(generation)}
 
 
 def test_a_process_that_froze_objects_keeps_them_frozen(tagger: Tagger) -> None:
