@@ -376,9 +376,10 @@ def tag_batch(
     relevance = list(
         map(et.relevance_score, term_raw.tolist(), words.tolist(), top.tolist(), platforms.tolist())
     )
+    ids = tables.entity_ids[ranked.entity].tolist()
     rows = list(
         zip(
-            tables.entity_ids[ranked.entity].tolist(),
+            ids,
             ranked.salience.tolist(),
             ranked.total.tolist(),
             ranked.title.tolist(),
@@ -388,7 +389,6 @@ def tag_batch(
         )
     )
     main_rows = main.tolist()
-    ids = tables.entity_ids[ranked.entity].tolist()
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
     out = []
