@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import compress
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from newsarchive import event_types as et
 from newsarchive.entities import TYPES, Entity
 from newsarchive.event_types import TaggedEventType
 from newsarchive.matcher import Matcher
-from newsarchive.tag_claims import ClaimTables, Found, csr, expand, settle
+from newsarchive.tag_claims import ClaimTables, Found, csr, expand, expand_some, settle
 from newsarchive.tag_result import EntityRow, TagResult
 from newsarchive.text_forms import zone_forms
 
@@ -111,7 +111,12 @@ class Tables:
     object_type: np.ndarray
     guard_start: np.ndarray  # pattern -> its slice of guard_entity: an object only through ...
     guard_entity: np.ndarray  # ... these ambiguous claimants, one of which the text must accept
+    guarded: np.ndarray  # pattern -> it has guard entities
+    pairs: np.ndarray  # pattern -> it is a verb or an object (its hits need word numbers)
     pattern_ids: np.ndarray  # matcher pattern -> pattern id
+    has_cue: np.ndarray  # pattern -> it has cues (and so on: rows without are left out before
+    has_add: np.ndarray  # their expansion)
+    has_context: np.ndarray
 
     @classmethod
     def of(cls, tagger: Matcher) -> Tables:
@@ -170,6 +175,9 @@ class Tables:
             choice=Choice.of(plan.scorer),
             **_pair_tables(tagger, n, index),
             pattern_ids=np.array(tagger.pattern_ids, dtype=np.int64),
+            has_cue=np.diff(cue_start) > 0,
+            has_add=np.diff(add_start) > 0,
+            has_context=np.diff(context_start) > 0,
         )
 
 
@@ -217,6 +225,7 @@ def _pair_tables(tagger: Matcher, n: int, index: dict[str, int]) -> dict:
     verb_start, verb_entries = csr(n, {pid: sorted(v) for pid, v in tagger.verbs.items()})
     object_start, object_entries = csr(n, {pid: sorted(v) for pid, v in objects.items()})
     guard_start, guard_entries = csr(n, guards)
+    pairs = (np.diff(verb_start) > 0) | (np.diff(object_start) > 0)
     return {
         "verb_start": verb_start,
         "verb_type": np.array(verb_entries, dtype=np.int64),
@@ -224,6 +233,8 @@ def _pair_tables(tagger: Matcher, n: int, index: dict[str, int]) -> dict:
         "object_type": np.array(object_entries, dtype=np.int64),
         "guard_start": guard_start,
         "guard_entity": np.array(guard_entries, dtype=np.int64),
+        "guarded": np.diff(guard_start) > 0,
+        "pairs": pairs if verb_entries else np.zeros(n, dtype=bool),  # (no verb: no pair)
     }
 
 
@@ -236,53 +247,70 @@ def _paired_acts(
     the keys ``text * n_entities + entity`` of the entities acted on (the objects paired).
     ``accepted`` (keys ``text * n_entities + entity``, any order, repeats allowed): the
     entities the texts name; a guarded object counts only where one of its claimants is among
-    them."""
+    them. Only the hits that are verbs or objects are read (``hits.pair_hit``)."""
     out = np.zeros(size * n_types)
     title = np.zeros(size * n_types)
-    verb_row, verb_entry = expand(tables.verb_start, hits.hit_pid)
+    pid = hits.hit_pid[hits.pair_hit]
+    verb_row, verb_entry = expand(tables.verb_start, pid)
     if not len(verb_row):
         return out.reshape(size, n_types), title.reshape(size, n_types), np.zeros(0, np.int64)
-    object_row, object_entry = expand(tables.object_start, hits.hit_pid)
+    hit_zone = hits.hit_zone[hits.pair_hit]
+    object_row, object_entry = expand(tables.object_start, pid)
     if accepted is not None and len(tables.guard_entity) and len(object_row):
-        keep = _guard_met(tables, hits, object_row, accepted)
+        keep = _guard_met(tables, pid[object_row], hit_zone[object_row], accepted)
         object_row, object_entry = object_row[keep], object_entry[keep]
-    span = np.int64(1 << 32)
-    verb_key = hits.hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]
-    object_key = hits.hit_zone[object_row] * n_types + tables.object_type[object_entry]
-    where = hits.hit_word
-    placed = np.sort(object_key * span + where[object_row])
-    at = verb_key * span + where[verb_row]
-    low = np.searchsorted(placed, at - et.PAIR_WINDOW, side="left")
-    high = np.searchsorted(placed, at + et.PAIR_WINDOW, side="right")
-    paired = high > low
-    zone = hits.hit_zone[verb_row][paired]
-    cell = (zone // 3) * n_types + tables.verb_type[verb_entry][paired]
-    np.add.at(out, cell, ZONE_FACTOR[zone % 3])
-    np.add.at(title, cell[zone % 3 == 0], ZONE_FACTOR[0])
-    # the objects with a verb of their type near them, and the entities they name
-    verbs_at = np.sort(at)
-    object_at = object_key * span + where[object_row]
-    near = np.searchsorted(verbs_at, object_at + et.PAIR_WINDOW, side="right") > np.searchsorted(
-        verbs_at, object_at - et.PAIR_WINDOW, side="left"
+    # verbs and objects placed by (zone, event type, word), both sorted: each side is looked
+    # up in the other in order (the sums below are of small integers, in any order exact)
+    where = hits.pair_word
+    verbs_at = np.sort(
+        ((hit_zone[verb_row] * n_types + tables.verb_type[verb_entry]) << _WORD_BITS)
+        + where[verb_row]
     )
-    acted_row = object_row[near]
-    row, entry = expand(tables.add_start, hits.hit_pid[acted_row])
-    acted = (hits.hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
+    object_at = (
+        (hit_zone[object_row] * n_types + tables.object_type[object_entry]) << _WORD_BITS
+    ) + where[object_row]
+    order = np.argsort(object_at)
+    placed = object_at[order]
+    paired = _near(placed, verbs_at)
+    cell = verbs_at[paired] >> _WORD_BITS  # zone * n_types + event type
+    zone = cell // n_types
+    cell += (zone // 3 - zone) * n_types  # text * n_types + event type
+    out = np.bincount(cell, weights=ZONE_FACTOR[zone % 3], minlength=size * n_types)
+    in_title = zone % 3 == 0
+    title = np.bincount(
+        cell[in_title], weights=np.full(int(in_title.sum()), ZONE_FACTOR[0]),
+        minlength=size * n_types,
+    )
+    out, title = out.astype(np.float64), title.astype(np.float64)  # (integers when empty)
+    # the objects with a verb of their type near them, and the entities they name
+    acted_row = object_row[order[_near(verbs_at, placed)]]
+    row, entry = expand(tables.add_start, pid[acted_row])
+    acted = (hit_zone[acted_row][row] // 3) * len(tables.entity_ids) + tables.add_entity[entry]
     return out.reshape(size, n_types), title.reshape(size, n_types), np.unique(acted)
 
 
+_WORD_BITS = 32  # a word number's bits in the keys of verbs and objects
+
+
+def _near(sorted_keys: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Per key of ``at`` (sorted, for fast look-ups): whether a key of ``sorted_keys`` lies
+    within PAIR_WINDOW of it (words of the same zone and event type): whether the first key
+    from PAIR_WINDOW before it is at most PAIR_WINDOW after it."""
+    ends = np.append(sorted_keys, np.iinfo(np.int64).max)  # (none from there: the last)
+    return ends[np.searchsorted(sorted_keys, at - et.PAIR_WINDOW)] <= at + et.PAIR_WINDOW
+
+
 def _guard_met(
-    tables: Tables, hits: Found, object_row: np.ndarray, accepted: np.ndarray
+    tables: Tables, pid: np.ndarray, hit_zone: np.ndarray, accepted: np.ndarray
 ) -> np.ndarray:
-    """Per object row: False where its pattern is guarded and the text accepts none of the
-    pattern's claimants."""
-    pid = hits.hit_pid[object_row]
-    guarded = np.flatnonzero(np.diff(tables.guard_start)[pid] > 0)
-    keep = np.ones(len(object_row), dtype=bool)
+    """Per object hit (its pattern and zone): False where its pattern is guarded and the text
+    accepts none of the pattern's claimants."""
+    guarded = np.flatnonzero(tables.guarded[pid])
+    keep = np.ones(len(pid), dtype=bool)
     if not len(guarded):
         return keep
     row, entry = expand(tables.guard_start, pid[guarded])
-    doc = hits.hit_zone[object_row[guarded]][row] // 3
+    doc = hit_zone[guarded][row] // 3
     key = doc * len(tables.entity_ids) + tables.guard_entity[entry]
     # the few wanted keys sorted, and every accepted key looked up among them (no sort of
     # the many accepted keys)
@@ -297,22 +325,22 @@ def _guard_met(
 
 def scan(tagger: Matcher, tables: Tables, zones: list[str]) -> Found:
     """One leftmost-longest pass over the zones of a batch (3 per text); hits per zone."""
-    form, cased, words = zone_forms(zones)
-    marks = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 0xFF)
+    forms = zone_forms(zones)
+    marks = np.flatnonzero(np.frombuffer(forms.lowered, dtype=np.uint8) == 0xFF)
     if len(marks) != len(zones):
         raise AssertionError("tag_batch: zone markers lost in normalisation")
-    found = tagger.matches(form)
-    hits = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-    pids, ends = tables.pattern_ids[hits[0::3]], hits[2::3] - 1  # (a match's last byte)
+    patterns, ends = tagger.match_arrays(forms.lowered)
+    pids, ends = tables.pattern_ids[patterns], ends - 1  # (a match's last byte)
     hit_zone = np.searchsorted(marks, ends)
     n = len(tagger.actions)
     keys, count = np.unique(hit_zone * n + pids, return_counts=True)
     zone = keys // n
-    hit_word = None
-    if len(tables.verb_type):  # word numbers, for verbs and their objects
-        spaces = np.flatnonzero(np.frombuffer(form, dtype=np.uint8) == 32)
-        hit_word = np.searchsorted(spaces, ends)
-    return Found(ends, pids, hit_zone, zone, zone // 3, keys % n, count, cased, words, hit_word)
+    pair_hit = np.flatnonzero(tables.pairs[pids])  # word numbers, for verbs and their objects
+    pair_word = np.searchsorted(forms.spaces, ends[pair_hit])
+    return Found(
+        ends, pids, hit_zone, zone, zone // 3, keys % n, count, forms.cased, forms.words,
+        pair_hit, pair_word,
+    )
 
 
 def tag_batch(
@@ -348,9 +376,10 @@ def tag_batch(
     relevance = list(
         map(et.relevance_score, term_raw.tolist(), words.tolist(), top.tolist(), platforms.tolist())
     )
+    ids = tables.entity_ids[ranked.entity].tolist()
     rows = list(
         zip(
-            tables.entity_ids[ranked.entity].tolist(),
+            ids,
             ranked.salience.tolist(),
             ranked.total.tolist(),
             ranked.title.tolist(),
@@ -360,7 +389,6 @@ def tag_batch(
         )
     )
     main_rows = main.tolist()
-    ids = tables.entity_ids[ranked.entity].tolist()
     bounds = np.searchsorted(ranked.doc, np.arange(size + 1)).tolist()
     lookup = tagger.gazetteer.entities
     out = []
@@ -468,7 +496,7 @@ def _cue_sums(
     """Zone-weighted cue sums per (text, event type), the title's part of them, the
     zone-weighted count of acts (strong cues: the evidence rule), and the title's part of
     those."""
-    row, entry = expand(tables.cue_start, hits.pid)
+    row, entry = expand_some(tables.cue_start, tables.has_cue, hits.pid)
     zone = hits.zone[row] % 3
     key = hits.doc[row] * n_types + tables.cue_type[entry]
     weight = tables.cue_weight[entry] * hits.count[row]
@@ -502,7 +530,7 @@ def _entity_rows(
     Patterns that name entities for sure are expanded here; the others are settled by
     :func:`newsarchive.tag_claims.settle`, knowing which entities each text names for sure.
     """
-    row, entry = expand(tables.add_start, hits.pid)
+    row, entry = expand_some(tables.add_start, tables.has_add, hits.pid)
     doc = hits.doc[row]
     entity = tables.add_entity[entry]
     zone = hits.zone[row] % 3
@@ -510,7 +538,7 @@ def _entity_rows(
     named = tables.add_named[entry]
     if not tables.claims.is_claim[hits.pid].any():
         return doc, entity, zone, count, named
-    context_rows, context_entry = expand(tables.context_start, hits.pid)
+    context_rows, context_entry = expand_some(tables.context_start, tables.has_context, hits.pid)
     more = settle(
         tables.claims,
         hits,

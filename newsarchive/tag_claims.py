@@ -44,10 +44,13 @@ class ClaimTables:
     one_cased: np.ndarray  # pattern -> its one cased form if as long as itself, else -1
     cased_right: np.ndarray  # (cased form, byte) right-aligned in a row of the longest's size
     cased_pad: np.ndarray  # cased form -> bytes of padding before it in its row
-    key_start: np.ndarray  # context key -> entities whose rule lists it
-    key_entity: np.ndarray
-    dependent_start: np.ndarray  # entity -> entities whose rule lists it as context entity
-    dependent_entity: np.ndarray
+    n_keys: int  # context keys
+    rule_key_start: np.ndarray  # entity -> its slice of rule_key: the context keys its rule lists
+    rule_key: np.ndarray
+    rule_entity_start: np.ndarray  # entity -> its slice of rule_context: its context entities
+    rule_context: np.ndarray  # (numbered among the context entities: see context_number)
+    context_number: np.ndarray  # entity -> its number among the context entities (those some
+    n_context: int  # other entity's rule lists), or -1; and how many they are
 
     @classmethod
     def of(
@@ -89,20 +92,22 @@ class ClaimTables:
         cased_right = np.zeros((max(len(forms), 1), widest), dtype=np.uint8)
         for at, form in enumerate(forms):
             cased_right[at, widest - len(form) :] = np.frombuffer(form, dtype=np.uint8)
-        key_lists: dict[int, list[int]] = {}
-        dependents: dict[int, list[int]] = {}
+        rule_keys: dict[int, list[int]] = {}
+        rule_entities: dict[int, list[int]] = {}
         key_number = {key: i for i, key in enumerate(context_keys)}
         for entity_id, rule in tagger.rules.items():
             if entity_id not in index:
                 continue
-            for key in rule.keys:
-                if key in key_number:
-                    key_lists.setdefault(key_number[key], []).append(index[entity_id])
-            for other in rule.entities:
-                if other != entity_id and other in index:
-                    dependents.setdefault(index[other], []).append(index[entity_id])
-        key_start, key_entity = csr(len(context_keys), key_lists)
-        dependent_start, dependent_entity = csr(len(index), dependents)
+            me = index[entity_id]
+            rule_keys[me] = sorted({key_number[key] for key in rule.keys if key in key_number})
+            rule_entities[me] = sorted(
+                {index[other] for other in rule.entities if other != entity_id and other in index}
+            )
+        rule_key_start, rule_key = csr(len(index), rule_keys)
+        contexts = sorted({e for found in rule_entities.values() for e in found})
+        context_number = np.full(len(index), -1, dtype=np.int64)
+        context_number[contexts] = np.arange(len(contexts))
+        rule_entity_start, rule_entity = csr(len(index), rule_entities)
         columns = list(zip(*entries, strict=True)) if entries else [(), (), (), ()]
         return cls(
             start=start,
@@ -119,10 +124,13 @@ class ClaimTables:
             one_cased=one_cased,
             cased_right=cased_right,
             cased_pad=np.array([widest - len(f) for f in forms] or [0], dtype=np.int64),
-            key_start=key_start,
-            key_entity=np.array(key_entity, dtype=np.int64),
-            dependent_start=dependent_start,
-            dependent_entity=np.array(dependent_entity, dtype=np.int64),
+            n_keys=len(context_keys),
+            rule_key_start=rule_key_start,
+            rule_key=np.array(rule_key, dtype=np.int64),
+            rule_entity_start=rule_entity_start,
+            rule_context=context_number[np.array(rule_entity, dtype=np.int64)],
+            context_number=context_number,
+            n_context=len(contexts),
         )
 
 
@@ -134,6 +142,16 @@ def csr(n: int, lists: Mapping[int, Sequence[T]]) -> tuple[np.ndarray, list[T]]:
         sizes[key + 1] = len(lists[key])
         entries.extend(lists[key])
     return np.cumsum(sizes), entries
+
+
+def expand_some(
+    start: np.ndarray, has: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`expand` over the rows whose key has entries (``has``: per key), the others left
+    out first (most patterns have no cue, names no entity for sure...)."""
+    rows = np.flatnonzero(has[keys])
+    row, entry = expand(start, keys[rows])
+    return rows[row], entry
 
 
 def expand(start: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,7 +180,8 @@ class Found:
     count: np.ndarray
     cased: bytes  # the scanned form as written (see newsarchive.text_forms.zone_forms)
     words: np.ndarray  # per zone
-    hit_word: np.ndarray | None = None  # per hit: the number of the word it ends in
+    pair_hit: np.ndarray  # the hits that are verbs or objects (in order) ...
+    pair_word: np.ndarray  # ... and the number of the word each ends in
 
 
 def _cased_counts(
@@ -236,7 +255,7 @@ def settle(
     allowed);
     ``context_doc``/``context_key``: the context words found, per text.
     """
-    n_entities = len(tables.dependent_start) - 1
+    n_entities = len(tables.context_number)
     rows = np.flatnonzero(tables.is_claim[found.pid])
     zone, pid, count = found.zone[rows], found.pid[rows], found.count[rows]
     row, entry = expand(tables.start, pid)
@@ -289,29 +308,28 @@ def _resolve(
     n_docs: int,
     n_entities: int,
 ) -> list[tuple[np.ndarray, ...]]:
-    """Pending claims (``item`` numbers the claim rows): each for its one claimant met."""
-    claimants = np.unique(entity)  # numbered 0.. for a small (text, claimant) table
-    number = np.full(n_entities + 1, len(claimants), dtype=np.int64)
-    number[claimants] = np.arange(len(claimants))
-    width = len(claimants) + 1  # the last column: entities that claim nothing here
+    """Pending claims (``item`` numbers the claim rows): each for its one claimant met.
 
-    def cells(docs: np.ndarray, entities: np.ndarray) -> np.ndarray:
-        return docs * width + number[entities]
-
-    row, entry = expand(tables.key_start, context_key)
-    met_by_words = cells(context_doc[row], tables.key_entity[entry])
-    key = cells(doc[item], entity)
+    Each pending claim looks its claimant's rule up in its own text, in two (text, key)
+    tables: the context words found (once: they do not change) and the context entities
+    named (for sure, then as each round accepts them).
+    """
+    claim_doc = doc[item]
+    n_keys, n_context = tables.n_keys, tables.n_context
+    words_found = np.zeros(n_docs * n_keys, dtype=bool)
+    words_found[context_doc * n_keys + context_key] = True
+    row, entry = expand(tables.rule_key_start, entity)
+    by_words = np.zeros(len(item), dtype=bool)
+    by_words[row[words_found[claim_doc[row] * n_keys + tables.rule_key[entry]]]] = True
+    named_here = np.zeros(n_docs * n_context, dtype=bool)
+    number = tables.context_number[present % n_entities]
+    named_here[((present // n_entities) * n_context + number)[number >= 0]] = True
     out = []
     n_items = len(doc)
-    holds = np.diff(tables.dependent_start) > 0  # entities that are someone's context
-    present = present[holds[present % n_entities]]
     while len(item):
-        row, entry = expand(tables.dependent_start, present % n_entities)
-        met_by_entities = cells((present // n_entities)[row], tables.dependent_entity[entry])
-        table = np.zeros(n_docs * width, dtype=bool)  # (text, claimant) whose context is met
-        table[met_by_words] = True
-        table[met_by_entities] = True
-        met = table[key]
+        row, entry = expand(tables.rule_entity_start, entity)
+        met = by_words.copy()
+        met[row[named_here[claim_doc[row] * n_context + tables.rule_context[entry]]]] = True
         low = _per_row(np.minimum, entity[met], item[met], n_items, n_entities)
         high = _per_row(np.maximum, entity[met], item[met], n_items, -1)
         settled = (high >= 0) & (low == high)
@@ -320,8 +338,9 @@ def _resolve(
         named = np.bincount(item[met], weights=~weak[met], minlength=n_items) > 0
         done = np.flatnonzero(settled)
         out.append((doc[done], low[done], zone[done], best[done], named[done]))
-        accepted = low[done][holds[low[done]]]
-        present = np.concatenate([present, doc[done][holds[low[done]]] * n_entities + accepted])
+        number = tables.context_number[low[done]]
+        named_here[(doc[done] * n_context + number)[number >= 0]] = True
         left = ~settled[item]
-        item, entity, weak, key = item[left], entity[left], weak[left], key[left]
+        item, entity, weak = item[left], entity[left], weak[left]
+        claim_doc, by_words = claim_doc[left], by_words[left]
     return out

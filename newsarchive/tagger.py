@@ -246,6 +246,8 @@ class Tagger:
                     batch = []
             if batch:
                 results += tag_batch(compiled, tables, batch)
+            if len(results) >= BATCH_SIZE:
+                _to_oldest_generation()
         return results
 
     def evidence(
@@ -283,6 +285,21 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _to_oldest_generation() -> None:
+    """The objects in the collector's young generations moved to the oldest as they are
+    (``gc.freeze()`` then ``gc.unfreeze()``: no walk).
+
+    Called when a batch or more was tagged with the collector paused: the results (some 30
+    tuples, lists and sets a text) would otherwise be walked by the young collection that the
+    next allocation starts (6% of the time at 10,000 texts), and they are long-lived and hold
+    no cycles; full collections still see them. Not for a text or a few (a caller tagging text
+    by text would have its own young objects moved at every call), nor where the process
+    froze objects of its own."""
+    if not gc.get_freeze_count():
+        gc.freeze()
+        gc.unfreeze()
 
 
 @functools.cache

@@ -174,10 +174,17 @@ def scanned(key: str) -> list[bytes]:
 
 def _mark_word_starts(form: bytes) -> bytes:
     """A lower-cased scan form with the first byte of every word marked (see _INITIAL)."""
+    return _marked(form)[0]
+
+
+def _marked(form: bytes) -> tuple[bytes, np.ndarray]:
+    """:func:`_mark_word_starts`, and where the form's spaces are (the form ends with a zone
+    mark or a word, never with a space)."""
     chars = np.frombuffer(form, dtype=np.uint8).copy()
-    starts = np.flatnonzero(chars[:-1] == 32) + 1
+    spaces = np.flatnonzero(chars[:-1] == 32)
+    starts = spaces + 1
     chars[starts] = _INITIAL_ARRAY[chars[starts]]
-    return chars.tobytes()
+    return chars.tobytes(), spaces
 
 
 # zones scanned as one text are joined by ZONE_MARK, which these tables turn into byte 0xFF:
@@ -185,14 +192,6 @@ def _mark_word_starts(form: bytes) -> bytes:
 ZONE_MARK = "\x01"
 _LOWER_ZONES = _LOWER_TABLE[:1] + b"\xff" + _LOWER_TABLE[2:]
 _BYTE_ZONES = _BYTE_TABLE[:1] + b"\xff" + _BYTE_TABLE[2:]
-
-
-def _joined(zones: list[str]) -> str:
-    """Zones joined by ZONE_MARK between spaces (a mark inside a text becomes a space)."""
-    joined = f" {ZONE_MARK} ".join(zones)
-    if joined.count(ZONE_MARK) != len(zones) - 1:
-        joined = f" {ZONE_MARK} ".join(zone.replace(ZONE_MARK, " ") for zone in zones)
-    return joined
 
 
 def _squeezed(text: bytes) -> bytes:
@@ -206,8 +205,9 @@ def _squeezed(text: bytes) -> bytes:
 
 
 # lower-casing a letter at a time beats str.lower() on a batch that holds up to about 30;
-# in the UTF-8 bytes, it beats decoding and encoding the batch for a few (bytes.replace slows
-# down where the letter's lead byte is common, as Cyrillic's is in Russian text)
+# in the UTF-8 bytes (found in numpy: see _replaced), it beats decoding and encoding the batch
+# for a few; more two-byte capitals (Latin with marks, Cyrillic, Greek) are all lower-cased by
+# one table look-up
 _FEW_CAPITALS = 24
 _FEW_BYTE_CAPITALS = 4
 
@@ -223,13 +223,17 @@ class Forms(NamedTuple):
     lowered: bytes
     cased: bytes
     words: np.ndarray  # per zone: its spaces, plus one if it holds any text
+    spaces: np.ndarray  # where the spaces of the two forms are, in order
 
 
-def _words_per_zone(data: bytes, n_zones: int) -> np.ndarray:
+def _words_per_zone(data: bytes, n_zones: int) -> np.ndarray | None:
     """Spaces in each zone of joined zones (UTF-8), plus one for a zone with text: the count
-    ``zone.count(" ") + bool(zone)`` of every zone, at once."""
+    ``zone.count(" ") + bool(zone)`` of every zone, at once; None when a zone holds a
+    ZONE_MARK of its own (the marks do not part the zones)."""
     chars = np.frombuffer(data, dtype=np.uint8)
     bounds = np.concatenate(([-1], np.flatnonzero(chars == 1), [len(chars)]))
+    if len(bounds) != n_zones + 1:
+        return None
     spaces = np.diff(np.searchsorted(np.flatnonzero(chars == 32), bounds))
     sides = np.full(n_zones, 2)  # the spaces on each side of a mark are not the zone's
     sides[0] -= 1
@@ -248,37 +252,90 @@ def zone_forms(zones: list[str]) -> Forms:
     the second. In the second, a currency prefix ("US$", "HK$") is written in lower case (it
     names no country), as is a letter whose lower case has another length in UTF-8 ("İ").
     ``words`` counts words as spaces, plus one for a zone with text (a ZONE_MARK inside a
-    text counts as a space).
+    text counts as a space); ``spaces`` gives where the forms' spaces are (a match's word
+    number is the count of spaces before it).
     """
-    joined = _joined(zones)
+    joined = f" {ZONE_MARK} ".join(zones)
     if "$" in joined:
         joined = _lower_currency_prefixes(joined)
-    if joined.isascii():
-        data = joined.encode("ascii")
-        cased = _squeezed(data.translate(_BYTE_ZONES))
-        lowered = _mark_word_starts(cased.translate(_LOWER_ZONES))
-        return Forms(lowered, cased, _words_per_zone(data, len(zones)))
     data = joined.encode("utf-8", "replace")  # (a lone surrogate is no word)
     words = _words_per_zone(data, len(zones))
+    if words is None:  # a ZONE_MARK inside a text is read as a space
+        return zone_forms([zone.replace(ZONE_MARK, " ") for zone in zones])
+    if joined.isascii():
+        cased = _squeezed(data.translate(_BYTE_ZONES))
+        lowered, spaces = _marked(cased.translate(_LOWER_ZONES))
+        return Forms(lowered, cased, words, spaces)
     capitals = []
-    changed = False
+    changes = []  # (character, what it becomes) that change the text's length or fold it
     odd = set(data.translate(None, _ASCII).decode("utf-8"))
     for char in odd:
         lower = char.lower()
         if len(lower.encode()) != len(char.encode()):
-            joined, changed = joined.replace(char, lower), True
-        elif (folded := _fold(char)) != char:  # (str.replace beats bytes.replace here)
-            joined, changed = joined.replace(char, folded), True
+            changes.append((char, lower))
+        elif (folded := _fold(char)) != char:
+            changes.append((char, folded))
         elif lower != char:
             capitals.append(char)
-    unglued = _unglued(joined, odd)
-    if unglued is not joined:
-        joined, changed = unglued, True
-    if changed:
-        data = joined.encode("utf-8", "replace")
+    data = _changed(joined, data, odd, changes)
     cased = _squeezed(data.translate(_BYTE_ZONES))
-    lowered = _mark_word_starts(_lower_cased(cased, capitals).translate(_LOWER_ZONES))
-    return Forms(lowered, cased, words)
+    lowered, spaces = _marked(_lower_cased(cased, capitals).translate(_LOWER_ZONES))
+    return Forms(lowered, cased, words, spaces)
+
+
+#: up to this many characters are changed in the UTF-8 bytes (found in numpy, ~0.3 ms a
+#: batch each); more in the batch's str (a str.replace pass each), encoded once again
+_FEW_BYTE_CHANGES = 6
+
+
+def _changed(joined: str, data: bytes, odd: set[str], changes: list[tuple[str, str]]) -> bytes:
+    """The batch's UTF-8 bytes (``data``, of ``joined``) with each character of ``changes``
+    replaced, and Latin words glued to Chinese, Japanese or Thai text set apart (see
+    :func:`_unglued`; ``odd``: the non-ASCII characters). The replacements commute (none
+    makes a character that another replaces), so they are made in any order; in the bytes, a
+    non-word character becomes as many spaces as it has bytes (runs of spaces are squeezed
+    next), so that it keeps its length."""
+    glued = any(_UNSPACED.match(char) for char in odd)
+    if not glued and len(changes) <= _FEW_BYTE_CHANGES:
+        return _replaced(
+            data, [(c, " " * len(c.encode()) if new == " " else new) for c, new in changes]
+        )
+    for char, new in changes:
+        joined = joined.replace(char, new)
+    return _unglued(joined, odd).encode("utf-8", "replace")
+
+
+def _replaced(data: bytes, changes: list[tuple[str, str]]) -> bytes:
+    """UTF-8 bytes with every character of ``changes`` replaced. Its occurrences are found in
+    numpy (bytes.replace is slow for a two- or three-byte needle whose first byte is common,
+    as the lead byte of Latin letters with marks is; UTF-8 sequences never overlap) and, where
+    the new one has as many bytes, written over in place; the few characters whose lower case
+    has another length ("İ") are cut in."""
+    chars = np.frombuffer(data, dtype=np.uint8).copy()
+    cut = []
+    for char, new in changes:
+        old, replacement = char.encode(), new.encode()
+        n = len(chars) - len(old) + 1
+        hit = chars[:n] == old[0]
+        for k in range(1, len(old)):
+            hit &= chars[k : n + k] == old[k]
+        at = np.flatnonzero(hit)
+        if len(replacement) == len(old):
+            for k, byte in enumerate(replacement):
+                chars[at + k] = byte
+        else:
+            cut += [(i, len(old), replacement) for i in at.tolist()]
+    data = chars.tobytes()
+    if not cut:
+        return data
+    cut.sort()
+    pieces = []
+    done = 0
+    for at, size, replacement in cut:
+        pieces += (data[done:at], replacement)
+        done = at + size
+    pieces.append(data[done:])
+    return b"".join(pieces)
 
 
 @functools.cache
@@ -308,10 +365,10 @@ def _lower_two_byte_letters(cased: bytes) -> bytes:
 def _lower_cased(cased: bytes, capitals: list[str]) -> bytes:
     """A scan form with its non-ASCII capital letters lower-cased (ASCII ones are left to
     translate()); folding after lower-casing keeps every letter's length."""
-    if len(capitals) <= _FEW_BYTE_CAPITALS:
-        for char in capitals:
-            cased = cased.replace(char.encode(), _lower_folded(char).encode())
+    if not capitals:
         return cased
+    if len(capitals) <= _FEW_BYTE_CAPITALS:
+        return _replaced(cased, [(char, _lower_folded(char)) for char in capitals])
     if "Σ" not in capitals and all("\u0080" <= char <= "\u07ff" for char in capitals):
         return _lower_two_byte_letters(cased)
     # the marks as ZONE_MARK again, so the bytes decode

@@ -9,6 +9,7 @@ import unicodedata
 import pycountry
 import pytest
 
+from newsarchive import text_forms
 from newsarchive.entities import _catalog
 from newsarchive.text_forms import (
     _CURRENCY,
@@ -62,7 +63,8 @@ ZONES = [
 
 @pytest.mark.parametrize("zones", ZONES)
 def test_zone_forms_hold_each_zones_words_and_align_with_the_cased_form(zones: list[str]) -> None:
-    lowered, cased, words = zone_forms(zones)
+    lowered, cased, words, spaces = zone_forms(zones)
+    assert spaces.tolist() == [i for i, b in enumerate(lowered) if b == 32]
     assert words.tolist() == [z.count(" ") + z.count("\x01") + bool(z) for z in zones]
     parts = lowered.split(b"\xff")
     assert parts[-1] == b"" and len(parts) == len(zones) + 1
@@ -84,3 +86,34 @@ def test_zone_forms_hold_each_zones_words_and_align_with_the_cased_form(zones: l
 )
 def test_currency_prefixes_are_found_from_each_dollar_as_the_regex_finds_them(text: str) -> None:
     assert _lower_currency_prefixes(text) == _CURRENCY.sub(lambda m: m.group(0).lower(), text)
+
+
+@pytest.mark.parametrize(
+    "zones",
+    [
+        ["İstanbul’da İzmir", "", "a ’b’ c — d"],  # a length change and two folds
+        ["Öz ÇAĞ İ", "«Россия» — «Ёлка»", "… “quoted” ‘and’ – dashed •"],  # more than a few
+        ["plain", "", ""],
+    ],
+)
+def test_characters_changed_in_the_bytes_as_in_the_str(
+    zones: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = zone_forms(zones)
+    monkeypatch.setattr(text_forms, "_FEW_BYTE_CHANGES", -1)  # every change made in the str
+    slow = zone_forms(zones)
+    assert (fast.lowered, fast.cased) == (slow.lowered, slow.cased)
+    assert fast.words.tolist() == slow.words.tolist()
+
+
+def test_replaced_in_numpy_is_bytes_replace() -> None:
+    data = "İ ’İ’ ğİ — ‘x’ ı".encode() + b"\xff"
+    changes = [("İ", "i̇"), ("’", " "), ("—", " "), ("‘", " ")]
+    expected = data
+    for char, new in changes:
+        expected = expected.replace(char.encode(), new.encode())
+    assert text_forms._replaced(data, changes) == expected
+    assert text_forms._replaced(b"plain", [("İ", "i̇")]) == b"plain"
+    # a non-word character written over with as many spaces as it has bytes (kept in place)
+    padded = [(char, " " * len(char.encode()) if new == " " else new) for char, new in changes]
+    assert text_forms._replaced(data, padded) == "i̇    i̇    ği̇        x    ı".encode() + b"\xff"
