@@ -72,7 +72,7 @@ def load_names(data_dir: str | None = None) -> Names:
     for type_ in ("country", "region", "platform", "body"):
         for entity in gazetteer.of_type(type_):
             names.names[entity.id] = entity.name
-            every = entity.all_aliases() if type_ in ("country", "region") else [
+            every = entity.all_aliases() if type_ in ("country", "region", "body") else [
                 *entity.aliases.get("en", ())]
             names.aliases[entity.id] = tuple(a for a in every if a != entity.name)
             if type_ == "region" and (entity.category == "city" or lex_city(entity.name)):

@@ -336,3 +336,14 @@ def test_a_cut_that_is_not_denied_still_names_the_government() -> None:
                     "Mobile internet was cut across Kenya on Tuesday 25 June.",
                     countries=("ke",))
     assert one(plain).value("ordered_by") == "Government of Kenya"
+
+
+def test_a_body_named_in_another_language_is_the_orderer() -> None:
+    from dataclasses import replace
+
+    russian = replace(article(
+        "youtube-zamedlenie", "Замедление YouTube в России", "2024-08-08",
+        "Роскомнадзор замедлил видеохостинг, скорость загрузки упала на 70%.",
+        countries=("ru",), platforms=("youtube",), types=("throttling",), lang="ru"),
+        bodies=("roskomnadzor",))
+    assert one(russian).value("ordered_by") == "Roskomnadzor"
