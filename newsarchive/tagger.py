@@ -14,14 +14,12 @@ of one) -> ``tag_result`` -> this module.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import logging
 import pickle
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from newsarchive.entities import (
     load_gazetteer,
 )
 from newsarchive.event_types import TaggedEventType
+from newsarchive.gcpause import collector_paused, settle_young_objects
 from newsarchive.matcher import Matcher
 from newsarchive.sanitize import html_to_text
 from newsarchive.tag_batch import Tables, tag_batch
@@ -238,7 +237,7 @@ class Tagger:
         results: list[TagResult] = []
         batch: list[tuple[str, str, str]] = []
         compiled, tables = self.compiled, self.tables
-        with _collector_paused():
+        with collector_paused():
             for title, lead, body in texts:
                 batch.append((title or "", lead or "", body or ""))
                 if len(batch) == batch_size:
@@ -247,7 +246,7 @@ class Tagger:
             if batch:
                 results += tag_batch(compiled, tables, batch)
             if len(results) >= BATCH_SIZE:
-                _to_oldest_generation()
+                settle_young_objects()  # the results: long-lived, no cycles
         return results
 
     def evidence(
@@ -271,35 +270,6 @@ class Tagger:
                 for index, weight in cues:
                     out.append((self.event_defs[index].id, phrase, zone, weight))
         return out
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: tagging makes many small objects and no cycles, and
-    each full collection would walk every result made so far (15% of the time at 10,000
-    texts)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _to_oldest_generation() -> None:
-    """The objects in the collector's young generations moved to the oldest as they are
-    (``gc.freeze()`` then ``gc.unfreeze()``: no walk).
-
-    Called when a batch or more was tagged with the collector paused: the results (some 30
-    tuples, lists and sets a text) would otherwise be walked by the young collection that the
-    next allocation starts (6% of the time at 10,000 texts), and they are long-lived and hold
-    no cycles; full collections still see them. Not for a text or a few (a caller tagging text
-    by text would have its own young objects moved at every call), nor where the process
-    froze objects of its own."""
-    if not gc.get_freeze_count():
-        gc.freeze()
-        gc.unfreeze()
 
 
 @functools.cache

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from newsarchive.gcpause import collector_paused, settle_young_objects
 from newsarchive.incidents.cache import ProfileCache, fingerprint
 from newsarchive.incidents.extract import Profile, main_countries, profile, reading_article
 from newsarchive.incidents.facts import incident_facts
@@ -54,15 +53,17 @@ def _relate(incidents: list[Incident]) -> None:
         day = start.toordinal() if start else 0
         for code in incident.value("country_code") or ():
             by_country.setdefault(code, []).append((day, incident.id, incident))
-    for rows in by_country.values():
+    keys: dict[str, list[tuple[int, str]]] = {}  # each country's (day, id), sorted
+    for code, rows in by_country.items():
         rows.sort(key=lambda row: (row[0], row[1]))
+        keys[code] = [(row[0], row[1]) for row in rows]
     for incident in incidents:
         start = incident.value("start_date")
         day = start.toordinal() if start else 0
         near: dict[str, tuple[int, str]] = {}
         for code in incident.value("country_code") or ():
             rows = by_country[code]
-            at = bisect.bisect_left(rows, (day, incident.id), key=lambda row: (row[0], row[1]))
+            at = bisect.bisect_left(keys[code], (day, incident.id))
             for other_day, other_id, _ in rows[max(0, at - RELATED_MAX - 1):at + RELATED_MAX + 2]:
                 if other_id != incident.id:
                     near[other_id] = (abs(other_day - day), other_id)
@@ -70,6 +71,7 @@ def _relate(incidents: list[Incident]) -> None:
 
 
 PARALLEL_MIN = 3000  # articles from which places are read by forked workers
+SETTLE_MIN = 256  # articles from which what was read leaves the young generations unwalked
 _SHARED: list = []  # (articles, names) handed to forked workers
 
 
@@ -90,25 +92,15 @@ def _names_of(profiles: Iterable[Profile], names: Names) -> dict[str, set[str]]:
             for p in profiles for cid in (*p.main, *p.regions)}
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Reading and grouping make no reference cycles, so Python's cycle collector, left on,
-    would only walk the heap again and again (in the site build, Pelican's whole heap, which
-    a forked worker then copies page by page as the walk touches it); refcounting frees
-    everything they drop."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _build_part(articles: Sequence[ArticleInput], names: Names,
                 cache: ProfileCache | None = None, shard: int = 0) -> _Part:
-    with _no_cycle_collection():
-        return _read_and_group(articles, names, cache, shard)
+    # reading and grouping make no reference cycles: the collector would only walk the
+    # profiles (and in the site build, in a forked worker, copy Pelican's heap as it walks it)
+    with collector_paused():
+        part = _read_and_group(articles, names, cache, shard)
+        if len(articles) >= SETTLE_MIN:
+            settle_young_objects()
+    return part
 
 
 def _read_and_group(articles: Sequence[ArticleInput], names: Names,

@@ -568,9 +568,18 @@ _CUT_NEGATED_BEFORE = re.compile(
 )
 
 
+_CUT_NEGATION_WORD = cue(  # found in one automaton pass: most sentences have none
+    r"not\b|no\b|never\b|nor\b|denied|denies|deny|denying|pas\b|ni\b|nunca|не\b|нет\b|"
+    r"değil|hiç",
+    r"لم |لن |لا |نه ",
+)
+
+
 def negated_cut(text: str) -> bool:
     """Whether every "cut" cue of a sentence is negated or denied ("promised not to disrupt
     the internet", "denied ordering any shutdown"): the sentence reports no cut."""
+    if not _CUT_NEGATION_WORD.has(text):
+        return False
     cues = list(CUT.finditer(text))
     return bool(cues) and all(
         _CUT_NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in cues)
