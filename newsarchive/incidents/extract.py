@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from newsarchive.incidents import lexicon as lex
 from newsarchive.incidents.dates import DateMention, find_dates
-from newsarchive.incidents.model import ArticleInput
+from newsarchive.incidents.model import ArticleInput, pickled_by_fields
 from newsarchive.incidents.places import Names
 from newsarchive.incidents.text import Sentence, content_words, sentences, word_set
 
@@ -133,6 +133,7 @@ KIND_OF_TYPE = {
 NETWORKISH = {"network", "throttling", "service"}
 
 
+@pickled_by_fields  # stored in the profile cache, sent back by workers
 @dataclass(slots=True)
 class Found:
     """A value found in one sentence of one article (``weight``: how sure, higher is surer)."""
@@ -146,6 +147,7 @@ class Found:
     pair: date | None = None  # the first day of the range an end closes ("6 to 14 August")
 
 
+@pickled_by_fields  # stored in the profile cache, sent back by workers
 @dataclass(slots=True)
 class Profile:
     """What the engine reads from one article."""

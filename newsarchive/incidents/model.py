@@ -31,9 +31,10 @@ FACT_NAMES: tuple[str, ...] = (
 
 
 def pickled_by_fields(cls: _T) -> _T:
-    """Pickle a frozen slotted dataclass as a call of the class with its fields (otherwise
-    each instance is saved and restored field by field through Python-level ``__getstate__``
-    and ``__setstate__``: the most of what a build's workers spend sending incidents back)."""
+    """Pickle a slotted dataclass as a call of the class with its fields, in order (a frozen
+    one is otherwise saved and restored field by field through Python-level ``__getstate__``
+    and ``__setstate__``, the most of what a build's workers spent sending incidents back;
+    another, as a dict of its slots: larger, and slower to load)."""
     fields = operator.attrgetter(*cls.__slots__)
 
     def __reduce__(self: object) -> tuple[type, tuple]:

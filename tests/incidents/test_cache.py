@@ -140,6 +140,9 @@ def test_incidents_and_inputs_survive_pickling_as_workers_send_them() -> None:
     assert again == incidents
     assert any(f.source for i in again for f in i.facts.values())  # with their sentences
     assert pickle.loads(pickle.dumps(articles)) == articles
+    profiles = list(engine.build(articles).profiles.values())
+    assert any(p.starts and p.service_found is not None for p in profiles)
+    assert pickle.loads(pickle.dumps(profiles, protocol=pickle.HIGHEST_PROTOCOL)) == profiles
 
 
 def test_reading_makes_no_reference_cycles_so_the_collector_can_stay_off() -> None:
