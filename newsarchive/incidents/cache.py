@@ -15,9 +15,10 @@ change in that shard's places writes nothing).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from newsarchive.fileperm import write_atomically
@@ -29,10 +30,22 @@ SHARD = "profiles-{}.pickle"
 _CODE = Path(__file__).resolve().parent
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(ArticleInput))
+
+
 def fingerprint(article: ArticleInput) -> str:
-    """A digest of everything the engine reads of an article."""
-    return hashlib.blake2b(repr(article).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    """A digest of everything the engine reads of an article: each field in turn, its length
+    first (a text is hashed as it is, not escaped by ``repr``; the rest as ``repr``, the
+    metadata sorted)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in _FIELDS:
+        value = getattr(article, name)
+        if not isinstance(value, str):
+            value = repr(sorted(value.items()) if isinstance(value, Mapping) else value)
+        data = value.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def engine_version(names: Names) -> str:

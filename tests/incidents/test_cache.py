@@ -161,3 +161,18 @@ def test_reading_makes_no_reference_cycles_so_the_collector_can_stay_off() -> No
         gc.enable()
     engine.build(articles)
     assert gc.isenabled()  # the engine turns the collector back on
+
+
+def test_the_fingerprint_follows_every_field_and_their_boundaries() -> None:
+    from newsarchive.incidents.cache import fingerprint
+
+    base = article("fp", "Iran cuts", "2020-01-10", "Mobile data cut.", summary="Cut.",
+                   countries=("ir",), meta={"incident": "x"})
+    assert fingerprint(base) == fingerprint(replace(base))  # equal articles, one print
+    changed = [replace(base, text="Mobile data cut!"), replace(base, countries=("iq",)),
+               replace(base, meta={"incident": "y"}), replace(base, lang="fa"),
+               replace(base, title="Iran cut", summary="sCut.")]  # a boundary moved
+    prints = {fingerprint(a) for a in changed}
+    assert len(prints) == len(changed) and fingerprint(base) not in prints
+    assert fingerprint(replace(base, meta={"a": "1", "b": "2"})) == fingerprint(
+        replace(base, meta={"b": "2", "a": "1"}))  # the metadata's order does not count
