@@ -324,14 +324,19 @@ def test_incident_pages_are_in_the_sitemap(site: Path, incident_urls: dict[str, 
         assert f"<loc>/{url}</loc>" in sitemap
 
 
-def test_sharded_search_index_has_the_incidents_bundle(
+def test_sharded_search_index_has_the_incidents_bundles(
     site: Path, incident_urls: dict[str, str]
 ) -> None:
     manifest = json.loads((site / "pagefind" / "shards.json").read_text())
-    assert len(manifest["bundles"]) >= 2 and manifest["bundles"][-1] == "pagefind-incidents"
-    entry = json.loads((site / "pagefind-incidents" / "pagefind-entry.json").read_text())
-    pages = sum(lang["page_count"] for lang in entry["languages"].values())
-    assert pages == len(incident_urls)
+    bundles = manifest["bundles"]
+    own = [b for b in bundles if b.startswith("pagefind-incidents")]
+    assert own and bundles[-len(own):] == own  # after the stories' bundles
+    assert own[0] == "pagefind-incidents"  # the newest year's incidents (split by year)
+    pages = 0
+    for bundle in own:
+        entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
+        pages += sum(lang["page_count"] for lang in entry["languages"].values())
+    assert pages == len(incident_urls)  # every incident page, once
 
 
 # ---- the fact box, from a hand-made incident ---------------------------------------------
