@@ -898,12 +898,12 @@ def profile(article: ArticleInput, names: Names) -> Profile:
                       lex.ascii_digits(article.summary[:MAX_CHARS]),
                       article.text[:MAX_CHARS], body_limit=MAX_BODY)
     sents = [s if s.zone != "body" or s.text.isascii() else _ascii_sentence(s) for s in sents]
-    lex.scan_all((s.text, s.lower) for s in sents)
     article = reading_article(article)
     platforms = article.platforms
     kind, event_type = _kind(article, sents, platforms)
     head = sum(1 for s in sents if s.zone != "body")
     sents = sents[:head + (MAX_BODY if kind in NETWORKISH or kind == "other" else MAX_BODY_OTHER)]
+    lex.scan_all((s.text, s.lower) for s in sents)  # the sentences read, in one pass
     service_found = _services(article, sents, names, article.key)
     result = Profile(
         article=article, day=day, main=main, regions=regions, kind=kind, event_type=event_type,
