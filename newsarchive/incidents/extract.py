@@ -685,6 +685,15 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
     ref = profile.day
     key = article.key
     years: set[str] = set()
+    abouts: dict[str, str] = {}
+
+    def about_of(sentence: Sentence) -> str:
+        """What a sentence says was cut or came back (read only for what is kept)."""
+        found = abouts.get(sentence.text)
+        if found is None:
+            found = abouts[sentence.text] = _about(sentence.text, article, names, sentence.lower)
+        return found
+
     for index, sentence in enumerate(sents):
         text = sentence.text
         cut = _CUT.has(text) and not lex.negated_cut(text)
@@ -698,12 +707,11 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
             end = False
         weight = 2.0 if sentence.zone != "body" else 1.0
         future = _FUTURE.has(text)
-        about = _about(text, article, names, sentence.lower) if (cut or end or negated) else ""
         partial = lex.PARTIAL.has(text)
         if (_ONGOING.has(text) and (cut or negated) and _goes_on(text)) or (future and end and (
                 partial or lex.FUTURE_NOW.has(text))) or (
                 negated and not future):  # "has not been restored", "will be restored": not yet
-            profile.ongoing.append(Found(True, text, key, weight, about))
+            profile.ongoing.append(Found(True, text, key, weight, about_of(sentence)))
         if not (cut or end):
             continue  # "has not been restored": said to go on, dated neither way
         lower = sentence.lower
@@ -715,7 +723,7 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
             profile.duration.append(Found(count * _UNIT_HOURS[unit], text, key))
         if end and not future and (sentence.zone != "body" or index < 12) and not (
                 _other_years(text, ref)):  # "a similar shutdown ended in 2023"
-            profile.ended.append(Found(True, text, key, weight, about, partial))
+            profile.ended.append(Found(True, text, key, weight, about_of(sentence), partial))
         for mention in find_dates(text, ref):
             if _DATELINE.match(text[:mention.start]) and text[mention.end:].lstrip()[:1] in (
                     "-", "–", "—", "("):
@@ -730,14 +738,17 @@ def _dates(sents: list[Sentence], article: ArticleInput, profile: Profile,
                 continue
             role, strong = _role(text, mention, cut, end)
             if mention.until and cut and role == "start":
-                profile.starts.append(Found(mention.value, text, key, weight + strong, about))
-                profile.ends.append(Found(mention.until, text, key, weight, about,
+                profile.starts.append(Found(mention.value, text, key, weight + strong,
+                                            about_of(sentence)))
+                profile.ends.append(Found(mention.until, text, key, weight, about_of(sentence),
                                           pair=mention.value))
             elif role == "start":
-                profile.starts.append(Found(mention.value, text, key, weight + strong, about))
+                profile.starts.append(Found(mention.value, text, key, weight + strong,
+                                            about_of(sentence)))
             elif role == "end" and (not future or strong > 0) and (
                     mention.value <= ref + timedelta(days=1) or future):
-                profile.ends.append(Found(mention.value, text, key, weight, about, partial))
+                profile.ends.append(Found(mention.value, text, key, weight, about_of(sentence),
+                                          partial))
     title = sents[0].text if sents and sents[0].zone == "title" else ""
     if title and _END.has(title) and not lex.negated_end(title) and not profile.ends and (
             not _FUTURE.has(title)):
