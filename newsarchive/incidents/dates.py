@@ -185,14 +185,13 @@ def _phrases(sentence: str) -> Iterator[re.Match[str]]:
     word the automaton found (and ISO dates), not along the whole sentence."""
     cursor = 0
     size = len(sentence)
-    for hit in sorted(_DATE_WORDS.finditer(sentence), key=lambda h: h.start()):
-        end = hit.end()
+    for start, end in _DATE_WORDS.spans(sentence):
         if end <= cursor or (end < size and (sentence[end].isalnum() or sentence[end] == "_")):
             continue  # a phrase ends its date word with the word (the longer hit is tried)
-        lo = max(cursor, hit.start() - 25)
-        for at in [*_lead_starts(sentence, lo, hit.start()), hit.start()]:
-            match = _PHRASES.match(sentence, at, min(len(sentence), hit.end() + 16))
-            if match and match.end() > hit.start():
+        lo = max(cursor, start - 25)
+        for at in [*_lead_starts(sentence, lo, start), start]:
+            match = _PHRASES.match(sentence, at, min(size, end + 16))
+            if match and match.end() > start:
                 cursor = match.end()
                 yield match
                 break

@@ -257,6 +257,14 @@ class Cue:
             return self.regex.finditer(text)
         return (_Hit(text, start, end) for start, end in state[0].get(self.id, ()))
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every match, ordered by start (``finditer`` without match
+        objects)."""
+        state = _HITS.get(text) or scan(text)
+        if self.prefixes is None or self.id in state[1]:
+            return [m.span() for m in self.regex.finditer(text)]
+        return sorted(state[0].get(self.id, ()))
+
     def findall(self, text: str) -> list:
         """``re.findall``."""
         state = _HITS.get(text) or scan(text)

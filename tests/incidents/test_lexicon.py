@@ -51,3 +51,13 @@ def test_every_cue_finds_what_its_regex_finds(text: str) -> None:
         expected = cue.regex.search(text) is not None
         assert cue.has(text) is expected, (cue.regex.pattern[:80], text)
         assert (cue.search(text) is not None) is expected, (cue.regex.pattern[:80], text)
+
+
+@pytest.mark.parametrize("text", CRAFTED)
+def test_spans_are_finditer_s_matches_ordered_by_start(text: str) -> None:
+    lex.reset()
+    lex.scan_all([(text, text.lower())])
+    for cue in lex._CUES:
+        spans = cue.spans(text)
+        assert spans == sorted(spans)
+        assert sorted(spans) == sorted((m.start(), m.end()) for m in cue.finditer(text))
