@@ -202,3 +202,33 @@ def test_a_call_for_restoration_is_no_restoration(tagger: Tagger) -> None:
                   "le pays. Nous appelons le gouvernement à rétablir l'accès sans délai.")
     types = {t.id for t in result.event_types}
     assert "shutdown" in types and "restoration-remedy" not in types
+
+
+ON_TOPIC_ELSEWHERE = [  # short reports in the languages the field's reporting comes in
+    ("Türkiye'de Instagram'a erişim engellendi", "BTK, 2 Ağustos 2024 tarihinde Instagram'a "
+     "erişimi engelledi. Kararın gerekçesi açıklanmadı."),
+    ("Venezuela bloquea X durante diez días", "El gobierno ordenó bloquear la red social X "
+     "durante diez días."),
+    ("Le Sénégal coupe les données mobiles", "Le gouvernement a suspendu les données mobiles "
+     "après des manifestations."),
+]
+OFF_TOPIC_ELSEWHERE = [  # everyday news that names an app or a website in passing
+    ("Galatasaray derbide Fenerbahçe'yi 2-1 yendi", "Maçın biletleri çevrim içi platformdan "
+     "satıldı ve stadyuma erişim için yeni kurallar uygulandı."),
+    ("Grève à la SNCF : trafic perturbé mardi", "Les voyageurs peuvent consulter les horaires "
+     "en ligne ou sur l'application. Les syndicats réclament des hausses de salaire."),
+    ("El Real Madrid gana la liga", "Las entradas para la final se venden en línea en la "
+     "plataforma oficial del club."),
+]
+
+
+@pytest.mark.parametrize(("title", "body"), ON_TOPIC_ELSEWHERE)
+def test_short_reports_in_other_languages_are_on_topic(tagger: Tagger, title: str,
+                                                       body: str) -> None:
+    assert _tag(tagger, title, body).relevance >= 0.35  # feeds.toml's threshold
+
+
+@pytest.mark.parametrize(("title", "body"), OFF_TOPIC_ELSEWHERE)
+def test_everyday_news_in_other_languages_stays_off_topic(tagger: Tagger, title: str,
+                                                          body: str) -> None:
+    assert _tag(tagger, title, body).relevance < 0.35
