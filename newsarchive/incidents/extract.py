@@ -12,6 +12,7 @@ Each value found keeps the sentence it came from. The rules are small and writte
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -789,6 +790,15 @@ def _other_years(text: str, ref: date) -> bool:
     return bool(named) and not named & near
 
 
+@functools.lru_cache(maxsize=64)
+def _cue_spans(text: str, cut: bool, end: bool) -> tuple[list[tuple[int, int]], ...]:
+    """(end cues, cut cues, other events) of a sentence, as spans: read once for all the
+    dates of the sentence (a cut noun such as "ban" is left out where an end verb ends it)."""
+    return (_spans(text, _END) if end else [],
+            _spans(text, _CUT, lex.CUT_NOUN if end else None) if cut else [],
+            _spans(text, lex.OTHER_EVENT))
+
+
 def _spans(text: str, pattern: lex.Cue, skip: lex.Cue | None = None) -> list[tuple[int, int]]:
     """(start, end) of every match of ``pattern`` (those where ``skip`` matches left out)."""
     return [(m.start(), m.end()) for m in pattern.finditer(text)
@@ -825,9 +835,7 @@ def _role(text: str, mention: DateMention, cut: bool,
         return "start", 1.0
     if lex.UNTIL_BEFORE.search(before):
         return ("end", 1.0) if end or cut else (None, 0.0)
-    ends = _spans(text, _END) if end else []
-    cuts = _spans(text, _CUT, lex.CUT_NOUN if end else None) if cut else []
-    others = _spans(text, lex.OTHER_EVENT)
+    ends, cuts, others = _cue_spans(text, cut, end)
     governing = _left_cue(text, mention, (("end", ends), ("start", cuts), (None, others)))
     if governing is not None and not _dates_event(text, mention, others):
         return governing, 0.0

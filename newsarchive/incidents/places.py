@@ -22,6 +22,8 @@ class Names:
     cities: set[str] = field(default_factory=set)  # regions that are cities
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _lower: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _counted: dict[tuple[str, str], int] = field(  # recent mentioned() answers
+        default_factory=dict, compare=False, repr=False)
 
     def name(self, entity_id: str) -> str:
         """Display name of an id (the id itself when unknown)."""
@@ -43,6 +45,15 @@ class Names:
         caller has it)."""
         if not text:
             return 0
+        counted = self._counted.get((entity_id, text))
+        if counted is not None:  # the extractors ask of one sentence again and again
+            return counted
+        if len(self._counted) > 4096:
+            self._counted.clear()
+        counted = self._counted[entity_id, text] = self._count(entity_id, text, lower)
+        return counted
+
+    def _count(self, entity_id: str, text: str, lower: str | None) -> int:
         words = self._lower.get(entity_id)
         if words is None:
             every = (self.names.get(entity_id, ""), *self.aliases.get(entity_id, ()))
