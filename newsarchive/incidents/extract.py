@@ -466,14 +466,16 @@ def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> l
     day = article.date.date()
     for sentence in sents:
         text = sentence.text
-        cut = (_CUT.has(text) and not lex.negated_cut(text)) or _END.has(text)
-        instructed = _ORDERS_OF_IN.has(text) and not _END.has(text)
+        said_cut = _CUT.has(text) and not lex.negated_cut(text)
+        back = _END.has(text)
+        cut = said_cut or back
+        imposing = said_cut and not back
+        instructed = _ORDERS_OF_IN.has(text) and not back
         if (cut or instructed) and _other_years(text, day):
             continue  # "in December 2015 a judge ordered ...": another time's order
         if not cut and not instructed and sentence.zone != "title":
             continue
         order = _ORDER.has(text) or lex.ORDER.has(text)
-        imposing = _CUT.has(text) and not _END.has(text) and not lex.negated_cut(text)
         for body in bodies:
             if (imposing or instructed) and names.mentioned(body, text, sentence.lower):
                 pattern = names.pattern(body)
