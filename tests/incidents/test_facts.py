@@ -347,3 +347,15 @@ def test_a_body_named_in_another_language_is_the_orderer() -> None:
         countries=("ru",), platforms=("youtube",), types=("throttling",), lang="ru"),
         bodies=("roskomnadzor",))
     assert one(russian).value("ordered_by") == "Roskomnadzor"
+
+
+def test_the_measures_an_official_justifies_give_the_reason() -> None:
+    gabon = article(
+        "gabon-cut", "Gabon cuts internet as polls close", "2023-08-27",
+        "The government cut internet access across Gabon on Saturday evening as polls "
+        "closed, the communications minister said on state television. He said the measures "
+        "were needed to prevent the spread of false news and calls for violence.",
+        countries=("ga",))
+    reason = one(gabon).value("official_justification")
+    assert reason and reason["category"] == "misinformation"
+    assert "measures were needed" in reason["quote"]
