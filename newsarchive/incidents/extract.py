@@ -97,7 +97,8 @@ _ASKING = re.compile(
     r"(?:government|authorities|president|minister|state|regulator|officials)|request(?:ed|ing)"
     r" that|petitioned)\b", I)
 # where a reason cue is the authorities' own: the restriction, an official, or their act
-_OFFICIAL_ACT = re.compile(r"\b(?:decision|ruling|order|decree|statement|letter|notice|measures?)\b", I)
+_OFFICIAL_ACT = re.compile(
+    r"\b(?:decision|ruling|order|decree|statement|letter|notice|measures?)\b", I)
 _QUOTE = re.compile(r"[\"“]([^\"”]{12,300})[\"”]")
 
 _AREA = re.compile(
