@@ -444,13 +444,6 @@ MONTH_WORDS = word_set(
 )
 
 
-# "the regulator denied ordering any shutdown", "officials denied that they had cut access"
-_DENIED_WORD = lex.Cue(r"\b(?:deni(?:ed|es)|deny|denying)\b")
-_DENIED = re.compile(
-    r"\b(?:deni(?:ed|es)|deny|denying)\b[^.;:]{0,60}?\b(?:order|shut|cut|block|disrupt|"
-    r"throttl|slow|restrict|interfer)", I)
-
-
 def _ordered_by(sents: list[Sentence], article: ArticleInput, names: Names) -> list[Found]:
     """Who ordered it, by how sure the sentence is: a gazetteer body that acts in a sentence
     that imposes something (its subject, "blocked by X", "on the orders of X"; see
@@ -943,7 +936,7 @@ def profile(article: ArticleInput, names: Names) -> Profile:
     result.cut_head = next((s.text for s in sents if s.zone != "body" and _CUT.has(s.text)
                             and not _END.has(s.text)), "")
     result.ordered_by = _ordered_by(sents, article, names)
-    result.denied = any(_DENIED.search(s.text) for s in sents if _DENIED_WORD.has(s.text))
+    result.denied = any(lex.denied_cut(s.text) for s in sents)
     result.justification = _justification(sents, article, names)
     years = _dates(sents, article, result, names)
     result.still = any(f.weight >= 2.0 for f in result.ongoing)

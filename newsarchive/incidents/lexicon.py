@@ -567,20 +567,22 @@ def negated_end(text: str) -> bool:
     return bool(cues) and all(
         _NEGATION.search(text[max(0, m.start() - 30):m.start()]) for m in cues)
 
-# a negation or a denial right before a cut word ("not to disrupt", "denied ordering any
-# shutdown", "не блокировал", "n'a pas coupé"): at most two words between, no punctuation
-_CUT_NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|nor|deni(?:ed|es)|deny(?:ing)?|pas|ni|nunca|не|нет|değil|hiç)"
-    r"|لم|لن|لا|نه)\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
 
-
-_CUT_NEGATION_WORD = cue(  # found in one automaton pass: most sentences have none
-    r"not\b|no\b|never\b|nor\b|denied|denies|deny|denying|pas\b|ni\b|nunca|не\b|нет\b|"
-    r"değil|hiç",
+# Words that take back a cut: a negation, or a denial. "not to disrupt", "denied ordering
+# any shutdown", "не блокировал", "n'a pas coupé". These are fewer than _NEGATION's on
+# purpose: "has yet to lift the ban" and "without warning, they cut" report a cut.
+_CUT_NEGATIONS = r"not|no|never|nor|pas|ni|nunca|не|нет|değil|hiç"
+_DENIALS = r"deni(?:ed|es)|deny|denying"
+_CUT_NEGATED_BEFORE = re.compile(  # right before the cut word: two words between at most
+    rf"(?:\b(?:{_CUT_NEGATIONS}|{_DENIALS})|لم|لن|لا|نه)\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
+_CUT_NEGATION_WORD = cue(  # found in the one automaton pass: most sentences have none
+    r"not\b|no\b|never\b|nor\b|pas\b|ni\b|nunca|не\b|нет\b|değil|hiç|" + _DENIALS,
     r"لم |لن |لا |نه ",
 )
+_DENIAL_WORD = cue(r"deni(?:ed|es)\b|deny\b|denying\b")
+_DENIED_CUT = re.compile(  # "the regulator denied ordering any shutdown", "denied cutting"
+    rf"\b(?:{_DENIALS})\b[^.;:]{{0,60}}?\b(?:order|shut|cut|block|disrupt|throttl|slow|"
+    r"restrict|interfer)", re.IGNORECASE)
 
 
 def negated_cut(text: str) -> bool:
@@ -591,6 +593,11 @@ def negated_cut(text: str) -> bool:
     cues = list(CUT.finditer(text))
     return bool(cues) and all(
         _CUT_NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in cues)
+
+
+def denied_cut(text: str) -> bool:
+    """Whether a sentence says someone denies ordering or making a cut."""
+    return _DENIAL_WORD.has(text) and _DENIED_CUT.search(text) is not None
 
 
 # the internet itself or a network layer (what a network cut is about)
