@@ -191,8 +191,11 @@ def _parallel(articles: list[ArticleInput], names: Names, detail: bool,
     chunks = _chunks(partitions(articles, names), workers * 4)
     _SHARED[:] = [articles, names, detail, cache]
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        # the parent loads what the workers send back: many objects, no cycles (the
+        # collector would walk them, and the archive's articles, about four times over)
+        with collector_paused(), mp.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_worker_part, list(enumerate(chunks)), chunksize=1)
+            settle_young_objects()
     except OSError:  # no processes to be had
         return None
     finally:
