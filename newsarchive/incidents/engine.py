@@ -188,7 +188,8 @@ def _parallel(articles: list[ArticleInput], names: Names, detail: bool,
     if len(articles) < PARALLEL_MIN or cores < 2 or "fork" not in mp.get_all_start_methods():
         return None
     workers = min(cores, 4)
-    chunks = _chunks(partitions(articles, names), workers * 4)
+    # many small chunks, largest first: the workers end within a small chunk of each other
+    chunks = _chunks(partitions(articles, names), workers * 8)
     _SHARED[:] = [articles, names, detail, cache]
     try:
         # the parent loads what the workers send back: many objects, no cycles (the
