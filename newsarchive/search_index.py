@@ -235,9 +235,75 @@ def _bundle_pages(site: Path, shard: Shard | None) -> list[Path]:
     )
 
 
-_BODY = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
-_MARKED = re.compile(rb"<[a-zA-Z][^>]*\bdata-pagefind-[^>]*>[^<]*")
+_MARKER = b"data-pagefind-"
+_TAG_NAME = re.compile(rb"[a-zA-Z][\w-]*")
 _HEAD = re.compile(rb"<html\b[^>]*>|<title\b[^>]*>[^<]*")
+
+
+def _is_word_byte(byte: int) -> bool:
+    return byte == 95 or 48 <= byte <= 57 or 65 <= byte <= 90 or 97 <= byte <= 122  # \w, _
+
+
+def _marked_tags(data: bytes) -> list[tuple[int, int, int]]:
+    """(start, end, end of the text that follows) of every tag carrying a ``data-pagefind-*``
+    attribute, in order. Found from the attribute's literal, not by a regex that tries every
+    tag of the page (that took most of a bundle's signature)."""
+    found = []
+    at = data.find(_MARKER)
+    while at != -1:
+        start = data.rfind(b"<", 0, at)
+        close = data.find(b">", at)
+        if (start == -1 or close == -1 or data.find(b">", start, at) != -1
+                or not data[start + 1:start + 2].isalpha() or _is_word_byte(data[at - 1])):
+            at = data.find(_MARKER, at + 1)  # not an attribute of a tag
+            continue
+        text_end = data.find(b"<", close + 1)
+        text_end = len(data) if text_end == -1 else text_end
+        found.append((start, close + 1, text_end))
+        at = data.find(_MARKER, text_end)
+    return found
+
+
+def _element_end(data: bytes, start: int, after: int) -> int:
+    """Where the element whose tag opens at ``start`` (and ends at ``after``) closes: after
+    its matching closing tag, or the end of ``data``."""
+    name = _TAG_NAME.match(data, start + 1)
+    if name is None:
+        return len(data)
+    closing = re.compile(rb"<(/?)" + re.escape(name.group()) + rb"\b[^>]*>", re.I)
+    depth = 1
+    for tag in closing.finditer(data, after):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return len(data)
+
+
+def _views(data: bytes) -> tuple[bytes | None, bytes]:
+    """(:func:`index_view`, the marked tags with the text that follows each, joined)."""
+    tags = _marked_tags(data)
+    marked = [data[start:text_end] for start, _, text_end in tags]
+    bodies: list[bytes] = []
+    position = 0
+    for start, end, _ in tags:
+        if start < position or not _is_body(data[start:end]):
+            continue
+        position = _element_end(data, start, end)
+        bodies.append(data[start:position])
+    if not bodies:
+        return None, b"".join(marked)
+    return b"\0".join([*_HEAD.findall(data), *bodies, *marked]), b"".join(marked)
+
+
+def _is_body(tag: bytes) -> bool:
+    """Whether a tag carries the ``data-pagefind-body`` attribute."""
+    at = tag.find(b"data-pagefind-body")
+    while at != -1:
+        after = tag[at + 18:at + 19]
+        if not _is_word_byte(tag[at - 1]) and not (after and _is_word_byte(after[0])):
+            return True
+        at = tag.find(b"data-pagefind-body", at + 1)
+    return False
 
 
 def index_view(data: bytes) -> bytes | None:
@@ -246,41 +312,18 @@ def index_view(data: bytes) -> bytes | None:
     every element carrying a ``data-pagefind-*`` attribute (filters, metadata, sort keys,
     ignores), anywhere, with the text that follows its tag. The rest of the page (navigation,
     related stories outside the body ...) is left out, so a change there re-indexes nothing."""
-    parts: list[bytes] = []
-    position = 0
-    while True:
-        found = _BODY.search(data, position)
-        if found is None:
-            break
-        closing = re.compile(rb"<(/?)" + re.escape(found.group(1)) + rb"\b[^>]*>", re.I)
-        depth, end = 1, len(data)
-        for tag in closing.finditer(data, found.end()):
-            depth += -1 if tag.group(1) else 1
-            if depth == 0:
-                end = tag.end()
-                break
-        parts.append(data[found.start():end])
-        position = end
-    if not parts:
-        return None
-    parts[:0] = _HEAD.findall(data)
-    parts += _MARKED.findall(data)
-    return b"\0".join(parts)
+    return _views(data)[0]
 
 
 def page_digests(data: bytes) -> tuple[bytes, bytes | None, bytes]:
     """Digests of what a bundle's signature may take of one page: its whole bytes, its
     :func:`index_view` (None: it marks no body) and its markers alone."""
-    view = index_view(data)
+    view, marked = _views(data)
 
     def of(part: bytes) -> bytes:
         return hashlib.blake2b(part, digest_size=16).digest()
 
-    return (
-        of(data),
-        None if view is None else of(view),
-        of(b"no body\0" + b"".join(_MARKED.findall(data))),
-    )
+    return of(data), None if view is None else of(view), of(b"no body\0" + marked)
 
 
 def bundle_signature(site: Path, shard: Shard | None, memo: FileMemo | None = None) -> str:

@@ -219,3 +219,29 @@ def test_no_searchable_page_is_warned_of_only_when_no_bundle_was_kept(
     with caplog.at_level("WARNING"):
         plugin.index_output(pelican)
     assert ("no page has data-pagefind-body" in caplog.text) is warned
+
+
+def test_index_view_is_what_pagefind_reads() -> None:
+    from newsarchive.search_index import index_view, page_digests
+
+    page = (b'<html lang="fr"><head><title>Coupure</title></head><body>'
+            b'<nav><a href="/">Home</a></nav>'
+            b'<article data-pagefind-body><div>Body <div>nested</div> text</div></article>'
+            b'<aside><a href="/x/">A related story</a></aside>'
+            b'<span data-pagefind-filter="country">Iran</span> after'
+            b'<p xdata-pagefind-body>not a marker</p></body></html>')
+    view = index_view(page)
+    assert view is not None
+    assert b'<html lang="fr">' in view and b"<title>Coupure" in view
+    assert b"<div>nested</div> text</div></article>" in view  # the body element whole
+    assert b'data-pagefind-filter="country">Iran' in view
+    assert b"Home" not in view and b"related" not in view and b"xdata" not in view
+    # outside what Pagefind reads, a change keeps the view; inside, it changes it
+    assert index_view(page.replace(b"A related story", b"Another story")) == view
+    assert index_view(page.replace(b"nested", b"moved")) != view
+    assert index_view(page.replace(b">Iran<", b">Iraq<")) != view
+    # a page that marks no body (data-pagefind-bodyx is no body): no view, its markers count
+    bodiless = page.replace(b"data-pagefind-body>", b"data-pagefind-bodyx>")
+    assert index_view(bodiless) is None
+    assert page_digests(bodiless)[2] != page_digests(
+        bodiless.replace(b">Iran<", b">Iraq<"))[2]
