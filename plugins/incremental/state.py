@@ -85,6 +85,10 @@ class Outputs:
             return {}, set()
         return pages, static
 
+    def wrote_before(self, name: str) -> bool:
+        """Whether last build wrote ``name`` (else it is rendered whatever its signature)."""
+        return name in self.old
+
     def keep(self, name: str, signature: bytes | None) -> bool:
         """Keep last build's ``name`` if it was rendered with ``signature``; record it."""
         if signature is None or self.old.get(name) != signature:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,12 @@ log = logging.getLogger(__name__)
 CURRENT: Any = None
 
 
+Signature = bytes | None
+#: a signature to make when the page is rendered (a page last build did not write is
+#: rendered whatever its signature: it is made then, by the process that renders it)
+Later = Callable[[], Signature]
+
+
 @dataclass
 class Job:
     """One page to render."""
@@ -41,7 +49,27 @@ class Job:
     context: dict[str, Any]
     kwargs: dict[str, Any]
     relative_urls: bool
-    signature: bytes | None
+    signature: Signature | Later
+
+    def signed(self) -> Signature:
+        """The page's signature, made now if it was left for later."""
+        if callable(self.signature):
+            self.signature = self.signature()
+        return self.signature
+
+
+class _Once:
+    """A value made on first use (a ``write_file`` call's digest, shared by its pages)."""
+
+    __slots__ = ("_made", "_make", "_value")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make, self._made, self._value = make, False, None
+
+    def __call__(self) -> Any:
+        if not self._made:
+            self._value, self._made = self._make(), True
+        return self._value
 
 
 def local_context(
@@ -102,7 +130,8 @@ class IncrementalWriter(Writer):
         extras = (relative_urls, template_name, override_output, url, sorted(paginated))
         if not relative_urls:
             extras += (str(context.get("localsiteurl")),)
-        call = build.signer.call(template, context, kwargs, extras) if build else None
+        call = _Once(lambda: build.signer.call(template, context, kwargs, extras)
+                     if build else None)
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
             per_page = (
                 self.settings["PAGINATED_TEMPLATES"][template_name]
@@ -112,11 +141,11 @@ class IncrementalWriter(Writer):
                 key: Paginator(name, url, val, self.settings, per_page)
                 for key, val in paginated.items()
             }
-            whole = self._whole_lists(build, call, template, paginated)
+            whole = _Once(lambda: self._whole_lists(build, call(), template, paginated))
             shown = build.signer.template(template).attributes if build else None
             for page_num in range(next(iter(paginators.values())).num_pages):
                 paginated_kwargs = kwargs.copy()
-                parts = [call, whole]
+                pages = []
                 for key, paginator in paginators.items():
                     previous_page = paginator.page(page_num) if page_num > 0 else None
                     page = paginator.page(page_num + 1)
@@ -133,12 +162,21 @@ class IncrementalWriter(Writer):
                             f"{key}_next_page": next_page,
                         }
                     )
-                    parts.append(self._page_digest(build, key, paginator, page, shown))
-                signature = None if None in parts else digest(*parts, page.save_as.encode())
+                    pages.append((key, paginator, page))
+
+                def signature(pages: list = pages, save_as: str = page.save_as) -> Signature:
+                    parts = [call(), whole()]
+                    parts += [self._page_digest(build, key, paginator, page, shown)
+                              for key, paginator, page in pages]
+                    return None if None in parts else digest(*parts, save_as.encode())
+
                 self._page(page.save_as, template, context, paginated_kwargs, relative_urls,
                            override_output, signature)
         else:
-            signature = None if call is None else digest(call, str(name).encode())
+            def signature() -> Signature:
+                made = call()
+                return None if made is None else digest(made, str(name).encode())
+
             self._page(name, template, context, kwargs, relative_urls, override_output,
                        signature)
 
@@ -169,14 +207,19 @@ class IncrementalWriter(Writer):
         return digest(key.encode(), f"{page.number}/{paginator.num_pages}".encode(), items)
 
     def _page(self, name: str, template: Any, context: dict[str, Any], kwargs: dict[str, Any],
-              relative_urls: bool, override: bool, signature: bytes | None) -> None:
+              relative_urls: bool, override: bool, signature: Later) -> None:
+        """Queue a page unless last build's can be kept. Its signature is made now only when
+        last build wrote the page; else it is made as the page is rendered (on every core)."""
         path = sanitised_join(self.output_path, name)
         if not self._claim(path, override):
             return
         build = self.build
-        if build is not None and build.outputs.keep(name, signature):
-            return
-        job = Job(name, path, template, context, kwargs, relative_urls, signature)
+        later: Signature | Later = signature
+        if build is not None and build.outputs.wrote_before(name):
+            later = signature()
+            if build.outputs.keep(name, later):
+                return
+        job = Job(name, path, template, context, kwargs, relative_urls, later)
         if build is None:
             self._render_now(job)
             return
@@ -217,7 +260,8 @@ class IncrementalWriter(Writer):
         jobs = list(last.values())
         self.jobs = []
         if processes > 1 and len(jobs) >= parallel_min and hasattr(os, "fork"):
-            _render_forked(jobs, processes)
+            for job, signature in zip(jobs, _render_forked(jobs, processes), strict=True):
+                job.signature = signature
             if signals.content_written.receivers:
                 for job in jobs:
                     localcontext = local_context(job.context, job.name, job.kwargs,
@@ -225,11 +269,13 @@ class IncrementalWriter(Writer):
                     signals.content_written.send(job.path, context=localcontext)
         else:
             for job in jobs:
+                job.signed()  # before rendering changes the context's localsiteurl
+            for job in jobs:
                 self._render_now(job)
         build = self.build
         if build is not None:
             for job in jobs:
-                build.outputs.wrote(job.name, job.signature)
+                build.outputs.wrote(job.name, job.signed())
         return len(jobs)
 
     # feeds ------------------------------------------------------------------------------
@@ -278,18 +324,25 @@ class IncrementalWriter(Writer):
             return None
 
 
-def _render_forked(jobs: list[Job], processes: int) -> None:
-    """Render ``jobs`` in ``processes`` forked children: child i takes jobs i, i+n, ..."""
+def _render_forked(jobs: list[Job], processes: int) -> list[Signature]:
+    """Render ``jobs`` in ``processes`` forked children (child i takes jobs i, i+n, ...);
+    return their signatures, made by the children where they were left for later."""
     sys.stdout.flush()
     sys.stderr.flush()
     children = []
     for number in range(processes):
+        reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: render its share, never return into Pelican
             status = 0
             try:
-                for job in jobs[number::processes]:
+                os.close(reader)
+                share = jobs[number::processes]
+                signatures = [job.signed() for job in share]  # before rendering changes
+                for job in share:  # the context's localsiteurl
                     render(job)
+                with os.fdopen(writer, "wb") as pipe:
+                    pickle.dump(signatures, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
                 traceback.print_exc()
                 status = 1
@@ -297,11 +350,22 @@ def _render_forked(jobs: list[Job], processes: int) -> None:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(status)
-        children.append(pid)
+        os.close(writer)
+        children.append((pid, reader))
     failed = 0
-    for pid in children:
+    shares: list[list[Signature]] = []
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as pipe:  # read before waiting: the pipe could fill
+            data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if os.waitstatus_to_exitcode(status) != 0 or not data:
             failed += 1
+            shares.append([])
+        else:
+            shares.append(pickle.loads(data))
     if failed:
         raise RuntimeError(f"incremental: {failed} rendering process(es) failed (see above)")
+    signatures: list[Signature] = [None] * len(jobs)
+    for number, share in enumerate(shares):
+        signatures[number::processes] = share
+    return signatures
