@@ -165,19 +165,16 @@ def _weekday(phrase: str, ref: date, future: bool) -> date:
     return ref - timedelta(days=back)
 
 
+# a word that may open a date phrase (see _LEAD_WORDS and _LEAD_STEMS), found in one pass
+_LEAD = re.compile(
+    r"(?<!\w)(?:\d\w*|(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + r")(?!\w)"
+    r"|(?:" + "|".join(_LEAD_STEMS) + r")\w*)", re.IGNORECASE)
+
+
 def _lead_starts(sentence: str, lo: int, hi: int) -> list[int]:
     """Where a date phrase may begin between ``lo`` and ``hi``: words that start with a digit
     or open a phrase."""
-    starts = []
-    for word in _WORD.finditer(sentence, lo, hi):
-        at = word.start()
-        if at and (sentence[at - 1].isalnum() or sentence[at - 1] == "_"):
-            continue  # inside a word
-        text = word.group()
-        if text[0].isdigit() or text.lower() in _LEAD_WORDS or text.lower().startswith(
-                _LEAD_STEMS):
-            starts.append(at)
-    return starts
+    return [word.start() for word in _LEAD.finditer(sentence, lo, hi)]
 
 
 def _phrases(sentence: str) -> Iterator[re.Match[str]]:
