@@ -190,6 +190,7 @@ def _parallel(articles: list[ArticleInput], names: Names, detail: bool,
     workers = min(cores, 4)
     # many small chunks, largest first: the workers end within a small chunk of each other
     chunks = _chunks(partitions(articles, names), workers * 8)
+    names.prepare()  # once, not in each worker
     _SHARED[:] = [articles, names, detail, cache]
     try:
         # the parent loads what the workers send back: many objects, no cycles (the

@@ -21,8 +21,10 @@ class Names:
     countries: list[str] = field(default_factory=list)  # country ids
     cities: set[str] = field(default_factory=set)  # regions that are cities
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
-    _lower: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _counted: dict[tuple[str, str], int] = field(  # recent mentioned() answers
+        default_factory=dict, compare=False, repr=False)
+    _finder: list = field(default_factory=list, compare=False, repr=False)  # see _named_in
+    _named: dict[str, frozenset[str]] = field(  # recent _named_in() answers
         default_factory=dict, compare=False, repr=False)
 
     def name(self, entity_id: str) -> str:
@@ -54,16 +56,51 @@ class Names:
         return counted
 
     def _count(self, entity_id: str, text: str, lower: str | None) -> int:
-        words = self._lower.get(entity_id)
-        if words is None:
-            every = (self.names.get(entity_id, ""), *self.aliases.get(entity_id, ()))
-            words = self._lower[entity_id] = tuple({w.lower() for w in every if w})
         if lower is None:
             lower = text.lower()
-        if not any(w in lower for w in words):
+        if entity_id not in self._named_in(lower):
             return 0
         pattern = self.pattern(entity_id)
         return len(pattern.findall(text)) if pattern else 0
+
+
+    def _named_in(self, lower: str) -> frozenset[str]:
+        """The ids one of whose names (or aliases), in lower case, occurs in ``lower``
+        anywhere, even inside a word: one automaton pass for every id, where asking each id
+        in turn tested each of its names (the names are not changed once read)."""
+        found = self._named.get(lower)
+        if found is None:
+            if not self._finder:
+                self.prepare()
+            automaton, owners = self._finder
+            hits = {index for index, _, _ in automaton.find_matches_as_indexes(
+                lower, overlapping=True)}
+            found = frozenset(i for index in hits for i in owners[index])
+            if len(self._named) > 4096:
+                self._named.clear()
+            self._named[lower] = found
+        return found
+
+    def prepare(self) -> None:
+        """Build the automaton of every id's names (before forking workers that use it)."""
+        import ahocorasick_rs
+
+        owners: dict[str, list[str]] = {}
+        for entity_id in sorted({*self.names, *self.aliases}):
+            for word in {w.lower() for w in (self.names.get(entity_id, ""),
+                                             *self.aliases.get(entity_id, ())) if w}:
+                owners.setdefault(word, []).append(entity_id)
+        words = sorted(owners)
+        automaton = ahocorasick_rs.AhoCorasick(words) if words else None
+        self._finder[:] = [automaton or _NoWords(), [tuple(owners[w]) for w in words]]
+
+
+class _NoWords:
+    """The automaton of no names."""
+
+    @staticmethod
+    def find_matches_as_indexes(_text: str, overlapping: bool = True) -> list:
+        return []
 
 
 def lex_city(name: str) -> bool:
