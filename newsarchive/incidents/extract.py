@@ -40,7 +40,7 @@ _ORDER_BY = lex.Cue(
     r"requests?|decisions?|demands?) (?:of|from|by)\s+(?P<who2>[^,.;:()]{3,90})"
     r"|\bat the (?:request|behest|order|direction) of\s+(?P<who3>[^,.;:()]{3,90})", I)
 _ACTOR_BEFORE = re.compile(
-    r"(?P<who>(?:(?:the|a|an|its|[A-Z][\w'’.-]*)\s+)*?"
+    r"(?P<who>(?:(?:the|a|an|its|state|provincial|regional|local|district|[A-Z][\w'’.-]*)\s+)*?"
     r"(?:[A-Z][\w'’.&-]*(?:\s+(?:of|for|and|on|the|de|[A-Z][\w'’.&-]*))*|"
     r"(?:government|regulator|authorities|court|judge|ministry|minister|police|military|army|"
     r"junta|council|prosecutor|commission|agency|watchdog|service)"
@@ -406,7 +406,8 @@ def _shutdown_type(kind: str, sents: list[Sentence], key: str,
 
 
 _GENERIC_ACTOR = re.compile(
-    r"^(?:(?:the|its|local|state|federal|national|central|competent|relevant|government|"
+    r"^(?:(?:the|its|local|state|provincial|regional|district|federal|national|central|"
+    r"competent|relevant|government|"
     r"security|military|telecom(?:munications)?|official|[A-Z][a-z]+(?:an|ian|ese|i|ish))\s+)*"
     r"(?:authorities|government|officials|agencies|government agencies|state|regime|"
     r"administration|ministry|regulator|court|council|agency|commission|authority|"

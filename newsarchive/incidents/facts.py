@@ -21,7 +21,9 @@ Editor metadata (``Incident-Start``, ``Incident-End``, ``Incident-Status``, ``In
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -255,8 +257,10 @@ def incident_facts(profiles: list[Profile], names: Names) -> dict[str, Fact]:
     network = facts["shutdown_type"].value in NETWORK_LAYERS
     facts["affected_services"] = editor.get("affected_services") or (
         Fact([], None) if network else _services(profiles))
+    regional_area = facts["area_name"].value if facts["geo_scope"].value == "regional" else None
     facts["ordered_by"] = editor.get("ordered_by") or _ordered_by(
-        profiles, facts["country"].value, facts["shutdown_type"].value is not None)
+        profiles, facts["country"].value, facts["shutdown_type"].value is not None,
+        regional_area)
     # the reason given for imposing it: a report of its end tells why it was lifted
     imposing = [f for p in profiles if not p.restoration for f in p.justification]
     facts["official_justification"] = editor.get("official_justification") or _vote(
@@ -284,10 +288,25 @@ def _shutdown_type(profiles: list[Profile]) -> Fact:
     return fact
 
 
-def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> Fact:
-    """A named orderer (most weight); else, for a restriction, the country's government,
-    unless a report says the authorities deny ordering it (then nobody is named)."""
+# "the state's Home Department": a state's (province's, region's) own body
+_OF_THE_STATE = re.compile(r"^(?:the\s+)?(?:state|province|region)(?:'s|’s)\s+(?=\S)", re.I)
+# generic actors of a state, province, region or district, not of the country
+_SUBNATIONAL = re.compile(r"^(?:the\s+)?(?:state|provincial|regional|local|district)\s+"
+                          r"(?:\w+\s+)?(?:government|authorities|administration|officials)$",
+                          re.I)
+
+
+def _ordered_by(profiles: list[Profile], country: object, restriction: bool,
+                area: object = None) -> Fact:
+    """A named orderer (most weight); else, for a restriction, the country's government
+    (the region's, for a regional cut that reports name the state or regional authorities
+    as acting), unless a report says the authorities deny ordering it (then nobody is
+    named). In a regional cut, "the state's Home Department" is the region's ("Manipur Home
+    Department")."""
     found = [f for p in profiles for f in p.ordered_by]
+    if area:
+        found = [replace(f, value=_OF_THE_STATE.sub(f"{area} ", str(f.value), count=1))
+                 for f in found]
     country_words = {w.lower() for w in str(country or "").split(", ")}
     named = [f for f in found if not is_generic_actor(str(f.value))
              and str(f.value).lower() not in country_words
@@ -296,6 +315,9 @@ def _ordered_by(profiles: list[Profile], country: object, restriction: bool) -> 
         return _vote(named, norm=lambda v: str(v).lower())
     if (found or restriction) and country and not any(p.denied for p in profiles):
         source = _prov(found[0]) if found else None
+        local = next((f for f in found if _SUBNATIONAL.match(str(f.value))), None)
+        if area and local is not None:
+            return Fact(f"Government of {area}", _prov(local))
         return Fact(f"Government of {country}", source)
     return Fact(None, None)
 

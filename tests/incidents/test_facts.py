@@ -359,3 +359,31 @@ def test_the_measures_an_official_justifies_give_the_reason() -> None:
     reason = one(gabon).value("official_justification")
     assert reason and reason["category"] == "misinformation"
     assert "measures were needed" in reason["quote"]
+
+
+MANIPUR_TITLE = "Manipur extends mobile internet ban in India's northeast"
+MANIPUR_LEAD = "Authorities in the Indian state of Manipur extended a ban on mobile internet."
+
+
+@pytest.mark.parametrize(("said", "orderer"), [
+    ("The order suspending mobile data was issued by the state's Home Department.",
+     "Manipur Home Department"),
+    ("The state government ordered the suspension of mobile data to stop rumours.",
+     "Government of Manipur"),
+    ("Officials said the suspension of mobile data was needed to stop rumours.",
+     "Government of India"),  # nobody says the state acted: the country's government
+])
+def test_a_regional_cut_ordered_by_the_state_names_the_state(said: str, orderer: str) -> None:
+    manipur = article("manipur", MANIPUR_TITLE, "2023-05-08",
+                      f"{said} Mobile internet has been suspended across Manipur since 3 May.",
+                      summary=MANIPUR_LEAD, countries=("in",), regions=("manipur",))
+    incident = one(manipur)
+    assert (incident.value("area_name"), incident.value("geo_scope")) == ("Manipur", "regional")
+    assert incident.value("ordered_by") == orderer
+
+
+def test_a_national_cut_keeps_the_state_department_and_the_country() -> None:
+    plain = article("us-state", "Country X cuts mobile internet", "2024-06-26",
+                    "Mobile internet was cut across Kenya on Tuesday 25 June. Local authorities "
+                    "ordered the operators to switch off 3G and 4G.", countries=("ke",))
+    assert one(plain).value("ordered_by") == "Government of Kenya"  # national: not "local"
