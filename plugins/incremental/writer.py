@@ -50,6 +50,7 @@ class Job:
     kwargs: dict[str, Any]
     relative_urls: bool
     signature: Signature | Later
+    check: bool = False  # last build wrote it: kept if its signature is the one it had
 
     def signed(self) -> Signature:
         """The page's signature, made now if it was left for later."""
@@ -87,7 +88,7 @@ def local_context(
     return localcontext
 
 
-def render(job: Job) -> dict[str, Any]:
+def _render_job(job: Job) -> dict[str, Any]:
     """Render one page into its file; return its local context."""
     localcontext = local_context(job.context, job.name, job.kwargs, job.relative_urls)
     if localcontext["localsiteurl"]:
@@ -208,18 +209,14 @@ class IncrementalWriter(Writer):
 
     def _page(self, name: str, template: Any, context: dict[str, Any], kwargs: dict[str, Any],
               relative_urls: bool, override: bool, signature: Later) -> None:
-        """Queue a page unless last build's can be kept. Its signature is made now only when
-        last build wrote the page; else it is made as the page is rendered (on every core)."""
+        """Queue a page. Its signature is made when the build's pages are all known (see
+        :meth:`flush`): a page last build wrote is then kept if its signature is unchanged."""
         path = sanitised_join(self.output_path, name)
         if not self._claim(path, override):
             return
         build = self.build
-        later: Signature | Later = signature
-        if build is not None and build.outputs.wrote_before(name):
-            later = signature()
-            if build.outputs.keep(name, later):
-                return
-        job = Job(name, path, template, context, kwargs, relative_urls, later)
+        check = build is not None and build.outputs.wrote_before(name)
+        job = Job(name, path, template, context, kwargs, relative_urls, signature, check)
         if build is None:
             self._render_now(job)
             return
@@ -246,21 +243,34 @@ class IncrementalWriter(Writer):
         return True
 
     def _render_now(self, job: Job) -> None:
-        localcontext = render(job)
+        localcontext = _render_job(job)
         log.info('Writing "%s"', job.path)
         signals.content_written.send(job.path, context=localcontext)
 
     def flush(self, processes: int = 1, parallel_min: int = 200) -> int:
-        """Render the queued pages (in ``processes`` forked workers when there are at least
-        ``parallel_min``); return how many were rendered."""
+        """Keep the queued pages last build wrote whose signature is unchanged, and render
+        the others, each step in ``processes`` forked workers when there are at least
+        ``parallel_min`` pages to sign or render; return how many were rendered. Every
+        signature is made before any page is rendered (rendering changes the context's
+        ``localsiteurl``)."""
         last: dict[str, Job] = {}
         for job in self.jobs:  # an overriding write replaces an earlier one of the file
             last.pop(job.path, None)
             last[job.path] = job
         jobs = list(last.values())
         self.jobs = []
-        if processes > 1 and len(jobs) >= parallel_min and hasattr(os, "fork"):
-            for job, signature in zip(jobs, _render_forked(jobs, processes), strict=True):
+        parallel = processes > 1 and hasattr(os, "fork")
+        build = self.build
+        checks = [job for job in jobs if job.check]
+        if parallel and len(checks) >= parallel_min:
+            for job, signature in zip(checks, _forked(checks, processes, render=False),
+                                      strict=True):
+                job.signature = signature
+        if build is not None:
+            jobs = [job for job in jobs
+                    if not (job.check and build.outputs.keep(job.name, job.signed()))]
+        if parallel and len(jobs) >= parallel_min:
+            for job, signature in zip(jobs, _forked(jobs, processes, render=True), strict=True):
                 job.signature = signature
             if signals.content_written.receivers:
                 for job in jobs:
@@ -272,7 +282,6 @@ class IncrementalWriter(Writer):
                 job.signed()  # before rendering changes the context's localsiteurl
             for job in jobs:
                 self._render_now(job)
-        build = self.build
         if build is not None:
             for job in jobs:
                 build.outputs.wrote(job.name, job.signed())
@@ -324,9 +333,9 @@ class IncrementalWriter(Writer):
             return None
 
 
-def _render_forked(jobs: list[Job], processes: int) -> list[Signature]:
-    """Render ``jobs`` in ``processes`` forked children (child i takes jobs i, i+n, ...);
-    return their signatures, made by the children where they were left for later."""
+def _forked(jobs: list[Job], processes: int, *, render: bool) -> list[Signature]:
+    """Sign ``jobs`` (and with ``render``, render them) in ``processes`` forked children
+    (child i takes jobs i, i+n, ...); return their signatures."""
     sys.stdout.flush()
     sys.stderr.flush()
     children = []
@@ -339,8 +348,8 @@ def _render_forked(jobs: list[Job], processes: int) -> list[Signature]:
                 os.close(reader)
                 share = jobs[number::processes]
                 signatures = [job.signed() for job in share]  # before rendering changes
-                for job in share:  # the context's localsiteurl
-                    render(job)
+                for job in share if render else ():  # the context's localsiteurl
+                    _render_job(job)
                 with os.fdopen(writer, "wb") as pipe:
                     pickle.dump(signatures, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
@@ -364,7 +373,8 @@ def _render_forked(jobs: list[Job], processes: int) -> list[Signature]:
         else:
             shares.append(pickle.loads(data))
     if failed:
-        raise RuntimeError(f"incremental: {failed} rendering process(es) failed (see above)")
+        raise RuntimeError(f"incremental: {failed} rendering or signing process(es) failed "
+                           "(see above)")
     signatures: list[Signature] = [None] * len(jobs)
     for number, share in enumerate(shares):
         signatures[number::processes] = share
