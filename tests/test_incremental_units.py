@@ -246,3 +246,29 @@ def test_what_was_read_is_frozen_out_of_the_collector_only_until_the_build_ends(
     assert gc.get_freeze_count() > 0
     incremental.finish(None)
     assert gc.get_freeze_count() == 0  # collectable again (autoreload runs build after build)
+
+
+def test_a_feed_entry_counts_its_tags_not_the_other_attachments() -> None:
+    from incremental.writer import FEED_READS
+
+    def entry(tags: list, related: list) -> bytes:
+        return Fingerprinter().of([_story("One", tags=tags, related_stories=related)],
+                                  FEED_READS)
+
+    assert entry(["a"], ["x"]) == entry(["a"], ["y"])  # related stories are not in a feed
+    assert entry(["a"], ["x"]) != entry(["b"], ["x"])  # its tags are (as categories)
+
+
+def test_an_attachment_is_digested_only_when_a_page_reads_it() -> None:
+    fingerprints = Fingerprinter()
+    story = _story("One", tags=["a"], related_stories=[Unread()])
+    fingerprints.of([story], frozenset({"tags"}))  # would raise if the unread one were read
+    with pytest.raises(TypeError):
+        fingerprints.of([story], None)
+
+
+class Unread:
+    """An attachment whose digest cannot be made (a generator inside)."""
+
+    def __init__(self) -> None:
+        self.values = (n for n in range(2))

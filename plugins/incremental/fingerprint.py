@@ -65,7 +65,8 @@ class Fingerprinter:
     def __init__(self, link_map: Callable[[], bytes] | None = None) -> None:
         self._full: dict[tuple[int, frozenset[str] | None], bytes] = {}
         self._own: dict[int, bytes] = {}
-        self._parts: dict[int, list[tuple[str, bytes]]] = {}
+        # per content: its attachments' names and values, and the digests made of them so far
+        self._parts: dict[int, tuple[list[tuple[str, Any]], dict[int, bytes]]] = {}
         self._shared: dict[int, bytes] = {}  # objects many pages share (tags, entities ...)
         self._declared: dict[int, bytes] = {}  # nested digests of declared signatures
         # the content each declared signature holds, in the order its serialisation met it
@@ -111,29 +112,29 @@ class Fingerprinter:
             h = hashlib.blake2b(digest_size=DIGEST_SIZE)
             h.update(b"content-full")
             h.update(self.own(item))
-            for name, part in self._attached(item):
+            attached, made = self._attached(item)
+            for name, value in attached:
                 if shown is None or name in shown:
+                    part = made.get(id(value))
+                    if part is None:  # one value under two names (countries, main_countries)
+                        part = made[id(value)] = self.nested(value)
                     h.update(name.encode())
                     h.update(part)
             found = self._full[(id(item), self.effective(shown))] = h.digest()
         return found
 
-    def _attached(self, item: Content) -> list[tuple[str, bytes]]:
-        """Digests of what is attached to content (by plugins: entities, related stories
-        ...), each on its own so a page can count only those its template reads."""
+    def _attached(self, item: Content) -> tuple[list[tuple[str, Any]], dict[int, bytes]]:
+        """What is attached to content (by plugins: entities, related stories ...), by name,
+        and the digests of those made so far (each is made when a page that reads it is
+        signed, so a page counts only those its template reads, and none is made for
+        nothing)."""
         found = self._parts.get(id(item))
         if found is None:
-            found = []
-            made: dict[int, bytes] = {}  # one value under two names (countries, main_countries)
-            for name, value in sorted(vars(item).items()):
-                if name in SKIPPED_ATTRIBUTES or name == "metadata" or _is_plain(value):
-                    continue  # plain values are in own()
-                part = made.get(id(value))
-                if part is None:
-                    part = made[id(value)] = self.nested(value)
-                found.append((name, part))
-                self._names.add(name)
-            self._parts[id(item)] = found
+            attached = [(name, value) for name, value in sorted(vars(item).items())
+                        if name not in SKIPPED_ATTRIBUTES and name != "metadata"
+                        and not _is_plain(value)]  # plain values are in own()
+            self._names.update(name for name, _ in attached)
+            found = self._parts[id(item)] = (attached, {})
             self._alive.append(item)
         return found
 

@@ -39,6 +39,12 @@ Signature = bytes | None
 Later = Callable[[], Signature]
 
 
+#: what Pelican's feed writer reads of an entry besides its own fields (title, URL, dates,
+#: summary, content): plugins' other attachments (related stories, entities ...) are not in a
+#: feed, so their changes do not make it written again
+FEED_READS = frozenset({"author", "authors", "category", "tags"})
+
+
 @dataclass
 class Job:
     """One page to render."""
@@ -327,7 +333,7 @@ class IncrementalWriter(Writer):
                 b"feed",
                 repr(args).encode(),
                 build.signer.fingerprints.of([context.get(n) for n in names]),
-                build.signer.fingerprints.of(shown),
+                build.signer.fingerprints.of(shown, FEED_READS),
             )
         except Unfingerprintable:
             return None
