@@ -74,7 +74,7 @@ class Names:
                 self.prepare()
             automaton, owners = self._finder
             hits = {index for index, _, _ in automaton.find_matches_as_indexes(
-                lower, overlapping=True)}
+                lower, overlapping=True)} if automaton is not None else ()
             found = frozenset(i for index in hits for i in owners[index])
             if len(self._named) > 4096:
                 self._named.clear()
@@ -92,15 +92,7 @@ class Names:
                 owners.setdefault(word, []).append(entity_id)
         words = sorted(owners)
         automaton = ahocorasick_rs.AhoCorasick(words) if words else None
-        self._finder[:] = [automaton or _NoWords(), [tuple(owners[w]) for w in words]]
-
-
-class _NoWords:
-    """The automaton of no names."""
-
-    @staticmethod
-    def find_matches_as_indexes(_text: str, overlapping: bool = True) -> list:
-        return []
+        self._finder[:] = [automaton, [tuple(owners[w]) for w in words]]
 
 
 def lex_city(name: str) -> bool:

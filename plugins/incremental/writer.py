@@ -1,11 +1,12 @@
 """Pelican's Writer, rendering only pages whose signature changed, on every core.
 
 ``write_file`` does what Pelican's does (same pagination, same local context, same
-overwrite rules) except that each output page first gets its signature (``signature.py``):
-a page whose signature matches last build's is kept as it is (``state.py``) and not
-rendered. Pages to render are queued and rendered when the build's pages are all known
-(:meth:`IncrementalWriter.flush`, at ``finalized``), by forked processes when there are many:
-each renders every n-th page into its own file, so the output is the same as one process's.
+overwrite rules) except that it only queues each output page. When the build's pages are all
+known (:meth:`IncrementalWriter.flush`, at ``finalized``), each gets its signature
+(``signature.py``): a page last build wrote whose signature matches is kept as it is
+(``state.py``) and not rendered; the others are rendered. Both steps run in forked processes
+when there are many pages: each takes every n-th page, so the output is the same as one
+process's.
 ``write_feed`` skips a feed whose entries, settings and code are unchanged.
 """
 
@@ -34,8 +35,7 @@ CURRENT: Any = None
 
 
 Signature = bytes | None
-#: a signature to make when the page is rendered (a page last build did not write is
-#: rendered whatever its signature: it is made then, by the process that renders it)
+#: a page's signature, made at flush (by the forked process that signs or renders it)
 Later = Callable[[], Signature]
 
 
